@@ -1,0 +1,19 @@
+//! Who is signed in: staff users with roles, and customers with portal access.
+pub mod email;
+pub mod password;
+pub mod role;
+pub mod viewer;
+
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod hashing;
+#[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod signin;
+
+pub use email::Email;
+pub use password::Password;
+pub use role::Role;
+pub use viewer::{current_viewer, CustomerViewer, StaffViewer, Viewer};

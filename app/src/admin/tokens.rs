@@ -1,0 +1,209 @@
+//! API tokens for other systems: created (shown once), listed, revoked. Only their SHA-256 is
+//! stored; a request presents the token as `Authorization: Bearer em_…`.
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensView {
+    pub tokens: Vec<ApiToken>,
+    /// A token just created, shown this once.
+    pub revealed: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+pub mod queries {
+    use super::ApiToken;
+    use crate::accounts::sessions::{hash_token, new_token};
+    use crate::audit::{Actor, Entry};
+    use crate::db::{now_ms, Db};
+    use crate::error::AppError;
+    use sqlx::Row;
+
+    /// The caller behind a valid bearer token.
+    #[derive(Clone, Debug)]
+    pub struct ApiClient {
+        pub token_id: i64,
+        pub name: String,
+    }
+
+    pub fn parse_name(name: &str) -> Result<String, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(AppError::field(
+                "name",
+                "Name the token after the system that will use it (up to 80 characters).",
+            ));
+        }
+        Ok(name.to_string())
+    }
+
+    /// Creates a token and returns it with its plain value, which is never stored.
+    pub async fn create(
+        db: &Db,
+        name: &str,
+        created_by: Option<i64>,
+        actor: &Actor,
+    ) -> Result<(ApiToken, String), AppError> {
+        let name = parse_name(name)?;
+        let (secret, _) = new_token();
+        let token = format!("em_{secret}");
+        let prefix: String = token.chars().take(10).collect();
+        let now = now_ms();
+        let mut tx = db.begin().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO api_tokens (name, token_hash, prefix, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&name)
+        .bind(hash_token(&token))
+        .bind(&prefix)
+        .bind(created_by)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let record = ApiToken {
+            id,
+            name,
+            prefix,
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+        };
+        Entry::new(actor, "api_token.create", "api_token")
+            .id(id)
+            .after(&record)
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok((record, token))
+    }
+
+    pub async fn list(db: &Db) -> Result<Vec<ApiToken>, AppError> {
+        let rows = sqlx::query(
+            "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
+             ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, created_at DESC",
+        )
+        .fetch_all(db)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApiToken {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    prefix: r.try_get("prefix")?,
+                    created_at: r.try_get("created_at")?,
+                    last_used_at: r.try_get("last_used_at")?,
+                    revoked_at: r.try_get("revoked_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn revoke(db: &Db, id: i64, actor: &Actor) -> Result<(), AppError> {
+        let mut tx = db.begin().await?;
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound("An active token with that id".into()));
+        }
+        Entry::new(actor, "api_token.revoke", "api_token")
+            .id(id)
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Checks an `Authorization` header value. Revoked and unknown tokens are refused alike.
+    pub async fn authenticate(db: &Db, header: Option<&str>) -> Result<ApiClient, AppError> {
+        let token = header
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| t.starts_with("em_"))
+            .ok_or(AppError::Unauthenticated)?;
+        let row = sqlx::query(
+            "SELECT id, name FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(hash_token(token))
+        .fetch_optional(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+        let client = ApiClient {
+            token_id: row.try_get("id")?,
+            name: row.try_get("name")?,
+        };
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(client.token_id)
+            .execute(db)
+            .await?;
+        Ok(client)
+    }
+}
+
+#[cfg(feature = "ssr")]
+use crate::accounts::{
+    guard::{require_staff, respond},
+    Role,
+};
+
+#[server(prefix = "/fn", endpoint = "admin/tokens/list")]
+pub async fn list_tokens() -> Result<TokensView, AppError> {
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            let tokens = queries::list(&admin.state.db).await?;
+            let revealed = super::reveal::take().filter(|s| s.starts_with("em_"));
+            Ok(TokensView { tokens, revealed })
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin/tokens/create")]
+pub async fn create_token(name: String) -> Result<i64, AppError> {
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            let (record, token) = queries::create(
+                &admin.state.db,
+                &name,
+                Some(admin.viewer.id),
+                &admin.actor(),
+            )
+            .await?;
+            super::reveal::set(&token);
+            leptos_axum::redirect("/admin/tokens?flash=token-created");
+            Ok(record.id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "admin/tokens/revoke")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            queries::revoke(&admin.state.db, id, &admin.actor()).await?;
+            leptos_axum::redirect("/admin/tokens?flash=token-revoked");
+            Ok(())
+        }
+        .await,
+    )
+}

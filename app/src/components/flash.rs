@@ -1,0 +1,33 @@
+//! Confirmations after a save. Pages redirect with `?flash=code`; the code names a fixed message,
+//! so nothing a visitor puts in the URL is ever shown as text.
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+fn message(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "created" => "Customer added.",
+        "saved" => "Changes saved.",
+        "user-created" => "Staff account created. Share the password with them in person.",
+        "user-updated" => "Staff account updated.",
+        "token-created" => "API token created.",
+        "token-revoked" => "API token revoked. Requests using it are refused from now on.",
+        "invitation-created" => "Invitation created.",
+        "signed-out" => "You are signed out.",
+        "welcome" => "Your password is set. Welcome to your portal.",
+        _ => return None,
+    })
+}
+
+/// Shows the confirmation named in the URL, if any.
+#[component]
+pub fn Flash() -> impl IntoView {
+    let query = use_query_map();
+    move || {
+        query
+            .with(|q| q.get("flash"))
+            .and_then(|code| message(&code))
+            .map(|text| {
+                view! { <p class="flash" role="status">{text}</p> }
+            })
+    }
+}

@@ -1,0 +1,121 @@
+//! The staff layout (header, navigation, sign-out) and the customer portal layout.
+use crate::accounts::{Role, Viewer};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, A};
+
+/// The signed-in person, loaded once per page load and shared with every layout.
+pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+
+pub fn use_viewer() -> ViewerResource {
+    expect_context::<ViewerResource>()
+}
+
+#[component]
+fn SignOut(action: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=action class="signout">
+            <button type="submit" class="button button-quiet">"Sign out"</button>
+        </form>
+    }
+}
+
+#[component]
+pub fn StaffLayout() -> impl IntoView {
+    let viewer = use_viewer();
+    let is_admin = move || {
+        viewer
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .and_then(|v| v.staff().map(|s| s.role == Role::Admin))
+            .unwrap_or(false)
+    };
+    let name = move || {
+        viewer
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|v| v.name().to_string())
+            .unwrap_or_default()
+    };
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/dashboard">"Extra Mile"</a>
+            <Transition fallback=|| ()>
+                <span class="who">{name}</span>
+            </Transition>
+            <SignOut action="/logout"/>
+        </header>
+        <nav class="mainnav" aria-label="Main">
+            <A href="/dashboard">"Dashboard"</A>
+            <A href="/incidents">"Incidents"</A>
+            <A href="/follow-ups">"Follow-ups"</A>
+            <A href="/stories">"Stories"</A>
+            <A href="/customers">"Customers"</A>
+            <Transition fallback=|| ()>
+                <Show when=is_admin>
+                    <A href="/admin">"Admin"</A>
+                </Show>
+            </Transition>
+        </nav>
+        <main id="main" class="page">
+            <Outlet/>
+        </main>
+    }
+}
+
+#[component]
+pub fn PortalLayout() -> impl IntoView {
+    let viewer = use_viewer();
+    let name = move || {
+        viewer
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .map(|v| v.name().to_string())
+            .unwrap_or_default()
+    };
+    view! {
+        <a class="skip" href="#main">"Skip to content"</a>
+        <header class="topbar topbar-portal">
+            <a class="brand" href="/portal">"Extra Mile"<span class="brand-sub">" · your account"</span></a>
+            <Transition fallback=|| ()>
+                <span class="who">{name}</span>
+            </Transition>
+            <SignOut action="/portal/logout"/>
+        </header>
+        <main id="main" class="page page-narrow">
+            <Outlet/>
+        </main>
+    }
+}
+
+/// A page heading with optional actions on the right.
+#[component]
+pub fn PageHeader(title: String, #[prop(optional)] children: Option<Children>) -> impl IntoView {
+    view! {
+        <div class="page-header">
+            <h1>{title}</h1>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </div>
+    }
+}
+
+/// What a list shows when it has nothing to show.
+#[component]
+pub fn EmptyState(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="empty">
+            <h2>{title}</h2>
+            {children()}
+        </div>
+    }
+}
+
+/// An error from loading a page's data, shown in place of the content.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }
+}

@@ -1,0 +1,78 @@
+//! Customers: contact details, segment, referral code. Later capabilities hang incidents,
+//! feedback, stories and the loyalty profile off the customer page.
+pub mod api;
+pub mod fields;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod queries;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub id: i64,
+    pub external_ref: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub segment: String,
+    pub referral_code: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// A customer with what the customer page shows about portal access.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerDetail {
+    pub customer: Customer,
+    pub has_portal_login: bool,
+    pub pending_invitation_expires_at: Option<i64>,
+}
+
+/// One page of the customers list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    pub items: Vec<Customer>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// How the customers list is ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum CustomerSort {
+    #[default]
+    Name,
+    NameDesc,
+    Newest,
+    Oldest,
+}
+
+impl CustomerSort {
+    pub const ALL: [CustomerSort; 4] = [Self::Name, Self::NameDesc, Self::Newest, Self::Oldest];
+
+    pub fn parse(input: &str) -> Self {
+        match input {
+            "name_desc" => Self::NameDesc,
+            "newest" => Self::Newest,
+            "oldest" => Self::Oldest,
+            _ => Self::Name,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::NameDesc => "name_desc",
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Name => "Name A–Z",
+            Self::NameDesc => "Name Z–A",
+            Self::Newest => "Newest first",
+            Self::Oldest => "Oldest first",
+        }
+    }
+}

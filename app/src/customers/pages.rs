@@ -1,0 +1,266 @@
+//! Customer pages: the searchable list, the customer page, and the create/edit form.
+use super::api::{get_customer, list_customers, CreateCustomer, UpdateCustomer};
+use super::{Customer, CustomerSort};
+use crate::components::flash::Flash;
+use crate::components::form::{FormAlert, TextField};
+use crate::components::layout::{EmptyState, LoadError, PageHeader};
+use crate::components::pagination::Pagination;
+use crate::components::time::{format_date, format_ms};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.with(|m| m.get("q").unwrap_or_default());
+    let sort = move || CustomerSort::parse(&query.with(|m| m.get("sort").unwrap_or_default()));
+    let page = move || {
+        query.with(|m| {
+            m.get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+                .max(1)
+        })
+    };
+    let customers = Resource::new(
+        move || (q(), sort(), page()),
+        |(q, sort, page)| list_customers(q, sort.as_str().to_string(), page),
+    );
+    let navigate = use_navigate();
+    let on_search = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        let url = format!("/customers?q={}&sort={}", encode(&value), sort().as_str());
+        navigate(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    let navigate_sort = use_navigate();
+    let on_sort = move |ev: leptos::ev::Event| {
+        let url = format!(
+            "/customers?q={}&sort={}",
+            encode(&q()),
+            event_target_value(&ev)
+        );
+        navigate_sort(
+            &url,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    };
+    view! {
+        <PageHeader title="Customers".into()>
+            <a class="button" href="/customers/new">"Add customer"</a>
+        </PageHeader>
+        <Flash/>
+        <form class="toolbar" method="get" action="/customers" role="search">
+            <label class="visually-hidden" for="customer-search">"Search customers"</label>
+            <input id="customer-search" type="search" name="q" placeholder="Search name, email or reference"
+                value=q on:input=on_search autocomplete="off"/>
+            <label class="visually-hidden" for="customer-sort">"Sort by"</label>
+            <select id="customer-sort" name="sort" on:change=on_sort>
+                {CustomerSort::ALL.into_iter().map(|s| view! {
+                    <option value=s.as_str() selected=move || sort() == s>{s.label()}</option>
+                }).collect_view()}
+            </select>
+            <button type="submit" class="button button-quiet">"Search"</button>
+        </form>
+        <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
+            {move || Suspend::new(async move {
+                match customers.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <EmptyState title="No customers found">
+                            <p>{if q().is_empty() { "Add your first customer to start tracking their experience." } else { "Nobody matches that search. Try part of a name, an email or a reference." }}</p>
+                        </EmptyState>
+                    }.into_any(),
+                    Ok(page) => {
+                        let base = format!("/customers?q={}&sort={}&", encode(&q()), sort().as_str());
+                        view! {
+                            <div class="table-wrap">
+                                <table class="table">
+                                    <thead><tr><th>"Name"</th><th>"Email"</th><th>"Reference"</th><th>"Segment"</th><th>"Since"</th></tr></thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|c| view! { <CustomerRow customer=c/> }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <Pagination page=page.page per_page=page.per_page total=page.total base=base/>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerRow(customer: Customer) -> impl IntoView {
+    view! {
+        <tr>
+            <td data-label="Name"><a href=format!("/customers/{}", customer.id)>{customer.name}</a></td>
+            <td data-label="Email">{customer.email.unwrap_or_default()}</td>
+            <td data-label="Reference">{customer.external_ref.unwrap_or_default()}</td>
+            <td data-label="Segment"><span class="tag">{customer.segment}</span></td>
+            <td data-label="Since">{format_date(customer.created_at)}</td>
+        </tr>
+    }
+}
+
+fn customer_id() -> impl Fn() -> Option<i64> + Copy {
+    let params = use_params_map();
+    move || params.with(|p| p.get("id").and_then(|id| id.parse().ok()))
+}
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let id = customer_id();
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_customer(id).await,
+            None => Err(crate::error::AppError::NotFound("That customer".into())),
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(d) => {
+                        let c = d.customer;
+                        let portal = if d.has_portal_login {
+                            "Has portal access".to_string()
+                        } else if let Some(exp) = d.pending_invitation_expires_at {
+                            format!("Invitation pending until {}", format_ms(exp))
+                        } else {
+                            "No portal access yet".to_string()
+                        };
+                        view! {
+                            <PageHeader title=c.name.clone()>
+                                <a class="button" href=format!("/customers/{}/edit", c.id)>"Edit"</a>
+                            </PageHeader>
+                            <Flash/>
+                            <section class="card">
+                                <dl class="facts">
+                                    <dt>"Email"</dt><dd>{c.email.clone().unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Phone"</dt><dd>{c.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"External reference"</dt><dd>{c.external_ref.clone().unwrap_or_else(|| "—".into())}</dd>
+                                    <dt>"Segment"</dt><dd><span class="tag">{c.segment.clone()}</span></dd>
+                                    <dt>"Referral code"</dt><dd><code>{c.referral_code.clone()}</code></dd>
+                                    <dt>"Customer since"</dt><dd>{format_date(c.created_at)}</dd>
+                                    <dt>"Portal"</dt><dd>{portal}</dd>
+                                </dl>
+                            </section>
+                            <section class="card">
+                                <h2>"Experience"</h2>
+                                <p class="muted">"No incidents, feedback or stories recorded for this customer yet."</p>
+                            </section>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn NewCustomerPage() -> impl IntoView {
+    let action = ServerAction::<CreateCustomer>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <PageHeader title="Add customer".into()/>
+        <ActionForm action=action attr:class="form card">
+            <FormAlert error=error/>
+            <CustomerFieldsInputs customer=None error=error/>
+            <div class="form-actions">
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Add customer" }}
+                </button>
+                <a href="/customers" class="button button-quiet">"Cancel"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn EditCustomerPage() -> impl IntoView {
+    let id = customer_id();
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_customer(id).await,
+            None => Err(crate::error::AppError::NotFound("That customer".into())),
+        }
+    });
+    let action = ServerAction::<UpdateCustomer>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading customer…"</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(d) => {
+                        let c = d.customer;
+                        view! {
+                            <PageHeader title=format!("Edit {}", c.name)/>
+                            <ActionForm action=action attr:class="form card">
+                                <FormAlert error=error/>
+                                <input type="hidden" name="id" value=c.id/>
+                                <CustomerFieldsInputs customer=Some(c.clone()) error=error/>
+                                <div class="form-actions">
+                                    <button type="submit" class="button">"Save changes"</button>
+                                    <a href=format!("/customers/{}", c.id) class="button button-quiet">"Cancel"</a>
+                                </div>
+                            </ActionForm>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn CustomerFieldsInputs(
+    customer: Option<Customer>,
+    error: Signal<Option<crate::error::AppError>>,
+) -> impl IntoView {
+    let c = customer.unwrap_or(Customer {
+        id: 0,
+        external_ref: None,
+        name: String::new(),
+        email: None,
+        phone: None,
+        segment: super::fields::DEFAULT_SEGMENT.into(),
+        referral_code: String::new(),
+        created_at: 0,
+        updated_at: 0,
+    });
+    view! {
+        <TextField label="Name" name="name" value=c.name required=true autofocus=true autocomplete="off" error=error/>
+        <TextField label="Email" name="email" kind="email" value=c.email.unwrap_or_default() autocomplete="off" error=error/>
+        <TextField label="Phone" name="phone" kind="tel" value=c.phone.unwrap_or_default() autocomplete="off" error=error/>
+        <TextField label="External reference" name="external_ref" value=c.external_ref.unwrap_or_default()
+            hint="The customer's id in your shop, CRM or billing system, e.g. c-1001." error=error/>
+        <TextField label="Segment" name="segment" value=c.segment hint="retail, business, vip… (default retail)" error=error/>
+    }
+}

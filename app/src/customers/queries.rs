@@ -1,0 +1,287 @@
+//! Customer queries, portable across SQLite and PostgreSQL.
+use super::fields::CustomerFields;
+use super::{Customer, CustomerDetail, CustomerPage, CustomerSort};
+use crate::audit::{Actor, Entry};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const PER_PAGE: i64 = 25;
+const COLUMNS: &str =
+    "id, external_ref, name, email, phone, segment, referral_code, created_at, updated_at";
+
+fn from_row(r: &AnyRow) -> Result<Customer, sqlx::Error> {
+    Ok(Customer {
+        id: r.try_get("id")?,
+        external_ref: r.try_get("external_ref")?,
+        name: r.try_get("name")?,
+        email: r.try_get("email")?,
+        phone: r.try_get("phone")?,
+        segment: r.try_get("segment")?,
+        referral_code: r.try_get("referral_code")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+    })
+}
+
+/// A search term as a `LIKE` pattern, with the wildcards people type taken literally.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+pub async fn list(
+    db: &Db,
+    q: &str,
+    sort: CustomerSort,
+    page: i64,
+) -> Result<CustomerPage, AppError> {
+    let page = page.max(1);
+    let order = match sort {
+        CustomerSort::Name => "LOWER(name) ASC, id ASC",
+        CustomerSort::NameDesc => "LOWER(name) DESC, id DESC",
+        CustomerSort::Newest => "created_at DESC, id DESC",
+        CustomerSort::Oldest => "created_at ASC, id ASC",
+    };
+    let filter = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $2 ESCAPE '\\'
+                  OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\')";
+    let q = q.trim();
+    let pattern = like_pattern(q);
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM customers WHERE {filter}"))
+        .bind(q)
+        .bind(&pattern)
+        .fetch_one(db)
+        .await?;
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM customers WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
+    ))
+    .bind(q)
+    .bind(&pattern)
+    .bind(PER_PAGE)
+    .bind((page - 1) * PER_PAGE)
+    .fetch_all(db)
+    .await?;
+    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    Ok(CustomerPage {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Customer, AppError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That customer".into()))?;
+    Ok(from_row(&row)?)
+}
+
+/// Finds a customer by external reference or, failing that, by email.
+pub async fn find_by_reference(db: &Db, reference: &str) -> Result<Option<Customer>, AppError> {
+    let reference = reference.trim();
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM customers WHERE external_ref = $1 OR email = $2 ORDER BY id LIMIT 1"
+    ))
+    .bind(reference)
+    .bind(reference.to_lowercase())
+    .fetch_optional(db)
+    .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+pub async fn detail(db: &Db, id: i64) -> Result<CustomerDetail, AppError> {
+    let customer = find(db, id).await?;
+    let has_portal_login: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    let pending: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(expires_at) FROM portal_invitations WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(id)
+    .bind(now_ms())
+    .fetch_one(db)
+    .await?;
+    Ok(CustomerDetail {
+        customer,
+        has_portal_login: has_portal_login > 0,
+        pending_invitation_expires_at: pending,
+    })
+}
+
+/// Refuses an email or external reference another customer already has, naming that customer.
+async fn check_duplicates(
+    db: &Db,
+    fields: &CustomerFields,
+    except_id: i64,
+) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if let Some(email) = &fields.email {
+        let other: Option<String> =
+            sqlx::query_scalar("SELECT name FROM customers WHERE email = $1 AND id <> $2")
+                .bind(email)
+                .bind(except_id)
+                .fetch_optional(db)
+                .await?;
+        if let Some(name) = other {
+            errors.push(crate::error::FieldError::new(
+                "email",
+                format!(
+                    "{name} already has this email. Search for them instead of adding a duplicate."
+                ),
+            ));
+        }
+    }
+    if let Some(reference) = &fields.external_ref {
+        let other: Option<String> =
+            sqlx::query_scalar("SELECT name FROM customers WHERE external_ref = $1 AND id <> $2")
+                .bind(reference)
+                .bind(except_id)
+                .fetch_optional(db)
+                .await?;
+        if let Some(name) = other {
+            errors.push(crate::error::FieldError::new(
+                "external_ref",
+                format!("{name} already has this external reference."),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::fields(errors))
+    }
+}
+
+/// A referral code from an alphabet without look-alike characters.
+pub fn new_referral_code() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::thread_rng();
+    (0..8)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// A unique-constraint failure on insert or update, which a race past the duplicate check can hit.
+fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+pub async fn create(
+    db: &Db,
+    fields: &CustomerFields,
+    actor: &Actor,
+    ip: &str,
+) -> Result<Customer, AppError> {
+    check_duplicates(db, fields, 0).await?;
+    let now = now_ms();
+    for _ in 0..5 {
+        let mut tx = db.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO customers (external_ref, name, email, phone, segment, referral_code, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(&fields.external_ref)
+        .bind(&fields.name)
+        .bind(&fields.email)
+        .bind(&fields.phone)
+        .bind(&fields.segment)
+        .bind(new_referral_code())
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await;
+        let id: i64 = match inserted {
+            Ok(row) => row.try_get("id")?,
+            Err(e) if is_unique_violation(&e) => {
+                // Either a referral code collision (retry) or a duplicate that raced the check.
+                check_duplicates(db, fields, 0).await?;
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let customer = from_row(&row)?;
+        Entry::new(actor, "customer.create", "customer")
+            .id(id)
+            .after(&customer)
+            .ip(ip)
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Ok(customer);
+    }
+    Err(AppError::internal(
+        "creating a customer",
+        "could not find a free referral code",
+    ))
+}
+
+pub async fn update(
+    db: &Db,
+    id: i64,
+    fields: &CustomerFields,
+    actor: &Actor,
+    ip: &str,
+) -> Result<Customer, AppError> {
+    let before = find(db, id).await?;
+    check_duplicates(db, fields, id).await?;
+    let mut tx = db.begin().await?;
+    let result = sqlx::query(
+        "UPDATE customers SET external_ref = $1, name = $2, email = $3, phone = $4, segment = $5, updated_at = $6
+         WHERE id = $7",
+    )
+    .bind(&fields.external_ref)
+    .bind(&fields.name)
+    .bind(&fields.email)
+    .bind(&fields.phone)
+    .bind(&fields.segment)
+    .bind(now_ms())
+    .bind(id)
+    .execute(&mut *tx)
+    .await;
+    if let Err(e) = result {
+        if is_unique_violation(&e) {
+            check_duplicates(db, fields, id).await?;
+        }
+        return Err(e.into());
+    }
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let after = from_row(&row)?;
+    Entry::new(actor, "customer.update", "customer")
+        .id(id)
+        .before(&before)
+        .after(&after)
+        .ip(ip)
+        .write(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Customers matching a search, for pickers (name, email or external reference).
+pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Customer>, AppError> {
+    Ok(list(db, q, CustomerSort::Name, 1)
+        .await?
+        .items
+        .into_iter()
+        .take(limit as usize)
+        .collect())
+}

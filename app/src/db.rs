@@ -1,0 +1,141 @@
+//! The database: one pool of `sqlx::Any` so a single set of portable queries serves both the
+//! embedded SQLite default and PostgreSQL. Portability rules the queries follow: `$n`
+//! placeholders, BIGINT epoch-millisecond timestamps, 0/1 integers for flags, `LOWER(x) LIKE`
+//! for case-insensitive search, and explicit casts around aggregates PostgreSQL widens.
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::Executor;
+use std::str::FromStr;
+
+pub type Db = sqlx::AnyPool;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    pub fn of_url(url: &str) -> Result<Self, String> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Self::Postgres)
+        } else {
+            Err(format!(
+                "DATABASE_URL must start with sqlite: or postgres: (got '{}')",
+                redact(url)
+            ))
+        }
+    }
+}
+
+/// The URL with any password replaced, for logs and messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Connects, creating the SQLite file (and its folder) on first run, then applies migrations.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, String> {
+    sqlx::any::install_default_drivers();
+    let dialect = Dialect::of_url(url)?;
+    let url = match dialect {
+        Dialect::Sqlite => prepare_sqlite(url)?,
+        Dialect::Postgres => url.to_string(),
+    };
+    let options =
+        AnyConnectOptions::from_str(&url).map_err(|e| format!("invalid DATABASE_URL: {e}"))?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if dialect == Dialect::Sqlite {
+                    // WAL lets readers proceed during a write; the busy timeout makes concurrent
+                    // writers queue instead of failing.
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .map_err(|e| format!("could not connect to {}: {e}", redact(&url)))?;
+    migrate(&pool, dialect).await?;
+    Ok(pool)
+}
+
+pub async fn migrate(pool: &Db, dialect: Dialect) -> Result<(), String> {
+    let result = match dialect {
+        Dialect::Sqlite => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+        Dialect::Postgres => sqlx::migrate!("../migrations/postgres").run(pool).await,
+    };
+    result.map_err(|e| format!("migrations failed: {e}"))
+}
+
+fn prepare_sqlite(url: &str) -> Result<String, String> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("could not create {}: {e}", parent.display()))?;
+            }
+        }
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_hidden_in_database_urls() {
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/x"),
+            "postgres://app:***@db:5432/x"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/x"),
+            "postgres://postgres@127.0.0.1/x"
+        );
+        assert_eq!(
+            redact("sqlite://data/extramile.db"),
+            "sqlite://data/extramile.db"
+        );
+    }
+
+    #[test]
+    fn the_dialect_follows_the_url_scheme() {
+        assert_eq!(Dialect::of_url("sqlite://x.db").unwrap(), Dialect::Sqlite);
+        assert_eq!(
+            Dialect::of_url("postgresql://h/db").unwrap(),
+            Dialect::Postgres
+        );
+        assert!(Dialect::of_url("mysql://h/db").is_err());
+    }
+}

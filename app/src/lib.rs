@@ -1,0 +1,137 @@
+//! Extra Mile: pages, components, server functions and shared types. Built for the server with
+//! the `ssr` feature and for the browser with `hydrate`.
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod admin;
+#[cfg(feature = "ssr")]
+pub mod audit;
+pub mod components;
+pub mod customers;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod pages;
+pub mod portal;
+pub mod request_id;
+#[cfg(feature = "ssr")]
+pub mod settings;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use accounts::{current_viewer, Role};
+use components::layout::{use_viewer, PortalLayout, StaffLayout, ViewerResource};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The nonce the security middleware put in the Content-Security-Policy of this response.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub String);
+
+#[cfg(feature = "ssr")]
+fn provide_request_nonce() {
+    let nonce =
+        use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(value)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(value));
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer: ViewerResource = Resource::new(|| (), |_| current_viewer());
+    provide_context(viewer);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/extramile.css"/>
+        <Title text="Extra Mile"/>
+        <Router>
+            <Routes fallback=|| view! { <pages::errors::NotFoundPage/> }>
+                <Route path=path!("/") view=Home/>
+                <Route path=path!("/login") view=pages::signin::StaffLoginPage/>
+                <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage/>
+                <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage/>
+                <ParentRoute path=path!("/portal") view=PortalLayout>
+                    <Route path=path!("") view=portal::pages::PortalHome/>
+                </ParentRoute>
+                <ParentRoute path=path!("") view=StaffLayout>
+                    <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/incidents") view=pages::sections::IncidentsPage/>
+                    <Route path=path!("/follow-ups") view=pages::sections::FollowUpsPage/>
+                    <Route path=path!("/stories") view=pages::sections::StoriesPage/>
+                    <Route path=path!("/customers") view=customers::pages::CustomersPage/>
+                    <Route path=path!("/customers/new") view=customers::pages::NewCustomerPage/>
+                    <Route path=path!("/customers/:id") view=customers::pages::CustomerPage/>
+                    <Route path=path!("/customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                    <ParentRoute path=path!("/admin") view=AdminGate ssr=SsrMode::Async>
+                        <Route path=path!("") view=admin::pages::AdminHome/>
+                        <Route path=path!("/users") view=admin::pages::UsersPage/>
+                        <Route path=path!("/invitations") view=admin::pages::InvitationsPage/>
+                        <Route path=path!("/tokens") view=admin::pages::TokensPage/>
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Sends each visitor where they belong: staff to the dashboard, customers to their portal.
+#[component]
+fn Home() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let target = match viewer.await.ok().flatten() {
+                    Some(accounts::Viewer::Staff(_)) => "/dashboard",
+                    Some(accounts::Viewer::Customer(_)) => "/portal",
+                    None => "/login",
+                };
+                view! { <Redirect path=target/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// Admin pages for admins only; the server refuses others before rendering, this covers
+/// navigation inside the browser.
+#[component]
+fn AdminGate() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let is_admin = viewer.await.ok().flatten().and_then(|v| v.staff().map(|s| s.role == Role::Admin)).unwrap_or(false);
+                if is_admin {
+                    view! { <Outlet/> }.into_any()
+                } else {
+                    view! { <pages::errors::ForbiddenPage/> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,94 @@
+# Shared steps of scripts/serve.sh and scripts/test.sh: install what is missing, build the app.
+# Sourced, not run. Every step says what it does; nothing waits on a download that cannot happen.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export PATH="$HOME/.cargo/bin:$PATH"
+export LEPTOS_OUTPUT_NAME=extramile
+SITE="$ROOT/target/site"
+WASM_TARGET=wasm32-unknown-unknown
+WASM_MODE=""            # "rustup" or "debian", chosen by ensure_wasm_toolchain
+STARTED_AT=$(date +%s)
+
+step() { printf '\n\033[1m==> %s\033[0m  (%ss)\n' "$*" "$(( $(date +%s) - STARTED_AT ))"; }
+note() { printf '    %s\n' "$*"; }
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    note "apt-get update"
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  note "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null || { echo "cargo is missing: this machine needs rustup's toolchain" >&2; exit 1; }
+}
+
+# The rustup wasm target when it is there or can be added quickly; otherwise Debian's toolchain
+# building std from source (see docs/toolchain.md).
+ensure_wasm_toolchain() {
+  if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
+    WASM_MODE=rustup; return
+  fi
+  step "Adding the $WASM_TARGET target with rustup (60 s at most)"
+  if timeout 60 rustup target add "$WASM_TARGET" >/dev/null 2>&1 \
+     && rustup target list --installed | grep -qx "$WASM_TARGET"; then
+    WASM_MODE=rustup; return
+  fi
+  note "rustup could not add the target; using Debian's toolchain with -Zbuild-std instead"
+  if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src/rust/library ]; then
+    apt_install rustc-web cargo-web rust-web-src libstd-rust-web-dev
+  fi
+  WASM_MODE=debian
+}
+
+ensure_wasm_bindgen() {
+  local want
+  want=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+  if command -v wasm-bindgen >/dev/null && wasm-bindgen --version | grep -q " $want\$"; then return; fi
+  step "Installing wasm-bindgen-cli $want (matches Cargo.lock; about 5 minutes once)"
+  cargo install wasm-bindgen-cli --version "$want" --quiet
+}
+
+ensure_wasm_opt() {
+  if [ -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then return; fi
+  if ! command -v npm >/dev/null; then note "npm is missing: the bundle is served without wasm-opt"; return; fi
+  step "Installing wasm-opt (npm package binaryen, from tools/package-lock.json)"
+  (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
+# build_site debug|release — the browser bundle (WASM + JS glue), the stylesheet and assets.
+build_site() {
+  local profile=$1 cargo_profile out_dir wasm_file target_dir="$ROOT/target"
+  if [ "$profile" = release ]; then cargo_profile=wasm-release; out_dir=wasm-release; else cargo_profile=dev; out_dir=debug; fi
+  step "Building the browser bundle ($profile, $WASM_MODE toolchain)"
+  if [ "$WASM_MODE" = rustup ]; then
+    cargo build -p frontend --lib --target "$WASM_TARGET" --profile "$cargo_profile"
+  else
+    target_dir="$ROOT/target/wasm-fallback"
+    local lld
+    lld="$(rustc --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin/rust-lld"
+    PATH=/usr/bin:$PATH RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR="$target_dir" \
+      CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER="$lld" \
+      cargo build -p frontend --lib --target "$WASM_TARGET" --profile "$cargo_profile" -Zbuild-std=std,panic_abort
+  fi
+  wasm_file="$target_dir/$WASM_TARGET/$out_dir/frontend.wasm"
+  mkdir -p "$SITE/pkg"
+  note "wasm-bindgen"
+  wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name extramile "$wasm_file"
+  if [ "$profile" = release ] && [ -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
+    note "wasm-opt -Oz"
+    "$ROOT/tools/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+      --enable-reference-types --enable-sign-ext --enable-mutable-globals \
+      -o "$SITE/pkg/extramile_bg.wasm.opt" "$SITE/pkg/extramile_bg.wasm"
+    mv "$SITE/pkg/extramile_bg.wasm.opt" "$SITE/pkg/extramile_bg.wasm"
+  fi
+  cp "$ROOT/style/main.css" "$SITE/pkg/extramile.css"
+  cp -r "$ROOT/public/." "$SITE/"
+  note "bundle: $(du -h "$SITE/pkg/extramile_bg.wasm" | cut -f1) wasm, $(gzip -c "$SITE/pkg/extramile_bg.wasm" | wc -c | awk '{printf "%.0f KB", $1/1024}') gzipped"
+}

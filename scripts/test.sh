@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit and integration tests on SQLite, again on PostgreSQL when one
+# is reachable, then the Playwright suite in headless Chromium against a debug build.
+# Installs what is missing first. Exits non-zero on any failure.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+failures=()
+skipped=()
+record() { if [ "$2" -ne 0 ]; then failures+=("$1"); fi; }
+
+ensure_rust
+ensure_wasm_toolchain
+ensure_wasm_bindgen
+if [ ! -x /usr/bin/chromium ]; then
+  step "Installing Debian's chromium and chromium-driver for the browser tests"
+  apt_install chromium chromium-driver
+fi
+if [ ! -d end2end/node_modules/@playwright/test ]; then
+  step "Installing the end-to-end test packages (npm ci, from end2end/package-lock.json)"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+build_site debug
+
+step "Unit and integration tests on SQLite"
+set +e
+cargo test -p app -p server
+record "tests on SQLite" $?
+set -e
+
+# PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL when it names PostgreSQL, else the local server.
+PG_URL="${TEST_DATABASE_URL:-}"
+if [ -z "$PG_URL" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then PG_URL="$DATABASE_URL"; fi
+if [ -z "$PG_URL" ]; then PG_URL="postgres://postgres@127.0.0.1:5432/postgres"; fi
+pg_host_port=$(sed -E 's#^[a-z]+://([^@/]*@)?([^/:?]+)(:([0-9]+))?.*#\2 \4#' <<<"$PG_URL")
+read -r pg_host pg_port <<<"$pg_host_port"
+pg_port=${pg_port:-5432}
+if timeout 3 bash -c "exec 3<>/dev/tcp/$pg_host/$pg_port" 2>/dev/null; then
+  step "Integration tests again on PostgreSQL ($pg_host:$pg_port)"
+  set +e
+  TEST_DATABASE_URL="$PG_URL" cargo test -p server
+  record "tests on PostgreSQL" $?
+  set -e
+  if command -v psql >/dev/null; then
+    psql "$PG_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'extramile_t_%'" 2>/dev/null |
+      while read -r db; do psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true; done
+  fi
+else
+  skipped+=("PostgreSQL pass: no server reachable at $pg_host:$pg_port (set TEST_DATABASE_URL to run it)")
+  note "SKIPPED the PostgreSQL pass: no server reachable at $pg_host:$pg_port"
+fi
+
+step "End-to-end tests in headless Chromium"
+E2E_DIR=$(mktemp -d)
+E2E_PORT=${E2E_PORT:-3199}
+DATABASE_URL="sqlite://$E2E_DIR/e2e.db" EXTRAMILE_ADDR="127.0.0.1:$E2E_PORT" EXTRAMILE_SEED_DEMO=true \
+  EXTRAMILE_LOG=warn EXTRAMILE_SITE_ROOT="$SITE" "$ROOT/target/debug/extramile" serve >"$E2E_DIR/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  if curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then break; fi
+  sleep 0.3
+done
+set +e
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+record "end-to-end tests" $?
+set -e
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+
+step "Summary"
+for s in "${skipped[@]+"${skipped[@]}"}"; do note "skipped: $s"; done
+if [ ${#failures[@]} -gt 0 ]; then
+  for f in "${failures[@]}"; do note "FAILED: $f"; done
+  note "server log of the end-to-end run: $E2E_DIR/server.log"
+  exit 1
+fi
+note "all test suites passed"

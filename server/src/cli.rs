@@ -1,0 +1,188 @@
+//! The command line: `serve` (default), `migrate`, `seed-demo`, `user add`, `token create`.
+use crate::config::Config;
+use crate::Application;
+use app::audit::Actor;
+use clap::{Parser, Subcommand};
+use std::io::Read;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "extramile",
+    version,
+    about = "Extra Mile: customer experience management"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the app (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed demo data into an empty database and print the demo accounts.
+    SeedDemo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a staff account, or with `--role customer --customer REF` give an existing
+    /// customer portal access. The password is read from standard input.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// associate, manager, admin or customer
+        #[arg(long)]
+        role: String,
+        /// The customer's external reference (or email), with --role customer.
+        #[arg(long)]
+        customer: Option<String>,
+        /// Read the password from standard input (required: passwords never go on the command line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Create an API token and print it once.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .try_init();
+}
+
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env()?;
+    init_tracing(&config.log_filter);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            app::db::connect(&config.database_url, 1).await?;
+            println!(
+                "Migrations applied to {}.",
+                app::db::redact(&config.database_url)
+            );
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let db = app::db::connect(&config.database_url, 2).await?;
+            let seeded = crate::seed::seed_if_empty(&db)
+                .await
+                .map_err(|e| e.to_string())?;
+            if seeded {
+                println!("Demo data seeded.");
+            } else {
+                println!("The database already has accounts: demo data not added.");
+            }
+            crate::seed::print_accounts();
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    role,
+                    customer,
+                    password_stdin,
+                },
+        } => {
+            if !password_stdin {
+                return Err("pass --password-stdin and send the password on standard input".into());
+            }
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .map_err(|e| format!("could not read standard input: {e}"))?;
+            let password = password.trim_end_matches(['\n', '\r']).to_string();
+            let db = app::db::connect(&config.database_url, 2).await?;
+            let actor = Actor::system("cli");
+            if role.trim().eq_ignore_ascii_case("customer") {
+                let reference = customer.ok_or("--role customer needs --customer EXTERNAL_REF")?;
+                let id =
+                    crate::seed::grant_portal_access(&db, &reference, &email, &password, &actor)
+                        .await
+                        .map_err(|e| describe(&e))?;
+                println!("Customer {id} ({name}) can now sign in at /portal/login as {email}.");
+            } else {
+                let user = app::admin::users::queries::create(
+                    &db, &email, &name, &role, &password, &actor,
+                )
+                .await
+                .map_err(|e| describe(&e))?;
+                println!(
+                    "Created {} account {} for {}.",
+                    user.role.as_str(),
+                    user.email,
+                    user.name
+                );
+            }
+            Ok(())
+        }
+        Command::Token {
+            command: TokenCommand::Create { name },
+        } => {
+            let db = app::db::connect(&config.database_url, 2).await?;
+            let (record, token) =
+                app::admin::tokens::queries::create(&db, &name, None, &Actor::system("cli"))
+                    .await
+                    .map_err(|e| describe(&e))?;
+            eprintln!(
+                "Created API token {} ('{}'). It is shown once; store it now:",
+                record.id, record.name
+            );
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+/// An error with its field messages, for the terminal.
+fn describe(err: &app::error::AppError) -> String {
+    match err {
+        app::error::AppError::Validation { message, fields } if !fields.is_empty() => {
+            let details: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect();
+            format!("{message} {}", details.join("; "))
+        }
+        other => other.to_string(),
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    let app = Application::build(&config).await?;
+    let url = format!("http://{}:{}", config.addr.ip(), app.port());
+    tracing::info!("database {}", app::db::redact(&config.database_url));
+    println!("Extra Mile is serving at {url}");
+    if config.seed_demo {
+        crate::seed::print_accounts();
+    }
+    app.run_until_stopped()
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}

@@ -1,0 +1,88 @@
+//! Page access before any rendering: anonymous visitors and customers asking for staff pages
+//! go to the staff sign-in, visitors to the portal go to the portal sign-in, and admin pages
+//! refuse other staff with 403.
+use app::accounts::guard::{deny, RequestContext};
+use app::accounts::{Role, Viewer};
+use app::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+const STAFF_PREFIXES: [&str; 6] = [
+    "/dashboard",
+    "/incidents",
+    "/follow-ups",
+    "/stories",
+    "/customers",
+    "/admin",
+];
+
+fn under(path: &str, prefix: &str) -> bool {
+    path == prefix || path.starts_with(&format!("{prefix}/"))
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let ctx = req
+        .extensions()
+        .get::<RequestContext>()
+        .cloned()
+        .unwrap_or_default();
+    let path = req.uri().path().to_string();
+    let target = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| path.clone());
+    let viewer = ctx.viewer.clone();
+
+    if path == "/" {
+        return Redirect::to(match viewer {
+            Some(Viewer::Staff(_)) => "/dashboard",
+            Some(Viewer::Customer(_)) => "/portal",
+            None => "/login",
+        })
+        .into_response();
+    }
+    if STAFF_PREFIXES.iter().any(|p| under(&path, p)) {
+        return match viewer {
+            Some(Viewer::Staff(staff)) if under(&path, "/admin") && staff.role != Role::Admin => {
+                deny(&state, &ctx).await;
+                forbidden_page()
+            }
+            Some(Viewer::Staff(_)) => next.run(req).await,
+            _ => Redirect::to(&format!("/login?next={}", encode(&target))).into_response(),
+        };
+    }
+    let portal_public = ["/portal/login", "/portal/logout"].contains(&path.as_str())
+        || path.starts_with("/portal/invite/");
+    if under(&path, "/portal") && !portal_public && !matches!(viewer, Some(Viewer::Customer(_))) {
+        return Redirect::to("/portal/login").into_response();
+    }
+    next.run(req).await
+}
+
+/// A plain 403 page, sent before the app renders.
+pub fn forbidden_page() -> Response {
+    let body = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not open to your account · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">403</p><h1>This page is not open to your account</h1><p class="muted">If you need it for your work, ask an administrator to change your role.</p><a class="button" href="/">Go to your start page</a></main></body></html>"#;
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CACHE_CONTROL, "no-store")],
+        Html(body),
+    )
+        .into_response()
+}

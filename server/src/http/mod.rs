@@ -1,0 +1,8 @@
+//! The HTTP surface besides pages and server functions: middleware, sign-in forms, health,
+//! and the JSON API.
+pub mod api;
+pub mod context;
+pub mod guard;
+pub mod health;
+pub mod security;
+pub mod signin;

@@ -1,0 +1,199 @@
+//! Sign-in, sign-out and invitation forms, posted as plain HTML forms. The server answers with
+//! a redirect and the session cookie, so they work with or without JavaScript.
+use super::context::{client_ip, cookie};
+use app::accounts::guard::RequestContext;
+use app::accounts::sessions::{self, AccountKind};
+use app::accounts::signin::{safe_next, sign_in, sign_out};
+use app::admin::invitations::queries as invitations;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = state.settings.session_absolute_hours * 3600;
+    HeaderValue::from_str(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        sessions::COOKIE
+    ))
+    .expect("cookie is ASCII")
+}
+
+fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+        sessions::COOKIE
+    ))
+    .expect("cookie is ASCII")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn too_many(message: &str, back: &str) -> Response {
+    let body = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too many attempts · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">429</p><h1>Too many sign-in attempts</h1><p>{message}</p><a class="button" href="{back}">Back to sign-in</a></main></body></html>"#
+    );
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, "900")],
+        Html(body),
+    )
+        .into_response()
+}
+
+async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: &str) -> Response {
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let previous = cookie(req.headers(), sessions::COOKIE);
+    let Ok(Form(form)) = Form::<SignInForm>::from_request(req, &state).await else {
+        return Redirect::to(&format!("{page}?error=missing")).into_response();
+    };
+    if form.email.trim().is_empty() || form.password.is_empty() {
+        return Redirect::to(&format!(
+            "{page}?error=missing&email={}",
+            encode(form.email.trim())
+        ))
+        .into_response();
+    }
+    let next = safe_next(form.next.as_deref());
+    match sign_in(
+        &state,
+        kind,
+        &form.email,
+        form.password,
+        &ip,
+        previous.as_deref(),
+    )
+    .await
+    {
+        Ok(signed_in) => {
+            let target = next.unwrap_or_else(|| signed_in.home.to_string());
+            let mut response = Redirect::to(&target).into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, &signed_in.token));
+            response
+        }
+        Err(AppError::TooManyRequests(message)) => too_many(&message, page),
+        Err(AppError::Validation { .. }) => {
+            let next = next
+                .map(|n| format!("&next={}", encode(&n)))
+                .unwrap_or_default();
+            Redirect::to(&format!(
+                "{page}?error=invalid&email={}{next}",
+                encode(form.email.trim())
+            ))
+            .into_response()
+        }
+        Err(other) => other.into_response(),
+    }
+}
+
+use axum::extract::FromRequest;
+
+pub async fn staff_login(State(state): State<AppState>, req: Request) -> Response {
+    handle_sign_in(state, req, AccountKind::Staff, "/login").await
+}
+
+pub async fn portal_login(State(state): State<AppState>, req: Request) -> Response {
+    handle_sign_in(state, req, AccountKind::Customer, "/portal/login").await
+}
+
+async fn handle_sign_out(state: AppState, req: Request, page: &str) -> Response {
+    let ctx = req
+        .extensions()
+        .get::<RequestContext>()
+        .cloned()
+        .unwrap_or_default();
+    if let Some(token) = cookie(req.headers(), sessions::COOKIE) {
+        if let Err(e) = sign_out(&state, &token, &ctx.actor(), &ctx.ip).await {
+            return e.into_response();
+        }
+    }
+    let mut response = Redirect::to(&format!("{page}?flash=signed-out")).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, clear_cookie());
+    response
+}
+
+pub async fn staff_logout(State(state): State<AppState>, req: Request) -> Response {
+    handle_sign_out(state, req, "/login").await
+}
+
+pub async fn portal_logout(State(state): State<AppState>, req: Request) -> Response {
+    handle_sign_out(state, req, "/portal/login").await
+}
+
+#[derive(Deserialize)]
+pub struct InviteForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Sets the invited customer's password, then signs them in.
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    req: Request,
+) -> Response {
+    let ip = client_ip(&req, state.settings.trust_proxy);
+    let page = format!("/portal/invite/{}", encode(&token));
+    let Ok(Form(form)) = Form::<InviteForm>::from_request(req, &state).await else {
+        return Redirect::to(&format!("{page}?error=password")).into_response();
+    };
+    if form.password != form.confirm {
+        return Redirect::to(&format!("{page}?error=mismatch")).into_response();
+    }
+    let customer_id = match invitations::accept(&state.db, &token, &form.password).await {
+        Ok(id) => id,
+        Err(AppError::Validation { .. }) => {
+            return Redirect::to(&format!("{page}?error=password")).into_response()
+        }
+        Err(AppError::NotFound(_)) | Err(AppError::Conflict(_)) => return invitation_gone(),
+        Err(e) => return e.into_response(),
+    };
+    match sessions::start(&state.db, AccountKind::Customer, customer_id, &ip).await {
+        Ok(token) => {
+            let mut response = Redirect::to("/portal?flash=welcome").into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, session_cookie(&state, &token));
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn invitation_gone() -> Response {
+    let body = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Invitation not valid · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">410</p><h1>This invitation link no longer works</h1><p class="muted">Links work once and expire after 7 days. Ask us for a new one, or sign in if you already set a password.</p><a class="button" href="/portal/login">Go to sign-in</a></main></body></html>"#;
+    (StatusCode::GONE, Html(body)).into_response()
+}

@@ -1,0 +1,132 @@
+//! The Extra Mile server: configuration, the HTTP application, demo data and the CLI's
+//! commands. `main` only parses arguments; tests build the same application on port 0.
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod seed;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+/// A built application bound to its listener, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+impl Application {
+    /// Connects to the database (applying migrations), seeds demo data when asked, and binds.
+    pub async fn build(config: &Config) -> Result<Self, String> {
+        let db = app::db::connect(&config.database_url, config.db_max_connections).await?;
+        if config.seed_demo {
+            seed::seed_if_empty(&db)
+                .await
+                .map_err(|e| format!("seeding demo data failed: {e}"))?;
+        }
+        let leptos_options = LeptosOptions::builder()
+            .output_name("extramile")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        let state = AppState {
+            db,
+            settings: Arc::new(config.settings.clone()),
+            leptos_options,
+        };
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| format!("could not listen on {}: {e}", config.addr))?;
+        Ok(Self {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        use axum::serve::ListenerExt;
+        // Without TCP_NODELAY, streamed HTML stalls on Nagle's algorithm and delayed ACKs.
+        let listener = self.listener.tap_io(|tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::warn!("could not set TCP_NODELAY: {e}");
+            }
+        });
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    use axum::middleware::from_fn_with_state;
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(http::health::healthz))
+        .route("/login", post(http::signin::staff_login))
+        .route("/logout", post(http::signin::staff_logout))
+        .route("/portal/login", post(http::signin::portal_login))
+        .route("/portal/logout", post(http::signin::portal_logout))
+        .route(
+            "/portal/invite/{token}",
+            post(http::signin::accept_invitation),
+        )
+        .merge(http::api::router(state.clone()))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(from_fn_with_state(state.clone(), http::guard::pages))
+        .layer(from_fn_with_state(state.clone(), http::security::csrf))
+        .layer(from_fn_with_state(
+            state.clone(),
+            http::context::request_context,
+        ))
+        .layer(from_fn_with_state(state.clone(), http::security::headers))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,237 @@
+//! Every server function checked against every kind of caller, and staff pages against
+//! visitors who may not see them.
+use crate::helpers::*;
+use reqwest::Client;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Caller {
+    Anonymous,
+    Customer,
+    Associate,
+    Manager,
+    Admin,
+}
+
+#[derive(Clone, Copy)]
+enum Needs {
+    Anyone,
+    Staff,
+    Admin,
+    Customer,
+}
+
+/// Every server function with valid arguments and who may call it.
+fn server_functions(customer_id: &str) -> Vec<(&'static str, Vec<(&'static str, String)>, Needs)> {
+    let s = |v: &str| v.to_string();
+    vec![
+        ("viewer", vec![], Needs::Anyone),
+        (
+            "customers/list",
+            vec![("q", s("")), ("sort", s("name")), ("page", s("1"))],
+            Needs::Staff,
+        ),
+        ("customers/get", vec![("id", s(customer_id))], Needs::Staff),
+        (
+            "customers/create",
+            vec![
+                ("name", s("Matrix Person")),
+                ("email", s("")),
+                ("phone", s("")),
+                ("external_ref", s("")),
+                ("segment", s("")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "customers/update",
+            vec![
+                ("id", s(customer_id)),
+                ("name", s("Renamed")),
+                ("email", s("")),
+                ("phone", s("")),
+                ("external_ref", s("")),
+                ("segment", s("")),
+            ],
+            Needs::Staff,
+        ),
+        ("admin/users/list", vec![], Needs::Admin),
+        (
+            "admin/users/create",
+            vec![
+                ("email", s("new-colleague@example.com")),
+                ("name", s("New Colleague")),
+                ("role", s("associate")),
+                ("password", s("violet harbor nineteen kites")),
+            ],
+            Needs::Admin,
+        ),
+        (
+            "admin/users/update",
+            vec![
+                ("id", s("999999")),
+                ("role", s("associate")),
+                ("active", s("1")),
+            ],
+            Needs::Admin,
+        ),
+        ("admin/tokens/list", vec![], Needs::Admin),
+        (
+            "admin/tokens/create",
+            vec![("name", s("Survey tool"))],
+            Needs::Admin,
+        ),
+        (
+            "admin/tokens/revoke",
+            vec![("id", s("999999"))],
+            Needs::Admin,
+        ),
+        ("admin/invitations/list", vec![], Needs::Admin),
+        (
+            "admin/invitations/create",
+            vec![("customer", s("nobody-here"))],
+            Needs::Admin,
+        ),
+        ("portal/summary", vec![], Needs::Customer),
+    ]
+}
+
+fn allowed(needs: Needs, caller: Caller) -> bool {
+    match needs {
+        Needs::Anyone => true,
+        Needs::Staff => matches!(caller, Caller::Associate | Caller::Manager | Caller::Admin),
+        Needs::Admin => caller == Caller::Admin,
+        Needs::Customer => caller == Caller::Customer,
+    }
+}
+
+#[tokio::test]
+async fn every_server_function_checks_the_callers_role() {
+    let app = spawn_app().await;
+    let (customer_browser, customer_id) = app.customer_browser().await;
+    let callers: Vec<(Caller, Client)> = vec![
+        (Caller::Anonymous, browser()),
+        (Caller::Customer, customer_browser),
+        (Caller::Associate, app.staff_browser("associate").await),
+        (Caller::Manager, app.staff_browser("manager").await),
+        (Caller::Admin, app.staff_browser("admin").await),
+    ];
+    let id = customer_id.to_string();
+    for (endpoint, args, needs) in server_functions(&id) {
+        for (caller, client) in &callers {
+            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let status = app.call(client, endpoint, &form).await.status().as_u16();
+            if allowed(needs, *caller) {
+                assert!(
+                    status != 401 && status != 403,
+                    "{caller:?} should reach {endpoint}, got {status}"
+                );
+            } else if *caller == Caller::Anonymous {
+                assert_eq!(status, 401, "anonymous caller of {endpoint}");
+            } else {
+                assert_eq!(status, 403, "{caller:?} calling {endpoint}");
+            }
+        }
+    }
+    let denied = app
+        .count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied'")
+        .await;
+    assert!(denied >= 20, "every 403 is audited, found {denied}");
+}
+
+#[tokio::test]
+async fn a_customer_never_reads_another_customers_record() {
+    let app = spawn_app().await;
+    let (me, my_id) = app.customer_browser().await;
+    let (other_id, _) = app.portal_customer("Someone Else").await;
+    assert_eq!(
+        app.call(&me, "customers/get", &[("id", &other_id.to_string())])
+            .await
+            .status(),
+        403
+    );
+    let summary: serde_json::Value = app
+        .call(&me, "portal/summary", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["name"], "Portal Person");
+    assert_ne!(my_id, other_id);
+}
+
+#[tokio::test]
+async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
+    let app = spawn_app().await;
+    for path in [
+        "/dashboard",
+        "/incidents",
+        "/follow-ups",
+        "/stories",
+        "/customers",
+        "/admin/users",
+    ] {
+        let res = browser().get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 303, "{path}");
+        assert_eq!(location(&res), format!("/login?next={path}"));
+    }
+}
+
+#[tokio::test]
+async fn staff_pages_send_customers_to_the_staff_sign_in() {
+    let app = spawn_app().await;
+    let (customer, _) = app.customer_browser().await;
+    let res = customer.get(app.url("/customers")).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(location(&res).starts_with("/login"));
+}
+
+#[tokio::test]
+async fn the_portal_sends_visitors_and_staff_to_the_portal_sign_in() {
+    let app = spawn_app().await;
+    let res = browser().get(app.url("/portal")).send().await.unwrap();
+    assert_eq!(location(&res), "/portal/login");
+    let staff = app.staff_browser("manager").await;
+    assert_eq!(
+        location(&staff.get(app.url("/portal")).send().await.unwrap()),
+        "/portal/login"
+    );
+}
+
+#[tokio::test]
+async fn admin_pages_refuse_associates_and_managers_with_403() {
+    let app = spawn_app().await;
+    for role in ["associate", "manager"] {
+        let client = app.staff_browser(role).await;
+        let res = client.get(app.url("/admin/tokens")).send().await.unwrap();
+        assert_eq!(res.status(), 403, "{role}");
+    }
+    let admin = app.staff_browser("admin").await;
+    assert_eq!(
+        admin
+            .get(app.url("/admin/tokens"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn the_start_page_sends_each_visitor_where_they_belong() {
+    let app = spawn_app().await;
+    assert_eq!(
+        location(&browser().get(app.url("/")).send().await.unwrap()),
+        "/login"
+    );
+    let staff = app.staff_browser("associate").await;
+    assert_eq!(
+        location(&staff.get(app.url("/")).send().await.unwrap()),
+        "/dashboard"
+    );
+    let (customer, _) = app.customer_browser().await;
+    assert_eq!(
+        location(&customer.get(app.url("/")).send().await.unwrap()),
+        "/portal"
+    );
+}

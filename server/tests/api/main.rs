@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0 against a fresh database — a temporary SQLite
+//! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names one — driven over HTTP.
+mod access;
+mod admin;
+mod customers;
+mod helpers;
+mod security;
+mod signin;
