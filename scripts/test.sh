@@ -24,7 +24,7 @@ build_site debug
 
 step "Unit and integration tests on SQLite"
 set +e
-cargo test -p app -p server
+cargo test --no-fail-fast -p app -p server
 record "tests on SQLite" $?
 set -e
 
@@ -38,7 +38,7 @@ pg_port=${pg_port:-5432}
 if timeout 3 bash -c "exec 3<>/dev/tcp/$pg_host/$pg_port" 2>/dev/null; then
   step "Integration tests again on PostgreSQL ($pg_host:$pg_port)"
   set +e
-  TEST_DATABASE_URL="$PG_URL" cargo test -p server
+  TEST_DATABASE_URL="$PG_URL" cargo test --no-fail-fast -p server
   record "tests on PostgreSQL" $?
   set -e
   if command -v psql >/dev/null; then

@@ -20,6 +20,14 @@ impl Password {
         if input.trim().is_empty() {
             return Err("A password cannot be only spaces.".into());
         }
+        let lowered = input.to_lowercase();
+        let leans_on_context = context
+            .iter()
+            .map(|w| w.split('@').next().unwrap_or_default().trim().to_lowercase())
+            .any(|w| w.chars().count() >= 4 && lowered.contains(&w));
+        if leans_on_context {
+            return Err("Do not build the password on your name or email address.".into());
+        }
         #[cfg(feature = "ssr")]
         {
             let estimate = zxcvbn::zxcvbn(input, context);
@@ -29,8 +37,6 @@ impl Password {
                     .into());
             }
         }
-        #[cfg(not(feature = "ssr"))]
-        let _ = context;
         Ok(Self(input.to_string()))
     }
 

@@ -15,7 +15,7 @@ pub fn format_date(ms: i64) -> String {
 mod tests {
     #[test]
     fn moments_are_shown_to_the_minute_in_utc() {
-        assert_eq!(super::format_ms(1_795_000_000_000), "2026-11-18 08:26 UTC");
+        assert_eq!(super::format_ms(1_795_000_000_000), "2026-11-18 11:06 UTC");
         assert_eq!(super::format_date(1_795_000_000_000), "18 Nov 2026");
     }
 }
