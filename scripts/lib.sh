@@ -29,9 +29,20 @@ ensure_rust() {
   command -v cargo >/dev/null || { echo "cargo is missing: this machine needs rustup's toolchain" >&2; exit 1; }
 }
 
+use_debian_toolchain() {
+  if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src/rust/library ]; then
+    apt_install rustc-web cargo-web rust-web-src libstd-rust-web-dev
+  fi
+  WASM_MODE=debian
+}
+
 # The rustup wasm target when it is there or can be added quickly; otherwise Debian's toolchain
-# building std from source (see docs/toolchain.md).
+# building std from source. EXTRAMILE_WASM_TOOLCHAIN=debian forces the fallback.
 ensure_wasm_toolchain() {
+  if [ "${EXTRAMILE_WASM_TOOLCHAIN:-}" = debian ]; then
+    note "EXTRAMILE_WASM_TOOLCHAIN=debian: using Debian's toolchain with -Zbuild-std"
+    use_debian_toolchain; return
+  fi
   if rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"; then
     WASM_MODE=rustup; return
   fi
@@ -41,10 +52,7 @@ ensure_wasm_toolchain() {
     WASM_MODE=rustup; return
   fi
   note "rustup could not add the target; using Debian's toolchain with -Zbuild-std instead"
-  if [ ! -x /usr/bin/cargo ] || [ ! -d /usr/lib/rustlib/src/rust/library ]; then
-    apt_install rustc-web cargo-web rust-web-src libstd-rust-web-dev
-  fi
-  WASM_MODE=debian
+  use_debian_toolchain
 }
 
 ensure_wasm_bindgen() {
@@ -81,14 +89,16 @@ build_site() {
   mkdir -p "$SITE/pkg"
   note "wasm-bindgen"
   wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name extramile "$wasm_file"
+  # The name the server asks for, as cargo-leptos would lay it out.
+  mv "$SITE/pkg/extramile_bg.wasm" "$SITE/pkg/extramile.wasm"
   if [ "$profile" = release ] && [ -x "$ROOT/tools/node_modules/.bin/wasm-opt" ]; then
     note "wasm-opt -Oz"
     "$ROOT/tools/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-reference-types --enable-sign-ext --enable-mutable-globals \
-      -o "$SITE/pkg/extramile_bg.wasm.opt" "$SITE/pkg/extramile_bg.wasm"
-    mv "$SITE/pkg/extramile_bg.wasm.opt" "$SITE/pkg/extramile_bg.wasm"
+      -o "$SITE/pkg/extramile.wasm.opt" "$SITE/pkg/extramile.wasm"
+    mv "$SITE/pkg/extramile.wasm.opt" "$SITE/pkg/extramile.wasm"
   fi
   cp "$ROOT/style/main.css" "$SITE/pkg/extramile.css"
   cp -r "$ROOT/public/." "$SITE/"
-  note "bundle: $(du -h "$SITE/pkg/extramile_bg.wasm" | cut -f1) wasm, $(gzip -c "$SITE/pkg/extramile_bg.wasm" | wc -c | awk '{printf "%.0f KB", $1/1024}') gzipped"
+  note "bundle: $(du -h "$SITE/pkg/extramile.wasm" | cut -f1) wasm, $(gzip -c "$SITE/pkg/extramile.wasm" | wc -c | awk '{printf "%.0f KB", $1/1024}') gzipped"
 }

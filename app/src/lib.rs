@@ -18,12 +18,13 @@ pub mod request_id;
 pub mod settings;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod url_encoding;
 
 use accounts::{current_viewer, Role};
 use components::layout::{use_viewer, PortalLayout, StaffLayout, ViewerResource};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
-use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server.
@@ -127,7 +128,15 @@ fn AdminGate() -> impl IntoView {
             {move || Suspend::new(async move {
                 let is_admin = viewer.await.ok().flatten().and_then(|v| v.staff().map(|s| s.role == Role::Admin)).unwrap_or(false);
                 if is_admin {
-                    view! { <Outlet/> }.into_any()
+                    view! {
+                        <nav class="subnav" aria-label="Admin">
+                            <A href="/admin" exact=true>"Overview"</A>
+                            <A href="/admin/users">"Staff accounts"</A>
+                            <A href="/admin/invitations">"Portal invitations"</A>
+                            <A href="/admin/tokens">"API tokens"</A>
+                        </nav>
+                        <Outlet/>
+                    }.into_any()
                 } else {
                     view! { <pages::errors::ForbiddenPage/> }.into_any()
                 }

@@ -15,6 +15,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
 /// A built application bound to its listener, ready to serve.
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), http::guard::pages))
+        .layer(CatchPanicLayer::custom(http::errors::panic_page))
         .layer(from_fn_with_state(state.clone(), http::security::csrf))
         .layer(from_fn_with_state(
             state.clone(),

@@ -151,10 +151,12 @@ pub async fn grant_portal_access(
         .await?
         .ok_or_else(|| AppError::NotFound(format!("A customer with reference '{reference}'")))?;
     match customer.email.as_deref() {
-        Some(existing) if existing != email.as_str() => return Err(AppError::Conflict(format!(
+        Some(existing) if existing != email.as_str() => {
+            return Err(AppError::Conflict(format!(
             "{} signs in as {existing}; use that email or change it on the customer page first.",
             customer.name
-        ))),
+        )))
+        }
         _ => {}
     }
     let context: Vec<&str> = std::iter::once(email.as_str())

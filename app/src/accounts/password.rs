@@ -23,7 +23,13 @@ impl Password {
         let lowered = input.to_lowercase();
         let leans_on_context = context
             .iter()
-            .map(|w| w.split('@').next().unwrap_or_default().trim().to_lowercase())
+            .map(|w| {
+                w.split('@')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_lowercase()
+            })
             .any(|w| w.chars().count() >= 4 && lowered.contains(&w));
         if leans_on_context {
             return Err("Do not build the password on your name or email address.".into());

@@ -6,21 +6,10 @@ use crate::components::form::{FormAlert, TextField};
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
 use crate::components::pagination::Pagination;
 use crate::components::time::{format_date, format_ms};
+use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            b' ' => "+".to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -120,9 +109,9 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
         <tr>
             <td data-label="Name"><a href=format!("/customers/{}", customer.id)>{customer.name}</a></td>
             <td data-label="Email">{customer.email.unwrap_or_default()}</td>
-            <td data-label="Reference">{customer.external_ref.unwrap_or_default()}</td>
-            <td data-label="Segment"><span class="tag">{customer.segment}</span></td>
-            <td data-label="Since">{format_date(customer.created_at)}</td>
+            <td data-label="Reference" class="inline-sm">{customer.external_ref.unwrap_or_default()}</td>
+            <td data-label="Segment" class="inline-sm"><span class="tag">{customer.segment}</span></td>
+            <td data-label="Since" class="hide-sm">{format_date(customer.created_at)}</td>
         </tr>
     }
 }

@@ -4,10 +4,11 @@
 use app::accounts::guard::{deny, RequestContext};
 use app::accounts::{Role, Viewer};
 use app::state::AppState;
+use app::url_encoding::encode;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 const STAFF_PREFIXES: [&str; 6] = [
     "/dashboard",
@@ -20,17 +21,6 @@ const STAFF_PREFIXES: [&str; 6] = [
 
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -65,7 +55,11 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
                 forbidden_page()
             }
             Some(Viewer::Staff(_)) => next.run(req).await,
-            _ => Redirect::to(&format!("/login?next={}", encode(&target))).into_response(),
+            _ => Redirect::to(&format!(
+                "/login?next={}",
+                encode(&target).replace("%2F", "/")
+            ))
+            .into_response(),
         };
     }
     let portal_public = ["/portal/login", "/portal/logout"].contains(&path.as_str())
@@ -78,11 +72,10 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
 
 /// A plain 403 page, sent before the app renders.
 pub fn forbidden_page() -> Response {
-    let body = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not open to your account · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">403</p><h1>This page is not open to your account</h1><p class="muted">If you need it for your work, ask an administrator to change your role.</p><a class="button" href="/">Go to your start page</a></main></body></html>"#;
-    (
+    super::errors::page(
         StatusCode::FORBIDDEN,
-        [(header::CACHE_CONTROL, "no-store")],
-        Html(body),
+        "This page is not open to your account",
+        "If you need it for your work, ask an administrator to change your role.",
+        ("/", "Go to your start page"),
     )
-        .into_response()
 }

@@ -2,6 +2,7 @@
 //! and the JSON API.
 pub mod api;
 pub mod context;
+pub mod errors;
 pub mod guard;
 pub mod health;
 pub mod security;

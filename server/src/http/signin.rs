@@ -7,9 +7,10 @@ use app::accounts::signin::{safe_next, sign_in, sign_out};
 use app::admin::invitations::queries as invitations;
 use app::error::AppError;
 use app::state::AppState;
+use app::url_encoding::encode;
 use axum::extract::{Path, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
@@ -45,27 +46,17 @@ fn clear_cookie() -> HeaderValue {
     .expect("cookie is ASCII")
 }
 
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn too_many(message: &str, back: &str) -> Response {
-    let body = format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Too many attempts · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">429</p><h1>Too many sign-in attempts</h1><p>{message}</p><a class="button" href="{back}">Back to sign-in</a></main></body></html>"#
-    );
-    (
+    let mut response = super::errors::page(
         StatusCode::TOO_MANY_REQUESTS,
-        [(header::RETRY_AFTER, "900")],
-        Html(body),
-    )
-        .into_response()
+        "Too many sign-in attempts",
+        message,
+        (back, "Back to sign-in"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+    response
 }
 
 async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: &str) -> Response {
@@ -194,6 +185,10 @@ pub async fn accept_invitation(
 }
 
 fn invitation_gone() -> Response {
-    let body = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Invitation not valid · Extra Mile</title><link rel="stylesheet" href="/pkg/extramile.css"></head><body><main id="main" class="error-page"><p class="error-code">410</p><h1>This invitation link no longer works</h1><p class="muted">Links work once and expire after 7 days. Ask us for a new one, or sign in if you already set a password.</p><a class="button" href="/portal/login">Go to sign-in</a></main></body></html>"#;
-    (StatusCode::GONE, Html(body)).into_response()
+    super::errors::page(
+        StatusCode::GONE,
+        "This invitation link no longer works",
+        "Links work once and expire after 7 days. Ask us for a new one, or sign in if you already set a password.",
+        ("/portal/login", "Go to sign-in"),
+    )
 }

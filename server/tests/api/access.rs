@@ -20,8 +20,11 @@ enum Needs {
     Customer,
 }
 
+/// A server function's endpoint, valid arguments for it, and who may call it.
+type Endpoint = (&'static str, Vec<(&'static str, String)>, Needs);
+
 /// Every server function with valid arguments and who may call it.
-fn server_functions(customer_id: &str) -> Vec<(&'static str, Vec<(&'static str, String)>, Needs)> {
+fn server_functions(customer_id: &str) -> Vec<Endpoint> {
     let s = |v: &str| v.to_string();
     vec![
         ("viewer", vec![], Needs::Anyone),

@@ -12,6 +12,7 @@ pub const PASSWORD: &str = "copper-kettle-orbit-42";
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub database_url: String,
 }
 
 fn unique() -> String {
@@ -58,8 +59,9 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings::default();
     adjust(&mut settings);
+    let database_url = fresh_database().await;
     let config = Config {
-        database_url: fresh_database().await,
+        database_url: database_url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
         log_filter: "warn".into(),
         seed_demo: false,
@@ -73,7 +75,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, db }
+    TestApp {
+        base,
+        db,
+        database_url,
+    }
 }
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).

@@ -1,0 +1,158 @@
+//! The `extramile` binary's account and token commands, run against the test database.
+use crate::helpers::*;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn extramile(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_extramile"))
+        .args(args)
+        .env("DATABASE_URL", &app.database_url)
+        .env("EXTRAMILE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run extramile");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn token_create_prints_a_token_once_that_the_api_accepts() {
+    let app = spawn_app().await;
+    let out = extramile(&app, &["token", "create", "--name", "Survey tool"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("em_"));
+    let res = reqwest::Client::new()
+        .get(app.url("/api/v1/whoami"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+#[tokio::test]
+async fn user_add_reads_the_password_from_stdin_and_the_account_signs_in() {
+    let app = spawn_app().await;
+    let args = [
+        "user",
+        "add",
+        "--email",
+        "kim@example.com",
+        "--name",
+        "Kim Ito",
+        "--role",
+        "manager",
+        "--password-stdin",
+    ];
+    let out = extramile(&app, &args, "violet harbor nineteen kites\n");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res = app
+        .sign_in(
+            &browser(),
+            "/login",
+            "kim@example.com",
+            "violet harbor nineteen kites",
+        )
+        .await;
+    assert_eq!(location(&res), "/dashboard");
+}
+
+#[tokio::test]
+async fn user_add_refuses_a_weak_password_with_a_clear_message() {
+    let app = spawn_app().await;
+    let args = [
+        "user",
+        "add",
+        "--email",
+        "kim@example.com",
+        "--name",
+        "Kim Ito",
+        "--role",
+        "manager",
+        "--password-stdin",
+    ];
+    let out = extramile(&app, &args, "password1234\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM staff_users").await, 0);
+}
+
+#[tokio::test]
+async fn user_add_with_role_customer_gives_an_existing_customer_portal_access() {
+    let app = spawn_app().await;
+    let associate = app.staff_browser("associate").await;
+    app.call(
+        &associate,
+        "customers/create",
+        &[
+            ("name", "Dana Reyes"),
+            ("email", "dana@example.com"),
+            ("phone", ""),
+            ("external_ref", "c-1001"),
+            ("segment", ""),
+        ],
+    )
+    .await;
+    let args = [
+        "user",
+        "add",
+        "--email",
+        "dana@example.com",
+        "--name",
+        "Dana Reyes",
+        "--role",
+        "customer",
+        "--customer",
+        "c-1001",
+        "--password-stdin",
+    ];
+    let out = extramile(&app, &args, "violet harbor nineteen kites");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let res = app
+        .sign_in(
+            &browser(),
+            "/portal/login",
+            "dana@example.com",
+            "violet harbor nineteen kites",
+        )
+        .await;
+    assert_eq!(location(&res), "/portal");
+    let unknown = extramile(
+        &app,
+        &[
+            "user",
+            "add",
+            "--email",
+            "x@example.com",
+            "--name",
+            "X",
+            "--role",
+            "customer",
+            "--customer",
+            "c-9999",
+            "--password-stdin",
+        ],
+        "violet harbor nineteen kites",
+    );
+    assert!(!unknown.status.success());
+}
