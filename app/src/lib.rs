@@ -11,6 +11,7 @@ pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod incidents;
 pub mod pages;
 pub mod portal;
 pub mod request_id;
@@ -81,7 +82,11 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("") view=StaffLayout>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
-                    <Route path=path!("/incidents") view=pages::sections::IncidentsPage/>
+                    <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
+                    <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>
+                    <Route path=path!("/incidents/approvals") view=incidents::pages::approvals::ApprovalsPage/>
+                    <Route path=path!("/incidents/settings") view=incidents::pages::settings::IncidentSettingsPage/>
+                    <Route path=path!("/incidents/:id") view=incidents::pages::detail::IncidentPage/>
                     <Route path=path!("/follow-ups") view=pages::sections::FollowUpsPage/>
                     <Route path=path!("/stories") view=pages::sections::StoriesPage/>
                     <Route path=path!("/customers") view=customers::pages::CustomersPage/>

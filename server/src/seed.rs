@@ -134,8 +134,183 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         &actor,
     )
     .await?;
+    seed_incidents(db).await?;
     tracing::info!("seeded demo data");
     Ok(true)
+}
+
+/// A handful of incidents in every state, logged by the demo associates.
+async fn seed_incidents(db: &Db) -> Result<(), AppError> {
+    use app::incidents::changes;
+    use app::incidents::fields::{NewAction, NewIncident};
+    use app::incidents::{Severity, Source};
+    async fn staff(db: &Db, email: &str) -> Result<(i64, Actor), AppError> {
+        let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
+            .bind(email)
+            .fetch_one(db)
+            .await?;
+        Ok((id, Actor::staff(id, email)))
+    }
+    async fn category(db: &Db, name: &str) -> Result<i64, AppError> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM incident_categories WHERE name = $1")
+                .bind(name)
+                .fetch_one(db)
+                .await?,
+        )
+    }
+    fn incident(
+        customer: &str,
+        category_id: i64,
+        severity: Option<Severity>,
+        source: Source,
+        hours_ago: i64,
+        subject: Option<&str>,
+        description: &str,
+    ) -> NewIncident {
+        NewIncident {
+            customer: customer.into(),
+            new_customer_name: None,
+            category_id,
+            severity,
+            source,
+            occurred_at: now_ms() - hours_ago * 3_600_000,
+            subject_ref: subject.map(Into::into),
+            description: description.into(),
+        }
+    }
+    let (priya, priya_actor) = staff(db, "priya@example.com").await?;
+    let (sam, sam_actor) = staff(db, "sam@example.com").await?;
+    let (_, manager) = staff(db, "manager@example.com").await?;
+
+    // Dana: a parcel sent to her old address, reshipped the same day, with a notice.
+    let delivery = category(db, "Delivery").await?;
+    let new = incident(
+        "c-1001",
+        delivery,
+        None,
+        Source::Complaint,
+        30,
+        Some("order-5512"),
+        "Parcel went to the customer's old address after she moved.",
+    );
+    let dana = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    let reship = NewAction::parse(
+        "replacement",
+        "",
+        "USD",
+        "Reshipped by express to the new address",
+    )?;
+    changes::add_action(db, dana, reship, priya, &priya_actor).await?;
+    let body = "Dear Dana,\n\nYour order went to your previous address: our mistake. We sent a new parcel by express to your new address today; it arrives tomorrow.\n\nSorry for the trouble.";
+    changes::send_notice(
+        db,
+        dana,
+        "Your parcel is on its way again",
+        body,
+        &priya_actor,
+    )
+    .await?;
+    changes::resolve(
+        db,
+        dana,
+        "Address change not synced to the shipping label",
+        "",
+        &priya_actor,
+    )
+    .await?;
+
+    // Mei: a streaming rental that played back badly, refunded before she said anything.
+    let playback = category(db, "Streaming / playback").await?;
+    let new = incident(
+        "c-1004",
+        playback,
+        None,
+        Source::Staff,
+        6,
+        Some("rental-987"),
+        "Film rental rebuffered for most of the evening.",
+    );
+    let mei = changes::create(db, new, sam, &sam_actor, "seed").await?;
+    changes::add_action(
+        db,
+        mei,
+        NewAction::parse("refund", "3.99", "USD", "Full rental refunded")?,
+        sam,
+        &sam_actor,
+    )
+    .await?;
+    let body = "Dear Mei,\n\nWe saw your rental kept buffering last night. We have refunded the 3.99 USD; there is nothing you need to do.";
+    changes::send_notice(db, mei, "We refunded last night's rental", body, &sam_actor).await?;
+
+    // Tomás: charged twice; a refund over the approval limit waits for the manager.
+    let billing = category(db, "Billing").await?;
+    let new = incident(
+        "c-1002",
+        billing,
+        Some(Severity::Critical),
+        Source::Complaint,
+        3,
+        Some("invoice-2231"),
+        "Annual plan charged twice.",
+    );
+    let tomas = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    changes::add_action(
+        db,
+        tomas,
+        NewAction::parse("refund", "129.00", "USD", "Second charge")?,
+        priya,
+        &priya_actor,
+    )
+    .await?;
+
+    // Oskar: a broken checkout page nobody has picked up yet, now overdue.
+    let web = category(db, "Website / app").await?;
+    let new = incident(
+        "c-1005",
+        web,
+        Some(Severity::Major),
+        Source::Complaint,
+        7,
+        None,
+        "Checkout page showed an error when paying by invoice.",
+    );
+    let oskar = changes::create(db, new, sam, &sam_actor, "seed").await?;
+    sqlx::query("UPDATE incidents SET detected_at = $1 WHERE id = $2")
+        .bind(now_ms() - 6 * 3_600_000)
+        .bind(oskar)
+        .execute(db)
+        .await?;
+
+    // Hannah: a scratched lamp; she only wanted us to know.
+    let quality = category(db, "Product quality").await?;
+    let new = incident(
+        "c-1003",
+        quality,
+        Some(Severity::Minor),
+        Source::Complaint,
+        72,
+        Some("order-5420"),
+        "Small scratch on the lamp base; customer keeps it.",
+    );
+    let hannah = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    changes::add_note(
+        db,
+        hannah,
+        "Customer said she only wanted the warehouse to know.",
+        &manager,
+    )
+    .await?;
+    let reason = "Customer declined a replacement or discount";
+    changes::resolve(
+        db,
+        hannah,
+        "Packing without corner protection",
+        reason,
+        &priya_actor,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Gives an existing customer a portal login (the CLI's `user add --role customer`).

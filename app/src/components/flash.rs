@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 fn message(code: &str) -> Option<&'static str> {
     Some(match code {
         "created" => "Customer added.",
+        "incident-created" => "Incident logged. Record what you do to recover it below.",
         "saved" => "Changes saved.",
         "user-created" => "Staff account created. Share the password with them in person.",
         "user-updated" => "Staff account updated.",

@@ -65,3 +65,54 @@ pub fn FormAlert(#[prop(into)] error: FormError) -> impl IntoView {
         })
     }
 }
+
+/// A labelled multi-line input with its error under it.
+#[component]
+pub fn TextArea(
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] rows: Option<u32>,
+    #[prop(into)] error: FormError,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    let message = move || error.get().and_then(|e| e.field_message(name));
+    view! {
+        <div class="field" class:field-invalid=move || message().is_some()>
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <textarea id=id.clone() name=name rows=rows.unwrap_or(3) required=required
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=err_id.clone()>{value}</textarea>
+            {move || message().map(|m| view! { <p class="field-error" id=err_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A labelled select over (value, label) pairs.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(optional, into)] selected: String,
+    #[prop(into)] error: FormError,
+) -> impl IntoView {
+    let id = format!("f-{name}");
+    let message = move || error.get().and_then(|e| e.field_message(name));
+    view! {
+        <div class="field" class:field-invalid=move || message().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select id=id.clone() name=name>
+                {options.into_iter().map(|(value, text)| {
+                    let is_selected = value == selected;
+                    view! { <option value=value selected=is_selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            {move || message().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
+    }
+}

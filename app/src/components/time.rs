@@ -5,6 +5,13 @@ pub fn format_ms(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// Day, month and time: compact enough for a table column.
+pub fn format_short(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%d %b %H:%M").to_string())
+        .unwrap_or_default()
+}
+
 pub fn format_date(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%d %b %Y").to_string())

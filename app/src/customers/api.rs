@@ -87,3 +87,18 @@ pub async fn update_customer(
         .await,
     )
 }
+
+/// Customers matching a few typed letters, for pickers (name, email or external reference).
+#[server(prefix = "/fn", endpoint = "customers/search")]
+pub async fn search_customers(q: String) -> Result<Vec<super::Customer>, AppError> {
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            if q.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            super::queries::search(&staff.state.db, &q, 8).await
+        }
+        .await,
+    )
+}

@@ -137,6 +137,7 @@ pub fn CustomerPage() -> impl IntoView {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(d) => {
                         let c = d.customer;
+                        let log_ref = c.external_ref.clone().or(c.email.clone()).unwrap_or_else(|| c.id.to_string());
                         let portal = if d.has_portal_login {
                             "Has portal access".to_string()
                         } else if let Some(exp) = d.pending_invitation_expires_at {
@@ -146,7 +147,8 @@ pub fn CustomerPage() -> impl IntoView {
                         };
                         view! {
                             <PageHeader title=c.name.clone()>
-                                <a class="button" href=format!("/customers/{}/edit", c.id)>"Edit"</a>
+                                <a class="button" href=format!("/incidents/new?customer={}", crate::url_encoding::encode(&log_ref))>"Log incident"</a>
+                                <a class="button button-quiet" href=format!("/customers/{}/edit", c.id)>"Edit"</a>
                             </PageHeader>
                             <Flash/>
                             <section class="card">
@@ -162,7 +164,7 @@ pub fn CustomerPage() -> impl IntoView {
                             </section>
                             <section class="card">
                                 <h2>"Experience"</h2>
-                                <p class="muted">"No incidents, feedback or stories recorded for this customer yet."</p>
+                                <p><a href=format!("/incidents?customer={}", c.id)>"See this customer's incidents"</a></p>
                             </section>
                         }.into_any()
                     }

@@ -4,14 +4,6 @@ use crate::components::layout::{EmptyState, PageHeader};
 use leptos::prelude::*;
 
 #[component]
-pub fn IncidentsPage() -> impl IntoView {
-    view! {
-        <PageHeader title="Incidents".into()/>
-        <EmptyState title="No incidents logged"><p>"Service failures and how they were recovered will be listed here."</p></EmptyState>
-    }
-}
-
-#[component]
 pub fn FollowUpsPage() -> impl IntoView {
     view! {
         <PageHeader title="Follow-ups".into()/>

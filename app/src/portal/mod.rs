@@ -47,6 +47,59 @@ pub mod pages {
     use crate::components::time::format_date;
     use leptos::prelude::*;
 
+    /// What went wrong, what was done and what the customer was told, newest first.
+    #[component]
+    fn PortalIncidents() -> impl IntoView {
+        use crate::incidents::api::portal_incidents;
+        use crate::incidents::ActionStatus;
+        let incidents = Resource::new(|| (), |_| portal_incidents());
+        view! {
+            <section class="card">
+                <h2>"What went wrong, and what we did"</h2>
+                <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        match incidents.await {
+                            Err(e) => view! { <LoadError error=e/> }.into_any(),
+                            Ok(list) if list.is_empty() => view! {
+                                <p>"There is nothing to report: no service problems are on record for your account."</p>
+                            }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="portal-incidents">
+                                    {list.into_iter().map(|i| view! {
+                                        <li class="portal-incident" data-testid="portal-incident">
+                                            <h3>{format!("{} · {}", i.category, format_date(i.occurred_at))}</h3>
+                                            <p class="badges">
+                                                <span class=format!("badge status-{}", i.status.as_str())>{i.status.label()}</span>
+                                                {i.proactive.then(|| view! { " "<span class="badge proactive">"We noticed first"</span> })}
+                                            </p>
+                                            {i.subject_ref.clone().map(|s| view! { <p class="muted">{format!("About {s}")}</p> })}
+                                            {(!i.actions.is_empty()).then(|| view! {
+                                                <ul class="actions-list">
+                                                    {i.actions.iter().map(|a| {
+                                                        let amount = if a.amount.minor > 0 { format!(" {}", a.amount.display()) } else { String::new() };
+                                                        let state = if a.status == ActionStatus::Pending { " (being arranged)" } else { "" };
+                                                        view! { <li>{format!("{}{amount}{state}", a.kind.label())}</li> }
+                                                    }).collect_view()}
+                                                </ul>
+                                            })}
+                                            {i.notices.iter().map(|n| view! {
+                                                <article class="notice">
+                                                    <h4>{n.subject.clone()}</h4>
+                                                    <p class="prewrap">{n.body.clone()}</p>
+                                                    <p class="muted small">{format_date(n.created_at)}</p>
+                                                </article>
+                                            }).collect_view()}
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </section>
+        }
+    }
+
     #[component]
     pub fn PortalHome() -> impl IntoView {
         let summary = Resource::new(|| (), |_| portal_summary());
@@ -59,10 +112,7 @@ pub mod pages {
                         Ok(s) => view! {
                             <h1 data-testid="portal-greeting">{format!("Welcome, {}", s.name)}</h1>
                             <p class="muted">{format!("Customer since {}", format_date(s.customer_since))}</p>
-                            <section class="card">
-                                <h2>"What went wrong, and what we did"</h2>
-                                <p>"There is nothing to report: no service problems are on record for your account."</p>
-                            </section>
+                            <PortalIncidents/>
                             <section class="card">
                                 <h2>"Your referral link"</h2>
                                 <p>"Share it with friends. We will show here how many people it brought."</p>

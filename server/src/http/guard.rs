@@ -19,6 +19,9 @@ const STAFF_PREFIXES: [&str; 6] = [
     "/admin",
 ];
 
+/// Pages for managers and admins only.
+const MANAGER_PAGES: [&str; 2] = ["/incidents/approvals", "/incidents/settings"];
+
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))
 }
@@ -51,6 +54,13 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
     if STAFF_PREFIXES.iter().any(|p| under(&path, p)) {
         return match viewer {
             Some(Viewer::Staff(staff)) if under(&path, "/admin") && staff.role != Role::Admin => {
+                deny(&state, &ctx).await;
+                forbidden_page()
+            }
+            Some(Viewer::Staff(staff))
+                if MANAGER_PAGES.iter().any(|p| under(&path, p))
+                    && !staff.role.at_least(Role::Manager) =>
+            {
                 deny(&state, &ctx).await;
                 forbidden_page()
             }

@@ -16,6 +16,7 @@ enum Caller {
 enum Needs {
     Anyone,
     Staff,
+    Manager,
     Admin,
     Customer,
 }
@@ -95,6 +96,117 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
             Needs::Admin,
         ),
         ("portal/summary", vec![], Needs::Customer),
+        ("portal/incidents", vec![], Needs::Customer),
+        ("customers/search", vec![("q", s("da"))], Needs::Staff),
+        (
+            "incidents/list",
+            [
+                "status", "category", "severity", "source", "assignee", "customer", "week",
+                "overdue", "q", "sort",
+            ]
+            .into_iter()
+            .map(|k| (k, s("")))
+            .chain([("page", s("1"))])
+            .collect(),
+            Needs::Staff,
+        ),
+        ("incidents/get", vec![("id", s("999999"))], Needs::Staff),
+        ("incidents/categories", vec![], Needs::Staff),
+        ("incidents/filter-options", vec![], Needs::Staff),
+        (
+            "incidents/create",
+            vec![
+                ("customer", s(customer_id)),
+                ("new_customer_name", s("")),
+                ("category_id", s("1")),
+                ("severity", s("")),
+                ("source", s("complaint")),
+                ("occurred_at", s("")),
+                ("subject_ref", s("")),
+                ("description", s("Matrix")),
+            ],
+            Needs::Staff,
+        ),
+        ("incidents/start", vec![("id", s("999999"))], Needs::Staff),
+        (
+            "incidents/resolve",
+            vec![
+                ("id", s("999999")),
+                ("root_cause", s("x")),
+                ("no_action_reason", s("y")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "incidents/reopen",
+            vec![("id", s("999999")), ("reason", s("x"))],
+            Needs::Staff,
+        ),
+        (
+            "incidents/assign",
+            vec![("id", s("999999")), ("assignee_id", s("1"))],
+            Needs::Staff,
+        ),
+        (
+            "incidents/action",
+            vec![
+                ("id", s("999999")),
+                ("kind", s("apology")),
+                ("amount", s("")),
+                ("currency", s("")),
+                ("note", s("")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "incidents/note",
+            vec![("id", s("999999")), ("text", s("x"))],
+            Needs::Staff,
+        ),
+        (
+            "incidents/complaint",
+            vec![("id", s("999999")), ("text", s(""))],
+            Needs::Staff,
+        ),
+        (
+            "incidents/notice",
+            vec![("id", s("999999")), ("subject", s("x")), ("body", s("y"))],
+            Needs::Staff,
+        ),
+        ("incidents/approvals", vec![], Needs::Manager),
+        (
+            "incidents/decide",
+            vec![
+                ("action_id", s("999999")),
+                ("decision", s("approve")),
+                ("note", s("")),
+            ],
+            Needs::Manager,
+        ),
+        ("incidents/settings", vec![], Needs::Manager),
+        (
+            "incidents/settings/save",
+            vec![
+                ("approval_limit", s("50")),
+                ("ack_minor", s("24")),
+                ("ack_major", s("4")),
+                ("ack_critical", s("1")),
+                ("resolve_minor", s("120")),
+                ("resolve_major", s("48")),
+                ("resolve_critical", s("8")),
+            ],
+            Needs::Manager,
+        ),
+        (
+            "incidents/categories/save",
+            vec![
+                ("id", s("")),
+                ("name", s("Matrix category")),
+                ("default_severity", s("minor")),
+                ("active", s("1")),
+            ],
+            Needs::Manager,
+        ),
     ]
 }
 
@@ -102,6 +214,7 @@ fn allowed(needs: Needs, caller: Caller) -> bool {
     match needs {
         Needs::Anyone => true,
         Needs::Staff => matches!(caller, Caller::Associate | Caller::Manager | Caller::Admin),
+        Needs::Manager => matches!(caller, Caller::Manager | Caller::Admin),
         Needs::Admin => caller == Caller::Admin,
         Needs::Customer => caller == Caller::Customer,
     }

@@ -5,5 +5,6 @@ mod admin;
 mod cli;
 mod customers;
 mod helpers;
+mod incidents;
 mod security;
 mod signin;

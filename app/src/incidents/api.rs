@@ -1,0 +1,432 @@
+//! Incident server functions: authorize, parse, call `queries` and `changes`.
+use super::settings::IncidentSettings;
+use super::{Category, IncidentDetail, IncidentPage, PendingApproval, PortalIncident};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::accounts::{
+    guard::{require_customer, require_staff, respond, Staff},
+    Role,
+};
+
+#[cfg(feature = "ssr")]
+async fn staff() -> Result<Staff, AppError> {
+    require_staff(Role::Associate).await
+}
+
+#[cfg(feature = "ssr")]
+fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(field, "That is not a valid choice.")),
+    }
+}
+
+/// The incidents list. Every filter is a string as it appears in the page URL ("" = any).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "incidents/list")]
+pub async fn list_incidents(
+    status: String,
+    category: String,
+    severity: String,
+    source: String,
+    assignee: String,
+    customer: String,
+    week: String,
+    overdue: String,
+    q: String,
+    sort: String,
+    page: i64,
+) -> Result<IncidentPage, AppError> {
+    respond(
+        async {
+            use super::{Severity, Source, Status};
+            let staff = staff().await?;
+            let filter = super::queries::IncidentFilter {
+                status: Status::parse(&status),
+                category_id: optional_id(&category, "category")?,
+                severity: Severity::parse(&severity),
+                source: Source::parse(&source),
+                assignee_id: optional_id(&assignee, "assignee")?,
+                customer_id: optional_id(&customer, "customer")?,
+                week: match week.trim() {
+                    "" => None,
+                    w => Some(
+                        super::week::parse_iso_week(w).map_err(|m| AppError::field("week", m))?,
+                    ),
+                },
+                overdue: overdue == "1" || overdue == "true",
+                q,
+                sort,
+                page,
+            };
+            super::queries::list(&staff.state.db, &filter).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/get")]
+pub async fn get_incident(id: i64) -> Result<IncidentDetail, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::queries::detail(
+                &staff.state.db,
+                id,
+                staff.viewer.role.at_least(Role::Manager),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+/// What the log form needs: the active categories.
+#[server(prefix = "/fn", endpoint = "incidents/categories")]
+pub async fn incident_categories() -> Result<Vec<Category>, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::settings::queries::categories(&staff.state.db, true).await
+        }
+        .await,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "incidents/create")]
+pub async fn create_incident(
+    customer: String,
+    new_customer_name: String,
+    category_id: String,
+    severity: String,
+    source: String,
+    occurred_at: String,
+    subject_ref: String,
+    description: String,
+) -> Result<i64, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let input = super::fields::NewIncident::parse(
+                &customer,
+                &new_customer_name,
+                &category_id,
+                &severity,
+                &source,
+                &occurred_at,
+                &subject_ref,
+                &description,
+                crate::db::now_ms(),
+            )?;
+            let id = super::changes::create(
+                &staff.state.db,
+                input,
+                staff.viewer.id,
+                &staff.actor(),
+                &staff.ctx.ip,
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/incidents/{id}?flash=incident-created"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/start")]
+pub async fn start_recovery(id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::start_recovery(&staff.state.db, id, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/resolve")]
+pub async fn resolve_incident(
+    id: i64,
+    root_cause: String,
+    no_action_reason: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::resolve(
+                &staff.state.db,
+                id,
+                &root_cause,
+                &no_action_reason,
+                &staff.actor(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/reopen")]
+pub async fn reopen_incident(id: i64, reason: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::reopen(&staff.state.db, id, &reason, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/assign")]
+pub async fn assign_incident(id: i64, assignee_id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::assign(&staff.state.db, id, assignee_id, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+/// Returns "applied" or "pending" (waiting for a manager's approval).
+#[server(prefix = "/fn", endpoint = "incidents/action")]
+pub async fn add_recovery_action(
+    id: i64,
+    kind: String,
+    amount: String,
+    currency: String,
+    note: String,
+) -> Result<String, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let input = super::fields::NewAction::parse(&kind, &amount, &currency, &note)?;
+            let status = super::changes::add_action(
+                &staff.state.db,
+                id,
+                input,
+                staff.viewer.id,
+                &staff.actor(),
+            )
+            .await?;
+            Ok(status.as_str().to_string())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/note")]
+pub async fn add_incident_note(id: i64, text: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::add_note(&staff.state.db, id, &text, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/complaint")]
+pub async fn record_complaint(id: i64, text: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::record_complaint(&staff.state.db, id, &text, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/notice")]
+pub async fn send_notice(id: i64, subject: String, body: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::changes::send_notice(&staff.state.db, id, &subject, &body, &staff.actor()).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/approvals")]
+pub async fn pending_approvals() -> Result<Vec<PendingApproval>, AppError> {
+    respond(
+        async {
+            let manager = require_staff(Role::Manager).await?;
+            super::queries::pending_approvals(&manager.state.db).await
+        }
+        .await,
+    )
+}
+
+/// A manager approves (`decision` = "approve") or declines a pending refund or credit.
+#[server(prefix = "/fn", endpoint = "incidents/decide")]
+pub async fn decide_action(
+    action_id: i64,
+    decision: String,
+    note: String,
+) -> Result<i64, AppError> {
+    respond(
+        async {
+            let manager = require_staff(Role::Manager).await?;
+            let approve = match decision.as_str() {
+                "approve" => true,
+                "decline" => false,
+                _ => return Err(AppError::field("decision", "Choose approve or decline.")),
+            };
+            super::changes::decide(
+                &manager.state.db,
+                action_id,
+                approve,
+                &note,
+                manager.viewer.id,
+                &manager.actor(),
+            )
+            .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "incidents/settings")]
+pub async fn load_incident_settings() -> Result<IncidentSettings, AppError> {
+    respond(
+        async {
+            let manager = require_staff(Role::Manager).await?;
+            super::settings::queries::load(&manager.state.db).await
+        }
+        .await,
+    )
+}
+
+/// Saves the approval limit (a decimal amount) and the service levels (hours, per severity).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "incidents/settings/save")]
+pub async fn save_incident_settings(
+    approval_limit: String,
+    ack_minor: String,
+    ack_major: String,
+    ack_critical: String,
+    resolve_minor: String,
+    resolve_major: String,
+    resolve_critical: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            use crate::error::FieldError;
+            let manager = require_staff(Role::Manager).await?;
+            let mut errors = Vec::new();
+            let limit = super::money::Money::parse(&approval_limit, "USD")
+                .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
+                .ok();
+            let mut hours = |field: &str, value: &str| -> i64 {
+                match value.trim().parse::<i64>() {
+                    Ok(h) if (1..=24 * 90).contains(&h) => h,
+                    _ => {
+                        errors.push(FieldError::new(
+                            field,
+                            "Enter whole hours between 1 and 2160.",
+                        ));
+                        0
+                    }
+                }
+            };
+            let levels = super::sla::ServiceLevels {
+                acknowledge_hours: [
+                    hours("ack_minor", &ack_minor),
+                    hours("ack_major", &ack_major),
+                    hours("ack_critical", &ack_critical),
+                ],
+                resolve_hours: [
+                    hours("resolve_minor", &resolve_minor),
+                    hours("resolve_major", &resolve_major),
+                    hours("resolve_critical", &resolve_critical),
+                ],
+            };
+            let Some(limit) = limit.filter(|_| errors.is_empty()) else {
+                return Err(AppError::fields(errors));
+            };
+            super::settings::queries::save(
+                &manager.state.db,
+                limit.minor,
+                &levels,
+                &manager.actor(),
+            )
+            .await?;
+            leptos_axum::redirect("/incidents/settings?flash=saved");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds a category (`id` empty) or updates one. `active` is "1" or "0".
+#[server(prefix = "/fn", endpoint = "incidents/categories/save")]
+pub async fn save_category(
+    id: String,
+    name: String,
+    default_severity: String,
+    active: String,
+) -> Result<i64, AppError> {
+    respond(
+        async {
+            let manager = require_staff(Role::Manager).await?;
+            let id = optional_id(&id, "id")?;
+            let severity = super::Severity::parse(&default_severity).ok_or_else(|| {
+                AppError::field("default_severity", "Choose minor, major or critical.")
+            })?;
+            let saved = super::settings::queries::save_category(
+                &manager.state.db,
+                id,
+                &name,
+                severity,
+                active != "0",
+                &manager.actor(),
+            )
+            .await?;
+            leptos_axum::redirect("/incidents/settings?flash=saved");
+            Ok(saved)
+        }
+        .await,
+    )
+}
+
+/// The signed-in customer's incidents; the customer comes from the session only.
+#[server(prefix = "/fn", endpoint = "portal/incidents")]
+pub async fn portal_incidents() -> Result<Vec<PortalIncident>, AppError> {
+    respond(
+        async {
+            let me = require_customer().await?;
+            super::queries::for_portal(&me.state.db, me.viewer.customer_id).await
+        }
+        .await,
+    )
+}
+
+/// The choices the list filters offer: categories (all, retired too) and staff.
+#[server(prefix = "/fn", endpoint = "incidents/filter-options")]
+pub async fn incident_filter_options() -> Result<(Vec<Category>, Vec<(i64, String)>), AppError> {
+    respond(
+        async {
+            use sqlx::Row;
+            let staff = staff().await?;
+            let categories = super::settings::queries::categories(&staff.state.db, false).await?;
+            let people = sqlx::query(
+                "SELECT id, name FROM staff_users WHERE active = 1 ORDER BY LOWER(name)",
+            )
+            .fetch_all(&staff.state.db)
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+            Ok((categories, people))
+        }
+        .await,
+    )
+}

@@ -1,0 +1,497 @@
+//! Changing incidents. Each change runs in one transaction with its timeline event and its
+//! audit row, so the timeline and the audit log never disagree with the record.
+use super::fields::{NewAction, NewIncident};
+use super::*;
+use crate::audit::{Actor, Entry};
+use crate::customers::fields::CustomerFields;
+use crate::customers::queries as customers;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::{Any, Transaction};
+
+type Tx = Transaction<'static, Any>;
+
+/// Writes a timeline event and the matching audit row.
+async fn record(
+    tx: &mut Tx,
+    incident_id: i64,
+    actor: &Actor,
+    kind: &str,
+    message: &str,
+    internal: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO incident_events (incident_id, at, actor_label, kind, message, internal) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(incident_id)
+    .bind(now_ms())
+    .bind(&actor.label)
+    .bind(kind)
+    .bind(message)
+    .bind(internal as i64)
+    .execute(&mut **tx)
+    .await?;
+    Entry::new(actor, &format!("incident.{kind}"), "incident")
+        .id(incident_id)
+        .after(&serde_json::json!({ "message": message }))
+        .write(&mut **tx)
+        .await
+}
+
+async fn status_of(tx: &mut Tx, id: i64) -> Result<Status, AppError> {
+    let s: Option<String> = sqlx::query_scalar("SELECT status FROM incidents WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    s.and_then(|s| Status::parse(&s))
+        .ok_or_else(|| AppError::NotFound("That incident".into()))
+}
+
+/// Logs an incident; returns its id. The person who logs it is its first assignee.
+pub async fn create(
+    db: &Db,
+    input: NewIncident,
+    staff_id: i64,
+    actor: &Actor,
+    ip: &str,
+) -> Result<i64, AppError> {
+    let customer_id = match (&input.new_customer_name, input.customer.as_str()) {
+        (_, reference) if !reference.is_empty() => {
+            let by_id = match reference.parse::<i64>() {
+                Ok(id) => customers::find(db, id).await.ok(),
+                Err(_) => None,
+            };
+            match by_id {
+                Some(c) => c.id,
+                None => customers::find_by_reference(db, reference)
+                    .await?
+                    .ok_or_else(|| AppError::field("customer", "No customer has that name, email or reference. Pick one from the suggestions or add a new one."))?
+                    .id,
+            }
+        }
+        (Some(name), _) => {
+            let fields = CustomerFields::parse(name, "", "", "", "").map_err(|_| {
+                AppError::field("new_customer_name", "Enter the new customer's name.")
+            })?;
+            customers::create(db, &fields, actor, ip).await?.id
+        }
+        (None, _) => return Err(AppError::field("customer", "Choose the customer.")),
+    };
+    let category: Option<(String, String)> = sqlx::query_as(
+        "SELECT name, default_severity FROM incident_categories WHERE id = $1 AND active = 1",
+    )
+    .bind(input.category_id)
+    .fetch_optional(db)
+    .await?;
+    let (category_name, default_severity) = category
+        .ok_or_else(|| AppError::field("category_id", "Choose one of the listed categories."))?;
+    let severity = input
+        .severity
+        .unwrap_or(Severity::parse(&default_severity).unwrap_or(Severity::Minor));
+    let now = now_ms();
+    let complaint = input.source == Source::Complaint;
+    let mut tx = db.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incidents (customer_id, category_id, severity, source, status, subject_ref, description, occurred_at,
+                                detected_at, complained_at, proactive, assignee_id, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(customer_id)
+    .bind(input.category_id)
+    .bind(severity.as_str())
+    .bind(input.source.as_str())
+    .bind(&input.subject_ref)
+    .bind(&input.description)
+    .bind(input.occurred_at)
+    .bind(now)
+    .bind(if complaint { Some(now) } else { None })
+    .bind(if complaint { 0i64 } else { 1 })
+    .bind(staff_id)
+    .bind(staff_id)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let message = format!(
+        "Logged as {} ({}), {}",
+        category_name,
+        severity.label().to_lowercase(),
+        input.source.label().to_lowercase()
+    );
+    record(&mut tx, id, actor, "created", &message, true).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn touch(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE incidents SET updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// open → recovering: someone is on it (acknowledges it).
+pub async fn start_recovery(db: &Db, id: i64, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    if status_of(&mut tx, id).await? != Status::Open {
+        return Err(AppError::Conflict(
+            "Only an open incident can move to recovering.".into(),
+        ));
+    }
+    sqlx::query("UPDATE incidents SET status = 'recovering', acknowledged_at = COALESCE(acknowledged_at, $1) WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    record(&mut tx, id, actor, "recovering", "Recovery started", true).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Resolving needs a root cause and either an applied recovery action or a reason none was needed.
+pub async fn resolve(
+    db: &Db,
+    id: i64,
+    root_cause: &str,
+    no_action_reason: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let root_cause = root_cause.trim();
+    let no_action_reason = Some(no_action_reason.trim()).filter(|r| !r.is_empty());
+    if root_cause.is_empty() {
+        return Err(AppError::field(
+            "root_cause",
+            "Say what caused the failure before resolving.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    if status_of(&mut tx, id).await? == Status::Resolved {
+        return Err(AppError::Conflict(
+            "This incident is resolved already.".into(),
+        ));
+    }
+    let applied: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM recovery_actions WHERE incident_id = $1 AND status = 'applied'",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if applied == 0 && no_action_reason.is_none() {
+        return Err(AppError::field(
+            "no_action_reason",
+            "Record at least one recovery action, or say why no action was needed.",
+        ));
+    }
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE incidents SET status = 'resolved', resolved_at = $1, acknowledged_at = COALESCE(acknowledged_at, $1),
+                root_cause = $2, no_action_reason = $3, updated_at = $1 WHERE id = $4",
+    )
+    .bind(now)
+    .bind(root_cause)
+    .bind(no_action_reason)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    let message = match no_action_reason {
+        Some(reason) => format!("Resolved. Root cause: {root_cause}. No action needed: {reason}"),
+        None => format!("Resolved. Root cause: {root_cause}"),
+    };
+    record(&mut tx, id, actor, "resolved", &message, true).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// resolved → recovering, keeping the history.
+pub async fn reopen(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field(
+            "reason",
+            "Say why the incident is reopened.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    if status_of(&mut tx, id).await? != Status::Resolved {
+        return Err(AppError::Conflict(
+            "Only a resolved incident can be reopened.".into(),
+        ));
+    }
+    sqlx::query("UPDATE incidents SET status = 'recovering', resolved_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    record(
+        &mut tx,
+        id,
+        actor,
+        "reopened",
+        &format!("Reopened: {reason}"),
+        true,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign(db: &Db, id: i64, assignee_id: i64, actor: &Actor) -> Result<(), AppError> {
+    let name: Option<String> =
+        sqlx::query_scalar("SELECT name FROM staff_users WHERE id = $1 AND active = 1")
+            .bind(assignee_id)
+            .fetch_optional(db)
+            .await?;
+    let name = name.ok_or_else(|| AppError::field("assignee_id", "Choose an active colleague."))?;
+    let mut tx = db.begin().await?;
+    status_of(&mut tx, id).await?;
+    sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
+        .bind(assignee_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    record(
+        &mut tx,
+        id,
+        actor,
+        "assigned",
+        &format!("Assigned to {name}"),
+        true,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Records a recovery action. Refunds and credits over the approval limit wait for a manager;
+/// everything else is applied at once. An open incident moves to recovering.
+pub async fn add_action(
+    db: &Db,
+    id: i64,
+    input: NewAction,
+    staff_id: i64,
+    actor: &Actor,
+) -> Result<ActionStatus, AppError> {
+    let limit = super::settings::queries::approval_limit(db).await?;
+    let status = if input.kind.needs_approval_over_limit() && input.amount.minor > limit {
+        ActionStatus::Pending
+    } else {
+        ActionStatus::Applied
+    };
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    if status_of(&mut tx, id).await? == Status::Resolved {
+        return Err(AppError::Conflict(
+            "Reopen the incident before adding to its recovery.".into(),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO recovery_actions (incident_id, kind, amount_minor, currency, status, note, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(input.kind.as_str())
+    .bind(input.amount.minor)
+    .bind(&input.amount.currency)
+    .bind(status.as_str())
+    .bind(&input.note)
+    .bind(staff_id)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE incidents SET status = 'recovering', acknowledged_at = COALESCE(acknowledged_at, $1) WHERE id = $2 AND status = 'open'")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    let amount = if input.amount.minor > 0 {
+        format!(" of {}", input.amount.display())
+    } else {
+        String::new()
+    };
+    let message = match status {
+        ActionStatus::Pending => format!(
+            "{}{amount} proposed; over the approval limit, waiting for a manager",
+            input.kind.label()
+        ),
+        _ => format!("{}{amount} applied", input.kind.label()),
+    };
+    record(&mut tx, id, actor, "action", &message, true).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// A manager approves or declines a pending refund or credit.
+pub async fn decide(
+    db: &Db,
+    action_id: i64,
+    approve: bool,
+    note: &str,
+    manager_id: i64,
+    actor: &Actor,
+) -> Result<i64, AppError> {
+    let note = note.trim();
+    if !approve && note.is_empty() {
+        return Err(AppError::field(
+            "note",
+            "Say why the refund or credit is declined.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let row: Option<(i64, String, i64, String)> =
+        sqlx::query_as("SELECT incident_id, kind, amount_minor, currency FROM recovery_actions WHERE id = $1 AND status = 'pending'")
+            .bind(action_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (incident_id, kind, minor, currency) = row.ok_or_else(|| {
+        AppError::Conflict("That action is not waiting for approval (any more).".into())
+    })?;
+    let status = if approve { "applied" } else { "declined" };
+    sqlx::query("UPDATE recovery_actions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND status = 'pending'")
+        .bind(status)
+        .bind(manager_id)
+        .bind(now_ms())
+        .bind(Some(note).filter(|n| !n.is_empty()))
+        .bind(action_id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, incident_id).await?;
+    let label = ActionKind::parse(&kind)
+        .map(|k| k.label())
+        .unwrap_or("Action");
+    let amount = super::money::Money { minor, currency }.display();
+    let verb = if approve { "approved" } else { "declined" };
+    let suffix = if note.is_empty() {
+        String::new()
+    } else {
+        format!(": {note}")
+    };
+    record(
+        &mut tx,
+        incident_id,
+        actor,
+        verb,
+        &format!("{label} of {amount} {verb}{suffix}"),
+        true,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(incident_id)
+}
+
+/// An internal note: on the timeline, never shown to the customer.
+pub async fn add_note(db: &Db, id: i64, text: &str, actor: &Actor) -> Result<(), AppError> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 4000 {
+        return Err(AppError::field(
+            "text",
+            "Write a note of up to 4,000 characters.",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    status_of(&mut tx, id).await?;
+    record(&mut tx, id, actor, "note", text, true).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The customer complained about this incident. If it was detected first it stays proactive.
+pub async fn record_complaint(db: &Db, id: i64, text: &str, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = db.begin().await?;
+    status_of(&mut tx, id).await?;
+    sqlx::query("UPDATE incidents SET complained_at = COALESCE(complained_at, $1) WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    let text = text.trim();
+    let message = if text.is_empty() {
+        "Customer complained".to_string()
+    } else {
+        format!("Customer complained: {text}")
+    };
+    record(&mut tx, id, actor, "complaint", &message, true).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A notice to the customer: kept for their portal and queued for email in the same
+/// transaction, so it is never lost between the two.
+pub async fn send_notice(
+    db: &Db,
+    id: i64,
+    subject: &str,
+    body: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let subject = subject.trim();
+    let body = body.trim();
+    let mut errors = Vec::new();
+    if subject.is_empty() || subject.chars().count() > 200 {
+        errors.push(crate::error::FieldError::new(
+            "subject",
+            "Give the notice a subject of up to 200 characters.",
+        ));
+    }
+    if body.is_empty() || body.chars().count() > 8000 {
+        errors.push(crate::error::FieldError::new(
+            "body",
+            "Write what went wrong and what we did (up to 8,000 characters).",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields(errors));
+    }
+    let mut tx = db.begin().await?;
+    status_of(&mut tx, id).await?;
+    let (customer_id, email): (i64, Option<String>) =
+        sqlx::query_as("SELECT c.id, c.email FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let now = now_ms();
+    let notice_id: i64 = sqlx::query_scalar(
+        "INSERT INTO notices (incident_id, customer_id, subject, body, created_by_label, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(id)
+    .bind(customer_id)
+    .bind(subject)
+    .bind(body)
+    .bind(&actor.label)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let delivery = match &email {
+        Some(address) => {
+            sqlx::query(
+                "INSERT INTO email_outbox (notice_id, to_address, subject, body, status, attempts, next_attempt_at, created_at)
+                 VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5)",
+            )
+            .bind(notice_id)
+            .bind(address)
+            .bind(subject)
+            .bind(body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            format!("queued for email to {address}")
+        }
+        None => "shown in the portal (no email address on file)".to_string(),
+    };
+    record(
+        &mut tx,
+        id,
+        actor,
+        "notice",
+        &format!("Notice \"{subject}\" {delivery}"),
+        false,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

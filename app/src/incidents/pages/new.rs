@@ -1,0 +1,91 @@
+//! Logging an incident: built to take under 30 seconds, also on a phone. Only the customer, the
+//! category and a line of description are needed; everything else has a sensible default.
+use crate::components::form::{FormAlert, SelectField, TextArea, TextField};
+use crate::components::layout::{LoadError, PageHeader};
+use crate::customers::api::search_customers;
+use crate::incidents::api::{incident_categories, CreateIncident};
+use crate::incidents::{Severity, Source};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn NewIncidentPage() -> impl IntoView {
+    let action = ServerAction::<CreateIncident>::new();
+    let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    let categories = Resource::new(|| (), |_| incident_categories());
+    let query = use_query_map();
+    let preset_customer = move || query.with(|q| q.get("customer").unwrap_or_default());
+    let (typed, set_typed) = signal(String::new());
+    let suggestions = Resource::new(
+        move || typed.get(),
+        |q| async move {
+            if q.trim().chars().count() < 2 {
+                Ok(Vec::new())
+            } else {
+                search_customers(q).await
+            }
+        },
+    );
+    let customer_error = move || error.get().and_then(|e| e.field_message("customer"));
+    view! {
+        <PageHeader title="Log an incident".into()/>
+        <ActionForm action=action attr:class="form card">
+            <FormAlert error=error/>
+            <div class="field" class:field-invalid=move || customer_error().is_some()>
+                <label for="f-customer">"Customer"</label>
+                <p class="hint" id="customer-hint">"Type a name, email or reference and pick from the suggestions."</p>
+                <input id="f-customer" name="customer" list="customer-options" autocomplete="off" autofocus
+                    value=preset_customer aria-describedby="customer-hint"
+                    on:input=move |ev| set_typed.set(event_target_value(&ev))/>
+                <datalist id="customer-options">
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            suggestions.await.unwrap_or_default().into_iter().map(|c| {
+                                let value = c.external_ref.clone().or(c.email.clone()).unwrap_or_else(|| c.id.to_string());
+                                let label = format!("{} · {}", c.name, c.email.clone().unwrap_or_default());
+                                view! { <option value=value>{label}</option> }
+                            }).collect_view()
+                        })}
+                    </Transition>
+                </datalist>
+                {move || customer_error().map(|m| view! { <p class="field-error">{m}</p> })}
+            </div>
+            <details class="inline-new">
+                <summary>"New customer? Add them by name"</summary>
+                <TextField label="New customer's name" name="new_customer_name" autocomplete="off"
+                    hint="Used when the customer field above is empty." error=error/>
+            </details>
+            <Transition fallback=|| view! { <p class="loading">"Loading categories…"</p> }>
+                {move || Suspend::new(async move {
+                    match categories.await {
+                        Err(e) => view! { <LoadError error=e/> }.into_any(),
+                        Ok(list) => {
+                            let options = list.into_iter()
+                                .map(|c| (c.id.to_string(), format!("{} (usually {})", c.name, c.default_severity.label().to_lowercase())))
+                                .collect();
+                            view! { <SelectField label="Category" name="category_id" options=options error=error/> }.into_any()
+                        }
+                    }
+                })}
+            </Transition>
+            <div class="field-row">
+                <SelectField label="Severity" name="severity" error=error
+                    options=std::iter::once(("".to_string(), "Category default".to_string()))
+                        .chain(Severity::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string()))).collect()/>
+                <SelectField label="Source" name="source" error=error
+                    options=Source::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect()/>
+            </div>
+            <div class="field-row">
+                <TextField label="When it happened" name="occurred_at" kind="datetime-local" hint="UTC; leave empty for now." error=error/>
+                <TextField label="Subject reference" name="subject_ref" autocomplete="off" hint="Order, rental or delivery id." error=error/>
+            </div>
+            <TextArea label="What went wrong" name="description" required=true error=error/>
+            <div class="form-actions">
+                <button type="submit" class="button" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Logging…" } else { "Log incident" }}
+                </button>
+                <a href="/incidents" class="button button-quiet">"Cancel"</a>
+            </div>
+        </ActionForm>
+    }
+}

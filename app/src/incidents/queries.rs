@@ -1,0 +1,353 @@
+//! Reading incidents: the filtered list, the incident page, the approval queue, the portal.
+use super::money::Money;
+use super::sla::ServiceLevels;
+use super::*;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const PER_PAGE: i64 = 25;
+
+/// The filters of the incidents list, as they appear in its URL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentFilter {
+    pub status: Option<Status>,
+    pub category_id: Option<i64>,
+    pub severity: Option<Severity>,
+    pub source: Option<Source>,
+    pub assignee_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    /// [start, end) of an ISO week, on the detection time.
+    pub week: Option<(i64, i64)>,
+    pub overdue: bool,
+    pub q: String,
+    pub sort: String,
+    pub page: i64,
+}
+
+const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, k.name AS category, i.severity, i.source,
+        i.status, i.subject_ref, i.description, i.detected_at, i.acknowledged_at, i.resolved_at, i.proactive,
+        i.assignee_id, u.name AS assignee_name
+    FROM incidents i
+    JOIN customers c ON c.id = i.customer_id
+    JOIN incident_categories k ON k.id = i.category_id
+    LEFT JOIN staff_users u ON u.id = i.assignee_id";
+
+fn row(r: &AnyRow, levels: &ServiceLevels, now: i64) -> Result<IncidentRow, AppError> {
+    let severity = Severity::parse(&r.try_get::<String, _>("severity")?).unwrap_or(Severity::Minor);
+    let detected_at: i64 = r.try_get("detected_at")?;
+    let acknowledged_at: Option<i64> = r.try_get("acknowledged_at")?;
+    let resolved_at: Option<i64> = r.try_get("resolved_at")?;
+    Ok(IncidentRow {
+        id: r.try_get("id")?,
+        customer_id: r.try_get("customer_id")?,
+        customer_name: r.try_get("customer_name")?,
+        category: r.try_get("category")?,
+        severity,
+        source: Source::parse(&r.try_get::<String, _>("source")?).unwrap_or(Source::Staff),
+        status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Open),
+        subject_ref: r.try_get("subject_ref")?,
+        description: r.try_get("description")?,
+        detected_at,
+        acknowledged_at,
+        resolved_at,
+        proactive: r.try_get::<i64, _>("proactive")? == 1,
+        assignee_id: r.try_get("assignee_id")?,
+        assignee_name: r.try_get("assignee_name")?,
+        sla: levels.state(severity, detected_at, acknowledged_at, resolved_at, now),
+    })
+}
+
+/// The SQL condition for "past its service level now": unacknowledged past the acknowledge
+/// time, or acknowledged and unresolved past the resolve time, per severity.
+fn overdue_condition(levels: &ServiceLevels, now: i64) -> String {
+    let mut parts = Vec::new();
+    for s in Severity::ALL {
+        let ack = now - levels.acknowledge_ms(*s);
+        let res = now - levels.resolve_ms(*s);
+        parts.push(format!(
+            "(i.severity = '{sev}' AND ((i.acknowledged_at IS NULL AND i.detected_at < {ack}) OR (i.acknowledged_at IS NOT NULL AND i.detected_at < {res})))",
+            sev = s.as_str()
+        ));
+    }
+    format!("(i.status <> 'resolved' AND ({}))", parts.join(" OR "))
+}
+
+pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError> {
+    let levels = super::settings::queries::service_levels(db).await?;
+    let now = now_ms();
+    // Every value is bound; only fixed fragments and numbers computed here enter the SQL text.
+    let mut conditions: Vec<String> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut numbers: Vec<i64> = Vec::new();
+    let param = |conditions: &mut Vec<String>, fragment: &str, n: usize| {
+        conditions.push(fragment.replace('?', &format!("${n}")));
+    };
+    let mut n = 0;
+    if let Some(s) = f.status {
+        n += 1;
+        param(&mut conditions, "i.status = ?", n);
+        texts.push(s.as_str().into());
+    }
+    if let Some(s) = f.severity {
+        n += 1;
+        param(&mut conditions, "i.severity = ?", n);
+        texts.push(s.as_str().into());
+    }
+    if let Some(s) = f.source {
+        n += 1;
+        param(&mut conditions, "i.source = ?", n);
+        texts.push(s.as_str().into());
+    }
+    let q = f.q.trim().to_lowercase();
+    if !q.is_empty() {
+        n += 1;
+        let like = format!(
+            "%{}%",
+            q.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        conditions.push(format!(
+            "(LOWER(i.description) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.name) LIKE ${n} ESCAPE '\\')"
+        ));
+        texts.push(like);
+    }
+    let text_count = n;
+    for (column, value) in [
+        ("i.category_id", f.category_id),
+        ("i.assignee_id", f.assignee_id),
+        ("i.customer_id", f.customer_id),
+    ] {
+        if let Some(v) = value {
+            n += 1;
+            conditions.push(format!("{column} = ${n}"));
+            numbers.push(v);
+        }
+    }
+    if let Some((start, end)) = f.week {
+        conditions.push(format!(
+            "i.detected_at >= ${} AND i.detected_at < ${}",
+            n + 1,
+            n + 2
+        ));
+        numbers.extend([start, end]);
+        n += 2;
+    }
+    if f.overdue {
+        conditions.push(overdue_condition(&levels, now));
+    }
+    let _ = text_count;
+    let filter = if conditions.is_empty() {
+        "1 = 1".to_string()
+    } else {
+        conditions.join(" AND ")
+    };
+    let order = match f.sort.as_str() {
+        "oldest" => "i.detected_at ASC, i.id ASC",
+        "severity" => "CASE i.severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, i.detected_at DESC",
+        "customer" => "LOWER(c.name) ASC, i.detected_at DESC",
+        _ => "i.detected_at DESC, i.id DESC",
+    };
+    let page = f.page.max(1);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE {filter}"
+    );
+    let list_sql = format!(
+        "{SELECT} WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    let mut select = sqlx::query(&list_sql);
+    for t in &texts {
+        count = count.bind(t.clone());
+        select = select.bind(t.clone());
+    }
+    for v in &numbers {
+        count = count.bind(*v);
+        select = select.bind(*v);
+    }
+    let total = count.fetch_one(db).await?;
+    let rows = select
+        .bind(PER_PAGE)
+        .bind((page - 1) * PER_PAGE)
+        .fetch_all(db)
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| row(r, &levels, now))
+        .collect::<Result<_, _>>()?;
+    Ok(IncidentPage {
+        items,
+        total,
+        page,
+        per_page: PER_PAGE,
+    })
+}
+
+pub async fn find_row(db: &Db, id: i64) -> Result<IncidentRow, AppError> {
+    let levels = super::settings::queries::service_levels(db).await?;
+    let r = sqlx::query(&format!("{SELECT} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That incident".into()))?;
+    row(&r, &levels, now_ms())
+}
+
+fn action(r: &AnyRow) -> Result<RecoveryAction, AppError> {
+    Ok(RecoveryAction {
+        id: r.try_get("id")?,
+        incident_id: r.try_get("incident_id")?,
+        kind: ActionKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(ActionKind::Other),
+        amount: Money {
+            minor: r.try_get("amount_minor")?,
+            currency: r.try_get("currency")?,
+        },
+        status: ActionStatus::parse(&r.try_get::<String, _>("status")?)
+            .unwrap_or(ActionStatus::Pending),
+        note: r.try_get("note")?,
+        created_by: r.try_get("created_by_name")?,
+        created_at: r.try_get("created_at")?,
+        decided_by: r.try_get("decided_by_name")?,
+        decided_at: r.try_get("decided_at")?,
+        decision_note: r.try_get("decision_note")?,
+    })
+}
+
+const ACTIONS: &str = "SELECT a.id, a.incident_id, a.kind, a.amount_minor, a.currency, a.status, a.note, a.created_at,
+        a.decided_at, a.decision_note, cu.name AS created_by_name, du.name AS decided_by_name
+    FROM recovery_actions a
+    LEFT JOIN staff_users cu ON cu.id = a.created_by
+    LEFT JOIN staff_users du ON du.id = a.decided_by";
+
+pub async fn actions(db: &Db, incident_id: i64) -> Result<Vec<RecoveryAction>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{ACTIONS} WHERE a.incident_id = $1 ORDER BY a.created_at, a.id"
+    ))
+    .bind(incident_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(action).collect()
+}
+
+pub async fn notices(db: &Db, incident_id: i64) -> Result<Vec<Notice>, AppError> {
+    let rows = sqlx::query(
+        "SELECT n.id, n.incident_id, n.subject, n.body, n.created_at,
+                COALESCE((SELECT MAX(o.status) FROM email_outbox o WHERE o.notice_id = n.id), 'portal only') AS delivery
+         FROM notices n WHERE n.incident_id = $1 ORDER BY n.created_at, n.id",
+    )
+    .bind(incident_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Notice {
+                id: r.try_get("id")?,
+                incident_id: r.try_get("incident_id")?,
+                subject: r.try_get("subject")?,
+                body: r.try_get("body")?,
+                created_at: r.try_get("created_at")?,
+                delivery: r.try_get("delivery")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn detail(db: &Db, id: i64, can_approve: bool) -> Result<IncidentDetail, AppError> {
+    let incident = find_row(db, id).await?;
+    let r = sqlx::query(
+        "SELECT i.occurred_at, i.complained_at, i.root_cause, i.no_action_reason, c.email
+         FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let timeline = sqlx::query("SELECT at, actor_label, kind, message, internal FROM incident_events WHERE incident_id = $1 ORDER BY at, id")
+        .bind(id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|e| {
+            Ok(TimelineEvent {
+                at: e.try_get("at")?,
+                actor: e.try_get("actor_label")?,
+                kind: e.try_get("kind")?,
+                message: e.try_get("message")?,
+                internal: e.try_get::<i64, _>("internal")? == 1,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let associates =
+        sqlx::query("SELECT id, name FROM staff_users WHERE active = 1 ORDER BY LOWER(name)")
+            .fetch_all(db)
+            .await?
+            .iter()
+            .map(|u| Ok((u.try_get("id")?, u.try_get("name")?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(IncidentDetail {
+        incident,
+        occurred_at: r.try_get("occurred_at")?,
+        complained_at: r.try_get("complained_at")?,
+        root_cause: r.try_get("root_cause")?,
+        no_action_reason: r.try_get("no_action_reason")?,
+        customer_email: r.try_get("email")?,
+        actions: actions(db, id).await?,
+        notices: notices(db, id).await?,
+        timeline,
+        associates,
+        can_approve,
+    })
+}
+
+pub async fn pending_approvals(db: &Db) -> Result<Vec<PendingApproval>, AppError> {
+    let rows = sqlx::query(&format!(
+        "SELECT x.*, c.name AS customer_name, i.description AS incident_description FROM ({ACTIONS} WHERE a.status = 'pending') x
+         JOIN incidents i ON i.id = x.incident_id JOIN customers c ON c.id = i.customer_id ORDER BY x.created_at"
+    ))
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(PendingApproval {
+                action: action(r)?,
+                customer_name: r.try_get("customer_name")?,
+                incident_description: r.try_get("incident_description")?,
+            })
+        })
+        .collect()
+}
+
+/// A customer's own incidents, as their portal shows them.
+pub async fn for_portal(db: &Db, customer_id: i64) -> Result<Vec<PortalIncident>, AppError> {
+    let rows = sqlx::query(
+        "SELECT i.id, k.name AS category, i.status, i.proactive, i.subject_ref, i.occurred_at, i.resolved_at
+         FROM incidents i JOIN incident_categories k ON k.id = i.category_id
+         WHERE i.customer_id = $1 ORDER BY i.occurred_at DESC LIMIT 100",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let id: i64 = r.try_get("id")?;
+        out.push(PortalIncident {
+            id,
+            category: r.try_get("category")?,
+            status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Open),
+            proactive: r.try_get::<i64, _>("proactive")? == 1,
+            subject_ref: r.try_get("subject_ref")?,
+            occurred_at: r.try_get("occurred_at")?,
+            resolved_at: r.try_get("resolved_at")?,
+            actions: actions(db, id)
+                .await?
+                .into_iter()
+                .filter(|a| a.status != ActionStatus::Declined)
+                .collect(),
+            notices: notices(db, id).await?,
+        });
+    }
+    Ok(out)
+}
