@@ -76,10 +76,17 @@ impl AppError {
     /// The message for one field, if that field failed.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {
-            Self::Validation { fields, .. } => fields
-                .iter()
-                .find(|f| f.field == field)
-                .map(|f| f.message.clone()),
+            Self::Validation { fields, .. } => {
+                // Forms that post a struct name their inputs `form[field]`.
+                let bare = field
+                    .strip_prefix("form[")
+                    .and_then(|f| f.strip_suffix(']'))
+                    .unwrap_or(field);
+                fields
+                    .iter()
+                    .find(|f| f.field == bare)
+                    .map(|f| f.message.clone())
+            }
             _ => None,
         }
     }

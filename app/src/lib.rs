@@ -12,11 +12,13 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod incidents;
+pub mod outbox;
 pub mod pages;
 pub mod portal;
 pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod settings;
+pub mod signals;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod url_encoding;
@@ -86,6 +88,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>
                     <Route path=path!("/incidents/approvals") view=incidents::pages::approvals::ApprovalsPage/>
                     <Route path=path!("/incidents/settings") view=incidents::pages::settings::IncidentSettingsPage/>
+                    <Route path=path!("/incidents/rules") view=signals::pages::RulesPage/>
+                    <Route path=path!("/incidents/rules/new") view=signals::pages::RuleEditPage/>
+                    <Route path=path!("/incidents/rules/:id") view=signals::pages::RuleEditPage/>
                     <Route path=path!("/incidents/:id") view=incidents::pages::detail::IncidentPage/>
                     <Route path=path!("/follow-ups") view=pages::sections::FollowUpsPage/>
                     <Route path=path!("/stories") view=pages::sections::StoriesPage/>
@@ -98,6 +103,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/users") view=admin::pages::UsersPage/>
                         <Route path=path!("/invitations") view=admin::pages::InvitationsPage/>
                         <Route path=path!("/tokens") view=admin::pages::TokensPage/>
+                        <Route path=path!("/outbox") view=outbox::pages::OutboxPage/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -139,6 +145,7 @@ fn AdminGate() -> impl IntoView {
                             <A href="/admin/users">"Staff accounts"</A>
                             <A href="/admin/invitations">"Portal invitations"</A>
                             <A href="/admin/tokens">"API tokens"</A>
+                            <A href="/admin/outbox">"Email outbox"</A>
                         </nav>
                         <Outlet/>
                     }.into_any()

@@ -17,6 +17,8 @@ pub struct Settings {
     pub signin_limit_per_ip: i64,
     /// The rate-limit window in minutes.
     pub signin_window_minutes: i64,
+    /// Whether notices are delivered by SMTP (else they wait in the outbox).
+    pub smtp_configured: bool,
 }
 
 impl Default for Settings {
@@ -30,6 +32,7 @@ impl Default for Settings {
             signin_limit_per_account: 5,
             signin_limit_per_ip: 30,
             signin_window_minutes: 15,
+            smtp_configured: false,
         }
     }
 }

@@ -14,6 +14,8 @@
 //! | `EXTRAMILE_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` |
 //! | `EXTRAMILE_DB_MAX_CONNECTIONS` | `10` | database pool size |
 //! | `EXTRAMILE_SITE_ROOT` | `target/site` | folder with the built browser bundle and assets |
+//! | `SMTP_URL` | (none) | `smtp://host:port` to deliver notices; without it they wait in the outbox |
+//! | `EXTRAMILE_MAIL_FROM` | `Extra Mile <notices@localhost>` | sender of notice emails |
 use app::settings::Settings;
 use std::net::SocketAddr;
 
@@ -25,6 +27,8 @@ pub struct Config {
     pub seed_demo: bool,
     pub db_max_connections: u32,
     pub site_root: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
     pub settings: Settings,
 }
 
@@ -70,6 +74,7 @@ impl Config {
             secure_cookies: flag("EXTRAMILE_SECURE_COOKIES", false)?,
             trust_proxy: flag("EXTRAMILE_TRUST_PROXY", false)?,
             public_url: var("EXTRAMILE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            smtp_configured: var("SMTP_URL").is_some(),
             ..defaults
         };
         Ok(Self {
@@ -82,6 +87,9 @@ impl Config {
             seed_demo: flag("EXTRAMILE_SEED_DEMO", false)?,
             db_max_connections: parse("EXTRAMILE_DB_MAX_CONNECTIONS", 10)?,
             site_root: var("EXTRAMILE_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("EXTRAMILE_MAIL_FROM")
+                .unwrap_or_else(|| "Extra Mile <notices@localhost>".into()),
             settings,
         })
     }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod http;
 pub mod seed;
 
+use app::outbox::delivery::Mailer;
 use app::state::AppState;
 use app::{shell, App};
 use axum::routing::{get, post};
@@ -22,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    mailer: Option<Arc<Mailer>>,
     pub state: AppState,
 }
 
@@ -45,12 +47,17 @@ impl Application {
             settings: Arc::new(config.settings.clone()),
             leptos_options,
         };
+        let mailer = match &config.smtp_url {
+            Some(url) => Some(Arc::new(Mailer::from_url(url, &config.mail_from)?)),
+            None => None,
+        };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("could not listen on {}: {e}", config.addr))?;
         Ok(Self {
             listener,
             router: router(state.clone()),
+            mailer,
             state,
         })
     }
@@ -61,6 +68,9 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        if let Some(mailer) = self.mailer.clone() {
+            tokio::spawn(deliver_notices(self.state.db.clone(), mailer));
+        }
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, streamed HTML stalls on Nagle's algorithm and delayed ACKs.
         let listener = self.listener.tap_io(|tcp| {
@@ -111,6 +121,16 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), http::security::headers))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// Delivers queued notice emails every second; claims make it safe on several instances.
+async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>) {
+    loop {
+        if let Err(e) = app::outbox::delivery::deliver_due(&db, &mailer).await {
+            tracing::error!("outbox delivery failed: {e}");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
 
 async fn shutdown_signal() {

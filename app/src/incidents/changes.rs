@@ -9,10 +9,10 @@ use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use sqlx::{Any, Transaction};
 
-type Tx = Transaction<'static, Any>;
+pub type Tx = Transaction<'static, Any>;
 
 /// Writes a timeline event and the matching audit row.
-async fn record(
+pub async fn record(
     tx: &mut Tx,
     incident_id: i64,
     actor: &Actor,
@@ -88,42 +88,79 @@ pub async fn create(
     let severity = input
         .severity
         .unwrap_or(Severity::parse(&default_severity).unwrap_or(Severity::Minor));
-    let now = now_ms();
-    let complaint = input.source == Source::Complaint;
-    let mut tx = db.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO incidents (customer_id, category_id, severity, source, status, subject_ref, description, occurred_at,
-                                detected_at, complained_at, proactive, assignee_id, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-    )
-    .bind(customer_id)
-    .bind(input.category_id)
-    .bind(severity.as_str())
-    .bind(input.source.as_str())
-    .bind(&input.subject_ref)
-    .bind(&input.description)
-    .bind(input.occurred_at)
-    .bind(now)
-    .bind(if complaint { Some(now) } else { None })
-    .bind(if complaint { 0i64 } else { 1 })
-    .bind(staff_id)
-    .bind(staff_id)
-    .bind(now)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
     let message = format!(
         "Logged as {} ({}), {}",
         category_name,
         severity.label().to_lowercase(),
         input.source.label().to_lowercase()
     );
-    record(&mut tx, id, actor, "created", &message, true).await?;
+    let new = Insert {
+        customer_id,
+        category_id: input.category_id,
+        severity,
+        source: input.source,
+        occurred_at: input.occurred_at,
+        subject_ref: input.subject_ref,
+        description: input.description,
+        staff_id: Some(staff_id),
+        rule_id: None,
+    };
+    let mut tx = db.begin().await?;
+    let id = insert(&mut tx, &new, actor, &message).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-async fn touch(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+/// An incident to insert, whoever (or whatever rule) opens it.
+pub struct Insert {
+    pub customer_id: i64,
+    pub category_id: i64,
+    pub severity: Severity,
+    pub source: Source,
+    pub occurred_at: i64,
+    pub subject_ref: Option<String>,
+    pub description: String,
+    pub staff_id: Option<i64>,
+    pub rule_id: Option<i64>,
+}
+
+/// Inserts an incident in `tx` with its first timeline event. It is proactive unless it came
+/// from a complaint.
+pub async fn insert(
+    tx: &mut Tx,
+    new: &Insert,
+    actor: &Actor,
+    message: &str,
+) -> Result<i64, AppError> {
+    let now = now_ms();
+    let complaint = new.source == Source::Complaint;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO incidents (customer_id, category_id, severity, source, status, subject_ref, description, occurred_at,
+                                detected_at, complained_at, proactive, assignee_id, created_by, rule_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'open', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(new.customer_id)
+    .bind(new.category_id)
+    .bind(new.severity.as_str())
+    .bind(new.source.as_str())
+    .bind(&new.subject_ref)
+    .bind(&new.description)
+    .bind(new.occurred_at)
+    .bind(now)
+    .bind(if complaint { Some(now) } else { None })
+    .bind(if complaint { 0i64 } else { 1 })
+    .bind(new.staff_id)
+    .bind(new.staff_id)
+    .bind(new.rule_id)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?;
+    record(tx, id, actor, "created", message, true).await?;
+    Ok(id)
+}
+
+pub async fn touch(tx: &mut Tx, id: i64) -> Result<(), AppError> {
     sqlx::query("UPDATE incidents SET updated_at = $1 WHERE id = $2")
         .bind(now_ms())
         .bind(id)
@@ -281,16 +318,33 @@ pub async fn add_action(
     } else {
         ActionStatus::Applied
     };
-    let now = now_ms();
     let mut tx = db.begin().await?;
     if status_of(&mut tx, id).await? == Status::Resolved {
         return Err(AppError::Conflict(
             "Reopen the incident before adding to its recovery.".into(),
         ));
     }
+    insert_action(&mut tx, id, &input, status, Some(staff_id), None, actor).await?;
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Inserts a recovery action in `tx`; an open incident moves to recovering. `notice` (subject,
+/// body) is sent when a pending action is approved.
+pub async fn insert_action(
+    tx: &mut Tx,
+    id: i64,
+    input: &NewAction,
+    status: ActionStatus,
+    staff_id: Option<i64>,
+    notice: Option<(&str, &str)>,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let now = now_ms();
     sqlx::query(
-        "INSERT INTO recovery_actions (incident_id, kind, amount_minor, currency, status, note, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO recovery_actions (incident_id, kind, amount_minor, currency, status, note, created_by, created_at,
+                                       notice_subject, notice_body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(input.kind.as_str())
@@ -300,29 +354,34 @@ pub async fn add_action(
     .bind(&input.note)
     .bind(staff_id)
     .bind(now)
-    .execute(&mut *tx)
+    .bind(notice.map(|n| n.0.to_string()))
+    .bind(notice.map(|n| n.1.to_string()))
+    .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE incidents SET status = 'recovering', acknowledged_at = COALESCE(acknowledged_at, $1) WHERE id = $2 AND status = 'open'")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    touch(&mut tx, id).await?;
+    sqlx::query(
+        "UPDATE incidents SET status = 'recovering', acknowledged_at = COALESCE(acknowledged_at, $1)
+         WHERE id = $2 AND status = 'open'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    touch(tx, id).await?;
     let amount = if input.amount.minor > 0 {
         format!(" of {}", input.amount.display())
     } else {
         String::new()
     };
     let message = match status {
-        ActionStatus::Pending => format!(
-            "{}{amount} proposed; over the approval limit, waiting for a manager",
-            input.kind.label()
-        ),
+        ActionStatus::Pending => {
+            format!(
+                "{}{amount} proposed; over the approval limit, waiting for a manager",
+                input.kind.label()
+            )
+        }
         _ => format!("{}{amount} applied", input.kind.label()),
     };
-    record(&mut tx, id, actor, "action", &message, true).await?;
-    tx.commit().await?;
-    Ok(status)
+    record(tx, id, actor, "action", &message, true).await
 }
 
 /// A manager approves or declines a pending refund or credit.
@@ -342,23 +401,30 @@ pub async fn decide(
         ));
     }
     let mut tx = db.begin().await?;
-    let row: Option<(i64, String, i64, String)> =
-        sqlx::query_as("SELECT incident_id, kind, amount_minor, currency FROM recovery_actions WHERE id = $1 AND status = 'pending'")
-            .bind(action_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (incident_id, kind, minor, currency) = row.ok_or_else(|| {
-        AppError::Conflict("That action is not waiting for approval (any more).".into())
-    })?;
+    type Pending = (i64, String, i64, String, Option<String>, Option<String>);
+    let row: Option<Pending> = sqlx::query_as(
+        "SELECT incident_id, kind, amount_minor, currency, notice_subject, notice_body
+         FROM recovery_actions WHERE id = $1 AND status = 'pending'",
+    )
+    .bind(action_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (incident_id, kind, minor, currency, notice_subject, notice_body) =
+        row.ok_or_else(|| {
+            AppError::Conflict("That action is not waiting for approval (any more).".into())
+        })?;
     let status = if approve { "applied" } else { "declined" };
-    sqlx::query("UPDATE recovery_actions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 WHERE id = $5 AND status = 'pending'")
-        .bind(status)
-        .bind(manager_id)
-        .bind(now_ms())
-        .bind(Some(note).filter(|n| !n.is_empty()))
-        .bind(action_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE recovery_actions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
+         WHERE id = $5 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(manager_id)
+    .bind(now_ms())
+    .bind(Some(note).filter(|n| !n.is_empty()))
+    .bind(action_id)
+    .execute(&mut *tx)
+    .await?;
     touch(&mut tx, incident_id).await?;
     let label = ActionKind::parse(&kind)
         .map(|k| k.label())
@@ -379,6 +445,9 @@ pub async fn decide(
         true,
     )
     .await?;
+    if let (true, Some(subject), Some(body)) = (approve, notice_subject, notice_body) {
+        insert_notice(&mut tx, incident_id, &subject, &body, actor).await?;
+    }
     tx.commit().await?;
     Ok(incident_id)
 }
@@ -449,14 +518,29 @@ pub async fn send_notice(
     }
     let mut tx = db.begin().await?;
     status_of(&mut tx, id).await?;
+    insert_notice(&mut tx, id, subject, body, actor).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts a notice and, when the customer has an email address, its outbox message, in `tx`:
+/// the two are saved together or not at all.
+pub async fn insert_notice(
+    tx: &mut Tx,
+    id: i64,
+    subject: &str,
+    body: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
     let (customer_id, email): (i64, Option<String>) =
         sqlx::query_as("SELECT c.id, c.email FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1")
             .bind(id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await?;
     let now = now_ms();
     let notice_id: i64 = sqlx::query_scalar(
-        "INSERT INTO notices (incident_id, customer_id, subject, body, created_by_label, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO notices (incident_id, customer_id, subject, body, created_by_label, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(id)
     .bind(customer_id)
@@ -464,7 +548,7 @@ pub async fn send_notice(
     .bind(body)
     .bind(&actor.label)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     let delivery = match &email {
         Some(address) => {
@@ -477,21 +561,19 @@ pub async fn send_notice(
             .bind(subject)
             .bind(body)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             format!("queued for email to {address}")
         }
         None => "shown in the portal (no email address on file)".to_string(),
     };
     record(
-        &mut tx,
+        tx,
         id,
         actor,
         "notice",
         &format!("Notice \"{subject}\" {delivery}"),
         false,
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

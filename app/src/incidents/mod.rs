@@ -18,6 +18,7 @@ macro_rules! labelled_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "lowercase")]
         pub enum $name { $($variant),+ }
 
@@ -81,6 +82,7 @@ pub struct Category {
 }
 
 /// A row of the incidents list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentRow {
     pub id: i64,
@@ -102,6 +104,7 @@ pub struct IncidentRow {
     pub sla: sla::SlaState,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryAction {
     pub id: i64,
@@ -117,6 +120,7 @@ pub struct RecoveryAction {
     pub decision_note: Option<String>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEvent {
     pub at: i64,
@@ -126,6 +130,7 @@ pub struct TimelineEvent {
     pub internal: bool,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notice {
     pub id: i64,
@@ -153,6 +158,7 @@ pub struct IncidentDetail {
 }
 
 /// One page of the incidents list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentPage {
     pub items: Vec<IncidentRow>,

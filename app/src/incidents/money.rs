@@ -2,6 +2,7 @@
 //! read from decimal strings ("3.99"), never floats; two decimal places are assumed.
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     pub minor: i64,

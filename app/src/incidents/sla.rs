@@ -62,6 +62,7 @@ impl ServiceLevels {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SlaState {
     OnTrack { due: i64 },

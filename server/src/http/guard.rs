@@ -20,7 +20,11 @@ const STAFF_PREFIXES: [&str; 6] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 2] = ["/incidents/approvals", "/incidents/settings"];
+const MANAGER_PAGES: [&str; 3] = [
+    "/incidents/approvals",
+    "/incidents/settings",
+    "/incidents/rules",
+];
 
 fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))

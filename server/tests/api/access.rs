@@ -197,6 +197,29 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
             ],
             Needs::Manager,
         ),
+        ("rules/list", vec![], Needs::Manager),
+        ("rules/get", vec![("id", s("999999"))], Needs::Manager),
+        (
+            "rules/save",
+            vec![("id", s("")), ("form[name]", s(""))],
+            Needs::Manager,
+        ),
+        (
+            "rules/enable",
+            vec![("id", s("999999")), ("enabled", s("0"))],
+            Needs::Manager,
+        ),
+        (
+            "rules/try",
+            vec![
+                ("form[name]", s("")),
+                ("sample_kind", s("")),
+                ("sample_value", s("1")),
+                ("sample_amount", s("")),
+            ],
+            Needs::Manager,
+        ),
+        ("admin/outbox", vec![], Needs::Admin),
         (
             "incidents/categories/save",
             vec![

@@ -57,6 +57,14 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_smtp(adjust, None).await
+}
+
+/// An app that delivers notices to the SMTP server at `smtp_url`.
+pub async fn spawn_app_with_smtp(
+    adjust: impl FnOnce(&mut Settings),
+    smtp_url: Option<String>,
+) -> TestApp {
     let mut settings = Settings::default();
     adjust(&mut settings);
     let database_url = fresh_database().await;
@@ -67,6 +75,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         seed_demo: false,
         db_max_connections: 5,
         site_root: "target/site".into(),
+        smtp_url,
+        mail_from: "Extra Mile <notices@example.com>".into(),
         settings,
     };
     let app = Application::build(&config)

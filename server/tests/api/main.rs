@@ -7,4 +7,6 @@ mod customers;
 mod helpers;
 mod incidents;
 mod security;
+mod signals;
 mod signin;
+mod smtp_sink;

@@ -63,6 +63,7 @@ pub fn IncidentsPage() -> impl IntoView {
             <Transition fallback=|| ()>
                 <Show when=is_manager>
                     <a class="button button-quiet" href="/incidents/approvals">"Approvals"</a>
+                    <a class="button button-quiet" href="/incidents/rules">"Rules"</a>
                     <a class="button button-quiet" href="/incidents/settings">"Settings"</a>
                 </Show>
             </Transition>

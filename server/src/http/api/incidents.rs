@@ -1,0 +1,155 @@
+//! `GET /api/v1/incidents` (the list's filters, paginated) and `GET /api/v1/incidents/{id}`.
+use super::error;
+use app::incidents::queries::{self, IncidentFilter};
+use app::incidents::{
+    IncidentPage, IncidentRow, Notice, RecoveryAction, Severity, Source, Status, TimelineEvent,
+};
+use app::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// Query parameters of the incidents list; every one optional.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    pub status: Option<String>,
+    pub category: Option<i64>,
+    pub severity: Option<String>,
+    pub source: Option<String>,
+    pub assignee: Option<i64>,
+    pub customer: Option<i64>,
+    pub week: Option<String>,
+    pub overdue: Option<bool>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<i64>,
+}
+
+fn parse_enum<T>(
+    value: Option<String>,
+    parse: fn(&str) -> Option<T>,
+    field: &str,
+) -> Result<Option<T>, String> {
+    match value.filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => parse(&v)
+            .map(Some)
+            .ok_or_else(|| format!("'{v}' is not a valid {field}")),
+    }
+}
+
+fn filter(q: ListQuery) -> Result<IncidentFilter, String> {
+    Ok(IncidentFilter {
+        status: parse_enum(q.status, Status::parse, "status")?,
+        category_id: q.category,
+        severity: parse_enum(q.severity, Severity::parse, "severity")?,
+        source: parse_enum(q.source, Source::parse, "source")?,
+        assignee_id: q.assignee,
+        customer_id: q.customer,
+        week: match q.week.filter(|w| !w.is_empty()) {
+            None => None,
+            Some(w) => Some(app::incidents::week::parse_iso_week(&w)?),
+        },
+        overdue: q.overdue.unwrap_or(false),
+        q: q.q.unwrap_or_default(),
+        sort: q.sort.unwrap_or_default(),
+        page: q.page.unwrap_or(1),
+    })
+}
+
+/// Incidents, newest first, with the list page's filters.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents",
+    tag = "incidents",
+    params(
+        ("status" = Option<String>, Query, description = "open, recovering or resolved"),
+        ("category" = Option<i64>, Query, description = "category id"),
+        ("severity" = Option<String>, Query, description = "minor, major or critical"),
+        ("source" = Option<String>, Query, description = "complaint, staff or signal"),
+        ("assignee" = Option<i64>, Query, description = "staff id"),
+        ("customer" = Option<i64>, Query, description = "customer id"),
+        ("week" = Option<String>, Query, description = "ISO week of detection, e.g. 2026-W47"),
+        ("overdue" = Option<bool>, Query, description = "only incidents past their service level"),
+        ("q" = Option<String>, Query, description = "text in description, subject or customer name"),
+        ("sort" = Option<String>, Query, description = "newest (default), oldest, severity or customer"),
+        ("page" = Option<i64>, Query, description = "page number, 25 per page"),
+    ),
+    responses(
+        (status = 200, description = "One page of incidents", body = app::incidents::IncidentPage),
+        (status = 400, description = "A parameter is not valid", body = super::openapi::ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = super::openapi::ApiError),
+    )
+)]
+pub async fn list(
+    State(state): State<AppState>,
+    query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(query)) = query else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The query string is not valid: check the parameter types.",
+            None,
+        );
+    };
+    let filter = match filter(query) {
+        Ok(f) => f,
+        Err(message) => return error(StatusCode::BAD_REQUEST, &message, None),
+    };
+    match queries::list(&state.db, &filter).await {
+        Ok(page) => Json::<IncidentPage>(page).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// One incident with what was done, what the customer was told, and its timeline.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiIncident {
+    #[serde(flatten)]
+    pub incident: IncidentRow,
+    pub occurred_at: i64,
+    pub complained_at: Option<i64>,
+    pub root_cause: Option<String>,
+    pub no_action_reason: Option<String>,
+    pub actions: Vec<RecoveryAction>,
+    pub notices: Vec<Notice>,
+    pub timeline: Vec<TimelineEvent>,
+}
+
+/// One incident with its recovery actions, notices and timeline.
+#[utoipa::path(
+    get,
+    path = "/api/v1/incidents/{id}",
+    tag = "incidents",
+    params(("id" = i64, Path, description = "incident id")),
+    responses(
+        (status = 200, description = "The incident", body = ApiIncident),
+        (status = 404, description = "No such incident", body = super::openapi::ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = super::openapi::ApiError),
+    )
+)]
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "The incident id must be a number.",
+            None,
+        );
+    };
+    match queries::detail(&state.db, id, false).await {
+        Ok(d) => Json(ApiIncident {
+            incident: d.incident,
+            occurred_at: d.occurred_at,
+            complained_at: d.complained_at,
+            root_cause: d.root_cause,
+            no_action_reason: d.no_action_reason,
+            actions: d.actions,
+            notices: d.notices,
+            timeline: d.timeline,
+        })
+        .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
