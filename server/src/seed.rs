@@ -135,8 +135,39 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
     )
     .await?;
     seed_incidents(db).await?;
+    seed_rules(db).await?;
     tracing::info!("seeded demo data");
     Ok(true)
+}
+
+/// The rule of the product brief: poor playback refunds the rental, unprompted.
+async fn seed_rules(db: &Db) -> Result<(), AppError> {
+    use app::signals::input::RuleForm;
+    let category: i64 = sqlx::query_scalar(
+        "SELECT id FROM incident_categories WHERE name = 'Streaming / playback'",
+    )
+    .fetch_one(db)
+    .await?;
+    let form = RuleForm {
+        name: "Playback rebuffering".into(),
+        signal_kind: "playback.rebuffer_ratio".into(),
+        comparison: "gt".into(),
+        threshold: "0.05".into(),
+        category_id: category.to_string(),
+        severity: "minor".into(),
+        recovery: "refund_percent".into(),
+        refund_percent: "100".into(),
+        cap: "5.00".into(),
+        currency: "USD".into(),
+        auto_apply_limit: "5.00".into(),
+        notice_subject: "Sorry about {subject}: we refunded it".into(),
+        notice_template: "Dear {name},\n\nWe noticed that {subject} kept buffering while you watched. That is not the evening \
+we want for you, so we refunded {amount}. There is nothing you need to do.\n\nWe are sorry, and we hope you enjoy the next one."
+            .into(),
+        ..Default::default()
+    };
+    app::signals::queries::save(db, None, &form.parse()?, &Actor::system("demo seed")).await?;
+    Ok(())
 }
 
 /// A handful of incidents in every state, logged by the demo associates.

@@ -62,6 +62,19 @@ where
     Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
+/// The first line of the description, cut at a word near 100 characters.
+fn headline(description: &str) -> String {
+    let line = description.lines().next().unwrap_or_default();
+    if line.chars().count() <= 100 {
+        return line.to_string();
+    }
+    let cut: String = line.chars().take(100).collect();
+    format!(
+        "{}…",
+        cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut)
+    )
+}
+
 #[component]
 pub fn IncidentPage() -> impl IntoView {
     let params = use_params_map();
@@ -103,7 +116,7 @@ fn IncidentView(d: IncidentDetail, actions: Actions) -> impl IntoView {
         <div class="page-header">
             <div>
                 <p class="eyebrow">{format!("Incident #{id} · {}", i.category)}</p>
-                <h1>{i.description.lines().next().unwrap_or_default().chars().take(120).collect::<String>()}</h1>
+                <h1>{headline(&i.description)}</h1>
                 <p class="badges">
                     <StatusBadge status=i.status/>" "<SeverityBadge severity=i.severity/>" "<SlaBadge sla=i.sla/>" "<ProactiveBadge proactive=i.proactive/>
                 </p>
@@ -179,6 +192,7 @@ fn IncidentView(d: IncidentDetail, actions: Actions) -> impl IntoView {
                         <input type="hidden" name="id" value=id/>
                         <label class="visually-hidden" for="f-assignee">"Assign to"</label>
                         <select id="f-assignee" name="assignee_id">
+                            {i.assignee_id.is_none().then(|| view! { <option value="" selected=true disabled=true>"Unassigned"</option> })}
                             {d.associates.iter().map(|(uid, name)| {
                                 let selected = Some(*uid) == i.assignee_id;
                                 view! { <option value=*uid selected=selected>{name.clone()}</option> }
