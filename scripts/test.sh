@@ -52,16 +52,23 @@ fi
 
 step "End-to-end tests in headless Chromium"
 E2E_DIR=$(mktemp -d)
-E2E_PORT=${E2E_PORT:-3199}
-DATABASE_URL="sqlite://$E2E_DIR/e2e.db" EXTRAMILE_ADDR="127.0.0.1:$E2E_PORT" EXTRAMILE_SEED_DEMO=true \
+# Port 0: the server picks a free port and prints the address it serves at.
+DATABASE_URL="sqlite://$E2E_DIR/e2e.db" EXTRAMILE_ADDR="127.0.0.1:0" EXTRAMILE_SEED_DEMO=true \
   EXTRAMILE_LOG=warn EXTRAMILE_SITE_ROOT="$SITE" "$ROOT/target/debug/extramile" serve >"$E2E_DIR/server.log" 2>&1 &
 server_pid=$!
+E2E_URL=""
 for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$E2E_PORT/healthz" >/dev/null 2>&1; then break; fi
+  E2E_URL=$(sed -n 's/^Extra Mile is serving at //p' "$E2E_DIR/server.log" | head -1)
+  if [ -n "$E2E_URL" ] && curl -fsS "$E2E_URL/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
   sleep 0.3
 done
+if [ -z "$E2E_URL" ] || ! curl -fsS "$E2E_URL/healthz" >/dev/null 2>&1; then
+  note "the app did not start for the end-to-end tests:"; cat "$E2E_DIR/server.log"; exit 1
+fi
+note "app under test at $E2E_URL"
 set +e
-(cd end2end && E2E_BASE_URL="http://127.0.0.1:$E2E_PORT" npx playwright test)
+(cd end2end && E2E_BASE_URL="$E2E_URL" npx playwright test)
 record "end-to-end tests" $?
 set -e
 kill "$server_pid" 2>/dev/null || true

@@ -118,7 +118,7 @@ pub mod delivery {
                 )
                 .await;
             let at = now_ms();
-            let mut tx = db.begin().await?;
+            let mut tx = crate::db::begin_write(db).await?;
             match &result {
                 Ok(()) => {
                     sqlx::query("UPDATE email_outbox SET status = 'sent', attempts = $1, sent_at = $2, last_error = NULL WHERE id = $3")

@@ -19,6 +19,7 @@ test("an associate logs and resolves an incident on a phone", async ({ browser }
   await page.getByLabel("What was done").selectOption("replacement");
   await page.getByRole("button", { name: "Record action" }).click();
   await expect(page.getByText("Recovery action applied.")).toBeVisible();
+  await expect(page.locator(".actions-list")).toContainText("Replacement / reship");
   await page.getByLabel("Root cause").fill("Courier misread the house number");
   await page.getByRole("button", { name: "Resolve" }).click();
   await expect(page.locator(".page-header .badge.status-resolved")).toHaveText("Resolved");

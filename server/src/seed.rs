@@ -371,7 +371,7 @@ pub async fn grant_portal_access(
     let password =
         Password::parse(password, &context).map_err(|m| AppError::field("password", m))?;
     let hash = hash_password(password.expose().to_string()).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = app::db::begin_write(db).await?;
     sqlx::query("UPDATE customers SET email = $1, updated_at = $2 WHERE id = $3")
         .bind(email.as_str())
         .bind(now_ms())

@@ -77,7 +77,7 @@ pub mod queries {
         }
         let (token, hash) = new_token();
         let now = now_ms();
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO portal_invitations (customer_id, token_hash, created_by, created_at, expires_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -162,7 +162,7 @@ pub mod queries {
             Password::parse(password, &context).map_err(|m| AppError::field("password", m))?;
         let hash = hash_password(password.expose().to_string()).await?;
         let now = now_ms();
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let claimed = sqlx::query(
             "UPDATE portal_invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL",
         )

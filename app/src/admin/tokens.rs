@@ -60,7 +60,7 @@ pub mod queries {
         let token = format!("em_{secret}");
         let prefix: String = token.chars().take(10).collect();
         let now = now_ms();
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO api_tokens (name, token_hash, prefix, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -110,7 +110,7 @@ pub mod queries {
     }
 
     pub async fn revoke(db: &Db, id: i64, actor: &Actor) -> Result<(), AppError> {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
         )

@@ -108,7 +108,7 @@ pub mod queries {
         }
         let hash = hash_password(password.expose().to_string()).await?;
         let now = now_ms();
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO staff_users (email, name, role, password_hash, active, created_at, updated_at)
              VALUES ($1, $2, $3, $4, 1, $5, $6) RETURNING id",
@@ -159,7 +159,7 @@ pub mod queries {
                 "You cannot change your own role or deactivate yourself; ask another admin.".into(),
             ));
         }
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         sqlx::query("UPDATE staff_users SET role = $1, active = $2, updated_at = $3 WHERE id = $4")
             .bind(role.unwrap_or(before.role).as_str())
             .bind(if active.unwrap_or(before.active) {

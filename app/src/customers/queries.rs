@@ -187,7 +187,7 @@ pub async fn create(
     check_duplicates(db, fields, 0).await?;
     let now = now_ms();
     for _ in 0..5 {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let inserted = sqlx::query(
             "INSERT INTO customers (external_ref, name, email, phone, segment, referral_code, created_at, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -240,7 +240,7 @@ pub async fn update(
 ) -> Result<Customer, AppError> {
     let before = find(db, id).await?;
     check_duplicates(db, fields, id).await?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let result = sqlx::query(
         "UPDATE customers SET external_ref = $1, name = $2, email = $3, phone = $4, segment = $5, updated_at = $6
          WHERE id = $7",

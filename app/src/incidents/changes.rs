@@ -105,7 +105,7 @@ pub async fn create(
         staff_id: Some(staff_id),
         rule_id: None,
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let id = insert(&mut tx, &new, actor, &message).await?;
     tx.commit().await?;
     Ok(id)
@@ -171,7 +171,7 @@ pub async fn touch(tx: &mut Tx, id: i64) -> Result<(), AppError> {
 
 /// open → recovering: someone is on it (acknowledges it).
 pub async fn start_recovery(db: &Db, id: i64, actor: &Actor) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if status_of(&mut tx, id).await? != Status::Open {
         return Err(AppError::Conflict(
             "Only an open incident can move to recovering.".into(),
@@ -204,7 +204,7 @@ pub async fn resolve(
             "Say what caused the failure before resolving.",
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if status_of(&mut tx, id).await? == Status::Resolved {
         return Err(AppError::Conflict(
             "This incident is resolved already.".into(),
@@ -251,7 +251,7 @@ pub async fn reopen(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<(),
             "Say why the incident is reopened.",
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if status_of(&mut tx, id).await? != Status::Resolved {
         return Err(AppError::Conflict(
             "Only a resolved incident can be reopened.".into(),
@@ -282,7 +282,7 @@ pub async fn assign(db: &Db, id: i64, assignee_id: i64, actor: &Actor) -> Result
             .fetch_optional(db)
             .await?;
     let name = name.ok_or_else(|| AppError::field("assignee_id", "Choose an active colleague."))?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     status_of(&mut tx, id).await?;
     sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
         .bind(assignee_id)
@@ -318,7 +318,7 @@ pub async fn add_action(
     } else {
         ActionStatus::Applied
     };
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if status_of(&mut tx, id).await? == Status::Resolved {
         return Err(AppError::Conflict(
             "Reopen the incident before adding to its recovery.".into(),
@@ -400,7 +400,7 @@ pub async fn decide(
             "Say why the refund or credit is declined.",
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     type Pending = (i64, String, i64, String, Option<String>, Option<String>);
     let row: Option<Pending> = sqlx::query_as(
         "SELECT incident_id, kind, amount_minor, currency, notice_subject, notice_body
@@ -461,7 +461,7 @@ pub async fn add_note(db: &Db, id: i64, text: &str, actor: &Actor) -> Result<(),
             "Write a note of up to 4,000 characters.",
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     status_of(&mut tx, id).await?;
     record(&mut tx, id, actor, "note", text, true).await?;
     tx.commit().await?;
@@ -470,7 +470,7 @@ pub async fn add_note(db: &Db, id: i64, text: &str, actor: &Actor) -> Result<(),
 
 /// The customer complained about this incident. If it was detected first it stays proactive.
 pub async fn record_complaint(db: &Db, id: i64, text: &str, actor: &Actor) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     status_of(&mut tx, id).await?;
     sqlx::query("UPDATE incidents SET complained_at = COALESCE(complained_at, $1) WHERE id = $2")
         .bind(now_ms())
@@ -516,7 +516,7 @@ pub async fn send_notice(
     if !errors.is_empty() {
         return Err(AppError::fields(errors));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     status_of(&mut tx, id).await?;
     insert_notice(&mut tx, id, subject, body, actor).await?;
     tx.commit().await?;

@@ -141,8 +141,19 @@ pub struct Notice {
     pub delivery: String,
 }
 
+/// A service signal that triggered or joined an incident.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IncidentSignal {
+    pub idempotency_key: String,
+    pub kind: String,
+    pub value: f64,
+    pub unit: Option<String>,
+    pub observed_at: i64,
+}
+
 /// Everything the incident page shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentDetail {
     pub incident: IncidentRow,
     pub occurred_at: i64,
@@ -153,6 +164,7 @@ pub struct IncidentDetail {
     pub actions: Vec<RecoveryAction>,
     pub notices: Vec<Notice>,
     pub timeline: Vec<TimelineEvent>,
+    pub signals: Vec<IncidentSignal>,
     pub associates: Vec<(i64, String)>,
     pub can_approve: bool,
 }

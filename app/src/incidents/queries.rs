@@ -287,8 +287,26 @@ pub async fn detail(db: &Db, id: i64, can_approve: bool) -> Result<IncidentDetai
             .iter()
             .map(|u| Ok((u.try_get("id")?, u.try_get("name")?)))
             .collect::<Result<Vec<_>, AppError>>()?;
+    let signals = sqlx::query(
+        "SELECT idempotency_key, kind, value, unit, observed_at FROM signals WHERE incident_id = $1 ORDER BY observed_at, id LIMIT 100",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|s| {
+        Ok(IncidentSignal {
+            idempotency_key: s.try_get("idempotency_key")?,
+            kind: s.try_get("kind")?,
+            value: s.try_get("value")?,
+            unit: s.try_get("unit")?,
+            observed_at: s.try_get("observed_at")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
     Ok(IncidentDetail {
         incident,
+        signals,
         occurred_at: r.try_get("occurred_at")?,
         complained_at: r.try_get("complained_at")?,
         root_cause: r.try_get("root_cause")?,

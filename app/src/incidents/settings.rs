@@ -114,7 +114,7 @@ pub mod queries {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         put(&mut *tx, "approval_limit_minor", &limit_minor.to_string()).await?;
         put(
             &mut *tx,
@@ -162,7 +162,7 @@ pub mod queries {
                 "A category with this name exists already.",
             ));
         }
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         let id = match id {
             Some(id) => {
                 let done = sqlx::query("UPDATE incident_categories SET name = $1, default_severity = $2, active = $3 WHERE id = $4")

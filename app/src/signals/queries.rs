@@ -87,7 +87,7 @@ pub async fn save(db: &Db, id: Option<i64>, d: &RuleDraft, actor: &Actor) -> Res
         None => None,
     };
     let now = now_ms();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let sql = match id {
         None => "INSERT INTO detection_rules (name, signal_kind, comparison, threshold, min_count, window_minutes, category_id,
                     severity, recovery, refund_percent, cap_minor, credit_minor, currency, auto_apply_limit_minor,
@@ -134,7 +134,7 @@ pub async fn save(db: &Db, id: Option<i64>, d: &RuleDraft, actor: &Actor) -> Res
 }
 
 pub async fn set_enabled(db: &Db, id: i64, enabled: bool, actor: &Actor) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let done =
         sqlx::query("UPDATE detection_rules SET enabled = $1, updated_at = $2 WHERE id = $3")
             .bind(enabled as i64)

@@ -147,6 +147,10 @@ async fn a_poor_playback_signal_opens_a_proactive_incident_with_its_refund_and_n
     assert_eq!(incident["actions"][0]["status"], "applied");
     assert_eq!(incident["actions"][0]["amount"]["minor"], 399);
     assert_eq!(incident["notices"][0]["subject"], "We refunded rental-987");
+    assert_eq!(
+        incident["signals"][0]["idempotency_key"], "src-1",
+        "the incident records its signals"
+    );
     assert!(incident["notices"][0]["body"]
         .as_str()
         .unwrap()

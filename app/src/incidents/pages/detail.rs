@@ -140,6 +140,19 @@ fn IncidentView(d: IncidentDetail, actions: Actions) -> impl IntoView {
                         {d.no_action_reason.clone().map(|r| view! { <dt>"No action needed"</dt><dd>{r}</dd> })}
                     </dl>
                 </section>
+                {(!d.signals.is_empty()).then(|| view! {
+                    <section class="card">
+                        <h2>"Signals"</h2>
+                        <ul class="signals-list">
+                            {d.signals.iter().map(|s| view! {
+                                <li>
+                                    <code>{format!("{} = {}{}", s.kind, s.value, s.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default())}</code>
+                                    <span class="muted small">{format!(" · {} · {}", format_ms(s.observed_at), s.idempotency_key)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })}
                 <RecoverySection d=d.clone() actions=actions/>
                 <NoticesSection d=d.clone() actions=actions/>
                 <section class="card">

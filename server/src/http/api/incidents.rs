@@ -116,6 +116,7 @@ pub struct ApiIncident {
     pub actions: Vec<RecoveryAction>,
     pub notices: Vec<Notice>,
     pub timeline: Vec<TimelineEvent>,
+    pub signals: Vec<app::incidents::IncidentSignal>,
 }
 
 /// One incident with its recovery actions, notices and timeline.
@@ -148,6 +149,7 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Respo
             actions: d.actions,
             notices: d.notices,
             timeline: d.timeline,
+            signals: d.signals,
         })
         .into_response(),
         Err(e) => e.into_response(),
