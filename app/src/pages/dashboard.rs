@@ -1,7 +1,66 @@
-//! The dashboard: the weekly view managers open on Monday morning.
+//! The dashboard: the first figures a manager looks at on Monday morning, each linking to the
+//! records behind it. The weekly report fills the rest as its capability lands.
 use crate::components::flash::Flash;
-use crate::components::layout::use_viewer;
+use crate::components::layout::{use_viewer, LoadError};
+use crate::error::AppError;
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Counts of what needs attention now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attention {
+    pub open: i64,
+    pub recovering: i64,
+    pub overdue: i64,
+    pub mine: i64,
+    pub pending_approvals: i64,
+    pub proactive_this_week: i64,
+    pub incidents_this_week: i64,
+    pub week: String,
+}
+
+#[server(prefix = "/fn", endpoint = "dashboard/attention")]
+pub async fn load_attention() -> Result<Attention, AppError> {
+    use crate::accounts::{guard::{require_staff, respond}, Role};
+    use crate::incidents::queries::{list, IncidentFilter};
+    use crate::incidents::{week, Status};
+    respond(async {
+        let staff = require_staff(Role::Associate).await?;
+        let db = &staff.state.db;
+        let count = |f: IncidentFilter| async move { list(db, &f).await.map(|p| p.total) };
+        let this_week = week::iso_week_of(crate::db::now_ms());
+        let range = week::parse_iso_week(&this_week).map_err(|e| AppError::internal("this week", e))?;
+        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
+        Ok(Attention {
+            open: count(IncidentFilter { status: Some(Status::Open), ..Default::default() }).await?,
+            recovering: count(IncidentFilter { status: Some(Status::Recovering), ..Default::default() }).await?,
+            overdue: count(IncidentFilter { overdue: true, ..Default::default() }).await?,
+            mine: count(IncidentFilter { assignee_id: Some(staff.viewer.id), status: Some(Status::Open), ..Default::default() }).await?
+                + count(IncidentFilter { assignee_id: Some(staff.viewer.id), status: Some(Status::Recovering), ..Default::default() }).await?,
+            pending_approvals: pending,
+            proactive_this_week: sqlx::query_scalar(
+                "SELECT COUNT(*) FROM incidents WHERE proactive = 1 AND detected_at >= $1 AND detected_at < $2",
+            )
+            .bind(range.0)
+            .bind(range.1)
+            .fetch_one(db)
+            .await?,
+            incidents_this_week: count(IncidentFilter { week: Some(range), ..Default::default() }).await?,
+            week: this_week,
+        })
+    }.await)
+}
+
+#[component]
+fn Figure(label: &'static str, value: i64, href: String, #[prop(optional)] alert: bool) -> impl IntoView {
+    let flagged = alert && value > 0;
+    view! {
+        <a class="figure card card-link" class:figure-alert=flagged href=href>
+            <span class="figure-value">{value}</span>
+            <span class="figure-label">{label}</span>
+        </a>
+    }
+}
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
@@ -14,6 +73,8 @@ pub fn DashboardPage() -> impl IntoView {
             .map(|v| format!("Hello, {}", v.name().split(' ').next().unwrap_or_default()))
             .unwrap_or_else(|| "Hello".into())
     };
+    let my_id = move || viewer.get().and_then(|r| r.ok()).flatten().and_then(|v| v.staff().map(|s| s.id)).unwrap_or(0);
+    let figures = Resource::new(|| (), |_| load_attention());
     view! {
         <div class="page-header">
             <Transition fallback=|| view! { <h1>"Hello"</h1> }>
@@ -21,9 +82,31 @@ pub fn DashboardPage() -> impl IntoView {
             </Transition>
         </div>
         <Flash/>
-        <section class="card">
-            <h2>"This week"</h2>
-            <p class="muted">"Incidents, feedback, stories and loyalty figures for the week appear here as the team records them."</p>
-        </section>
+        <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
+            {move || Suspend::new(async move {
+                match figures.await {
+                    Err(e) => view! { <LoadError error=e/> }.into_any(),
+                    Ok(a) => {
+                        let share = if a.incidents_this_week > 0 { a.proactive_this_week * 100 / a.incidents_this_week } else { 0 };
+                        view! {
+                            <h2>"Needs attention"</h2>
+                            <div class="figures">
+                                <Figure label="Overdue incidents" value=a.overdue href="/incidents?overdue=1".into() alert=true/>
+                                <Figure label="Open, not yet picked up" value=a.open href="/incidents?status=open".into()/>
+                                <Figure label="Being recovered" value=a.recovering href="/incidents?status=recovering".into()/>
+                                <Figure label="Assigned to you, unresolved" value=a.mine href=format!("/incidents?assignee={}", my_id())/>
+                                <Figure label="Refunds waiting for approval" value=a.pending_approvals href="/incidents/approvals".into() alert=true/>
+                            </div>
+                            <h2>{format!("This week ({})", a.week)}</h2>
+                            <div class="figures">
+                                <Figure label="Incidents detected" value=a.incidents_this_week href=format!("/incidents?week={}", a.week)/>
+                                <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&source=signal", a.week)/>
+                            </div>
+                            <p class="muted">{format!("{share}% of this week's incidents were caught before the customer complained.")}</p>
+                        }.into_any()
+                    }
+                }
+            })}
+        </Transition>
     }
 }

@@ -197,6 +197,7 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
             ],
             Needs::Manager,
         ),
+        ("dashboard/attention", vec![], Needs::Staff),
         ("rules/list", vec![], Needs::Manager),
         ("rules/get", vec![("id", s("999999"))], Needs::Manager),
         (

@@ -727,3 +727,18 @@ async fn incident_pages_need_staff_and_manager_pages_need_managers() {
         403
     );
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_what_needs_attention() {
+    let app = spawn_app().await;
+    let associate = app.staff_browser("associate").await;
+    customer(&app, &associate, "Dana Reyes", "c-1001").await;
+    let first = log(&app, &associate, "c-1001", "complaint").await;
+    log(&app, &associate, "c-1001", "staff").await;
+    act(&app, &associate, first, "refund", "500.00").await;
+    let a: Value = app.call(&associate, "dashboard/attention", &[]).await.json().await.unwrap();
+    assert_eq!((a["open"].as_i64(), a["recovering"].as_i64(), a["mine"].as_i64()), (Some(1), Some(1), Some(2)));
+    assert_eq!(a["pending_approvals"], 1);
+    assert_eq!((a["incidents_this_week"].as_i64(), a["proactive_this_week"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(a["overdue"], 0);
+}
