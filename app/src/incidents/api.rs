@@ -41,6 +41,7 @@ pub async fn list_incidents(
     q: String,
     sort: String,
     page: i64,
+    #[server(default)] proactive: String,
 ) -> Result<IncidentPage, AppError> {
     respond(
         async {
@@ -60,6 +61,7 @@ pub async fn list_incidents(
                     ),
                 },
                 overdue: overdue == "1" || overdue == "true",
+                proactive: proactive == "1" || proactive == "true",
                 q,
                 sort,
                 page,

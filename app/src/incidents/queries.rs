@@ -21,6 +21,8 @@ pub struct IncidentFilter {
     /// [start, end) of an ISO week, on the detection time.
     pub week: Option<(i64, i64)>,
     pub overdue: bool,
+    /// Only incidents detected before any complaint.
+    pub proactive: bool,
     pub q: String,
     pub sort: String,
     pub page: i64,
@@ -137,6 +139,9 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
     }
     if f.overdue {
         conditions.push(overdue_condition(&levels, now));
+    }
+    if f.proactive {
+        conditions.push("i.proactive = 1".to_string());
     }
     let _ = text_count;
     let filter = if conditions.is_empty() {

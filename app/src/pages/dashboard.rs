@@ -21,7 +21,10 @@ pub struct Attention {
 
 #[server(prefix = "/fn", endpoint = "dashboard/attention")]
 pub async fn load_attention() -> Result<Attention, AppError> {
-    use crate::accounts::{guard::{require_staff, respond}, Role};
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
     use crate::incidents::queries::{list, IncidentFilter};
     use crate::incidents::{week, Status};
     respond(async {
@@ -52,7 +55,12 @@ pub async fn load_attention() -> Result<Attention, AppError> {
 }
 
 #[component]
-fn Figure(label: &'static str, value: i64, href: String, #[prop(optional)] alert: bool) -> impl IntoView {
+fn Figure(
+    label: &'static str,
+    value: i64,
+    href: String,
+    #[prop(optional)] alert: bool,
+) -> impl IntoView {
     let flagged = alert && value > 0;
     view! {
         <a class="figure card card-link" class:figure-alert=flagged href=href>
@@ -73,7 +81,14 @@ pub fn DashboardPage() -> impl IntoView {
             .map(|v| format!("Hello, {}", v.name().split(' ').next().unwrap_or_default()))
             .unwrap_or_else(|| "Hello".into())
     };
-    let my_id = move || viewer.get().and_then(|r| r.ok()).flatten().and_then(|v| v.staff().map(|s| s.id)).unwrap_or(0);
+    let my_id = move || {
+        viewer
+            .get()
+            .and_then(|r| r.ok())
+            .flatten()
+            .and_then(|v| v.staff().map(|s| s.id))
+            .unwrap_or(0)
+    };
     let figures = Resource::new(|| (), |_| load_attention());
     view! {
         <div class="page-header">
@@ -100,7 +115,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <h2>{format!("This week ({})", a.week)}</h2>
                             <div class="figures">
                                 <Figure label="Incidents detected" value=a.incidents_this_week href=format!("/incidents?week={}", a.week)/>
-                                <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&source=signal", a.week)/>
+                                <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&proactive=1", a.week)/>
                             </div>
                             <p class="muted">{format!("{share}% of this week's incidents were caught before the customer complained.")}</p>
                         }.into_any()

@@ -556,6 +556,19 @@ async fn the_list_filters_by_status_customer_week_and_text() {
             .unwrap();
         assert_eq!(v["total"], expected, "{form:?}");
     }
+    let mut proactive: Vec<(&str, String)> = query("", "", "", "").into();
+    proactive.push(("proactive", "1".to_string()));
+    let form: Vec<(&str, &str)> = proactive.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let v: Value = app
+        .call(&associate, "incidents/list", &form)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        v["total"], 1,
+        "only the incident noticed by staff is proactive"
+    );
     let bad_week: Vec<(&str, String)> = query("", "", "2025-W60", "").into();
     let form: Vec<(&str, &str)> = bad_week.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(
@@ -736,9 +749,27 @@ async fn the_dashboard_counts_what_needs_attention() {
     let first = log(&app, &associate, "c-1001", "complaint").await;
     log(&app, &associate, "c-1001", "staff").await;
     act(&app, &associate, first, "refund", "500.00").await;
-    let a: Value = app.call(&associate, "dashboard/attention", &[]).await.json().await.unwrap();
-    assert_eq!((a["open"].as_i64(), a["recovering"].as_i64(), a["mine"].as_i64()), (Some(1), Some(1), Some(2)));
+    let a: Value = app
+        .call(&associate, "dashboard/attention", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            a["open"].as_i64(),
+            a["recovering"].as_i64(),
+            a["mine"].as_i64()
+        ),
+        (Some(1), Some(1), Some(2))
+    );
     assert_eq!(a["pending_approvals"], 1);
-    assert_eq!((a["incidents_this_week"].as_i64(), a["proactive_this_week"].as_i64()), (Some(2), Some(1)));
+    assert_eq!(
+        (
+            a["incidents_this_week"].as_i64(),
+            a["proactive_this_week"].as_i64()
+        ),
+        (Some(2), Some(1))
+    );
     assert_eq!(a["overdue"], 0);
 }

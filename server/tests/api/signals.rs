@@ -540,6 +540,8 @@ async fn the_incidents_api_filters_and_pages_like_the_list() {
         .await
         .unwrap();
     assert_eq!(signals["total"], 2);
+    let proactive: Value = get("?proactive=true").await.unwrap().json().await.unwrap();
+    assert_eq!(proactive["total"], 2);
     let none: Value = get("?status=resolved").await.unwrap().json().await.unwrap();
     assert_eq!(none["total"], 0);
     assert_eq!(get("?status=lost").await.unwrap().status(), 400);

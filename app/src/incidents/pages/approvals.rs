@@ -1,4 +1,5 @@
 //! The approval queue: refunds and credits over the limit, waiting for a manager.
+use super::badges::DecisionForm;
 use crate::components::flash::Flash;
 use crate::components::form::FormAlert;
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
@@ -33,13 +34,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                                         <p><a href=format!("/incidents/{}", a.incident_id)>{format!("Incident #{}", a.incident_id)}</a>": "{p.incident_description}</p>
                                         {a.note.clone().map(|n| view! { <p class="muted">{n}</p> })}
                                         <p class="muted small">{format!("Proposed by {} · {}", a.created_by.clone().unwrap_or_default(), format_ms(a.created_at))}</p>
-                                        <ActionForm action=decide attr:class="inline-form">
-                                            <input type="hidden" name="action_id" value=a.id/>
-                                            <label class="visually-hidden" for=format!("note-{}", a.id)>"Note"</label>
-                                            <input id=format!("note-{}", a.id) name="note" placeholder="Note (needed to decline)"/>
-                                            <button class="button" type="submit" name="decision" value="approve">"Approve"</button>
-                                            <button class="button button-danger" type="submit" name="decision" value="decline">"Decline"</button>
-                                        </ActionForm>
+                                        <DecisionForm action=decide action_id=a.id/>
                                     </li>
                                 }
                             }).collect_view()}

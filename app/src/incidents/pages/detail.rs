@@ -1,6 +1,6 @@
 //! The incident page: what happened, where it stands, what was done and told, and every step
 //! on the timeline. Each form works with and without JavaScript.
-use super::badges::{ProactiveBadge, SeverityBadge, SlaBadge, StatusBadge};
+use super::badges::{DecisionForm, ProactiveBadge, SeverityBadge, SlaBadge, StatusBadge};
 use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, SelectField, TextArea, TextField};
 use crate::components::layout::LoadError;
@@ -266,13 +266,7 @@ fn RecoverySection(d: IncidentDetail, actions: Actions) -> impl IntoView {
                                     <p class="muted small">{format!("{} · {}", a.created_by.clone().unwrap_or_default(), format_ms(a.created_at))}</p>
                                     {a.decision_note.clone().map(|n| view! { <p class="small">{format!("{}: {n}", a.decided_by.clone().unwrap_or_default())}</p> })}
                                     {(pending && can_approve).then(|| view! {
-                                        <ActionForm action=actions.decide attr:class="inline-form">
-                                            <input type="hidden" name="action_id" value=a.id/>
-                                            <label class="visually-hidden" for=format!("decision-note-{}", a.id)>"Note"</label>
-                                            <input id=format!("decision-note-{}", a.id) name="note" placeholder="Note (needed to decline)"/>
-                                            <button class="button" type="submit" name="decision" value="approve">"Approve"</button>
-                                            <button class="button button-danger" type="submit" name="decision" value="decline">"Decline"</button>
-                                        </ActionForm>
+                                        <DecisionForm action=actions.decide action_id=a.id/>
                                     })}
                                 </li>
                             }

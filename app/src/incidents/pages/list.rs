@@ -10,9 +10,18 @@ use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const KEYS: [&str; 10] = [
-    "status", "category", "severity", "source", "assignee", "customer", "week", "overdue", "q",
+const KEYS: [&str; 11] = [
+    "status",
+    "category",
+    "severity",
+    "source",
+    "assignee",
+    "customer",
+    "week",
+    "overdue",
+    "q",
     "sort",
+    "proactive",
 ];
 
 #[component]
@@ -23,11 +32,11 @@ pub fn IncidentsPage() -> impl IntoView {
     let incidents = Resource::new(
         move || (KEYS.map(get), page()),
         |(v, page)| {
-            let [status, category, severity, source, assignee, customer, week, overdue, q, sort] =
+            let [status, category, severity, source, assignee, customer, week, overdue, q, sort, proactive] =
                 v;
             list_incidents(
                 status, category, severity, source, assignee, customer, week, overdue, q, sort,
-                page,
+                page, proactive,
             )
         },
     );
@@ -109,6 +118,7 @@ pub fn IncidentsPage() -> impl IntoView {
             </Transition>
             <input type="week" name="week" aria-label="ISO week" value=move || get("week")/>
             <label class="check"><input type="checkbox" name="overdue" value="1" checked=move || get("overdue") == "1"/>" Overdue"</label>
+            <label class="check"><input type="checkbox" name="proactive" value="1" checked=move || get("proactive") == "1"/>" Proactive"</label>
             <select name="sort" aria-label="Sort">
                 {opt("", "Newest first", "sort")}
                 {opt("oldest", "Oldest first", "sort")}
