@@ -137,7 +137,7 @@ fn AdminGate() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let is_admin = viewer.await.ok().flatten().and_then(|v| v.staff().map(|s| s.role == Role::Admin)).unwrap_or(false);
+                let is_admin = viewer.await.ok().flatten().is_some_and(|v| v.has_role(Role::Admin));
                 if is_admin {
                     view! {
                         <nav class="subnav" aria-label="Admin">

@@ -8,6 +8,19 @@ use sqlx::Row;
 
 pub const COOKIE: &str = "em_session";
 
+/// A cookie's value from request headers, if it is set and not empty.
+pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty())
+}
+
 /// A fresh random token (256 bits) and the hash stored for it.
 pub fn new_token() -> (String, String) {
     use base64::Engine;

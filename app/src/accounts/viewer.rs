@@ -33,6 +33,11 @@ impl Viewer {
         }
     }
 
+    /// Whether this is a staff member holding at least `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.staff().is_some_and(|s| s.role.at_least(role))
+    }
+
     pub fn staff(&self) -> Option<&StaffViewer> {
         match self {
             Self::Staff(s) => Some(s),

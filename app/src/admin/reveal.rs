@@ -19,16 +19,7 @@ pub fn set(secret: &str) {
 #[cfg(feature = "ssr")]
 pub fn take() -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    let secret = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())?;
+    let secret = crate::accounts::sessions::cookie_value(&parts.headers, COOKIE)?;
     if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         let clear = format!("{COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict");
         if let Ok(value) = http::HeaderValue::from_str(&clear) {

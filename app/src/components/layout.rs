@@ -11,6 +11,11 @@ pub fn use_viewer() -> ViewerResource {
     expect_context::<ViewerResource>()
 }
 
+/// The signed-in person, once loaded (tracked: re-read when it changes).
+pub fn signed_in(viewer: ViewerResource) -> Option<Viewer> {
+    viewer.get().and_then(|r| r.ok()).flatten()
+}
+
 #[component]
 fn SignOut(action: &'static str) -> impl IntoView {
     view! {
@@ -23,19 +28,9 @@ fn SignOut(action: &'static str) -> impl IntoView {
 #[component]
 pub fn StaffLayout() -> impl IntoView {
     let viewer = use_viewer();
-    let is_admin = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
-            .and_then(|v| v.staff().map(|s| s.role == Role::Admin))
-            .unwrap_or(false)
-    };
+    let is_admin = move || signed_in(viewer).is_some_and(|v| v.has_role(Role::Admin));
     let name = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
+        signed_in(viewer)
             .map(|v| v.name().to_string())
             .unwrap_or_default()
     };
@@ -70,10 +65,7 @@ pub fn StaffLayout() -> impl IntoView {
 pub fn PortalLayout() -> impl IntoView {
     let viewer = use_viewer();
     let name = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
+        signed_in(viewer)
             .map(|v| v.name().to_string())
             .unwrap_or_default()
     };

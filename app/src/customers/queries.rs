@@ -25,17 +25,6 @@ fn from_row(r: &AnyRow) -> Result<Customer, sqlx::Error> {
     })
 }
 
-/// A search term as a `LIKE` pattern, with the wildcards people type taken literally.
-fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
 pub async fn list(
     db: &Db,
     q: &str,
@@ -52,7 +41,7 @@ pub async fn list(
     let filter = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $2 ESCAPE '\\'
                   OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\')";
     let q = q.trim();
-    let pattern = like_pattern(q);
+    let pattern = crate::db::like_pattern(q);
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM customers WHERE {filter}"))
         .bind(q)
         .bind(&pattern)
@@ -278,10 +267,15 @@ pub async fn update(
 
 /// Customers matching a search, for pickers (name, email or external reference).
 pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Customer>, AppError> {
-    Ok(list(db, q, CustomerSort::Name, 1)
-        .await?
-        .items
-        .into_iter()
-        .take(limit as usize)
-        .collect())
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM customers
+         WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $1 ESCAPE '\\'
+            OR LOWER(COALESCE(external_ref, '')) LIKE $1 ESCAPE '\\'
+         ORDER BY LOWER(name), id LIMIT $2"
+    ))
+    .bind(crate::db::like_pattern(q))
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }

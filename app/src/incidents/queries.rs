@@ -76,79 +76,121 @@ fn overdue_condition(levels: &ServiceLevels, now: i64) -> String {
     format!("(i.status <> 'resolved' AND ({}))", parts.join(" OR "))
 }
 
+/// The WHERE clause of a filter with its bound values, texts first, then numbers.
+struct Clause {
+    sql: String,
+    texts: Vec<String>,
+    numbers: Vec<i64>,
+}
+
+impl Clause {
+    /// Every value is bound; only fixed fragments and numbers computed here enter the SQL text.
+    fn of(f: &IncidentFilter, levels: &ServiceLevels, now: i64) -> Self {
+        let mut conditions: Vec<String> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut numbers: Vec<i64> = Vec::new();
+        let text_filters = [
+            ("i.status", f.status.map(|s| s.as_str())),
+            ("i.severity", f.severity.map(|s| s.as_str())),
+            ("i.source", f.source.map(|s| s.as_str())),
+        ];
+        for (column, value) in text_filters {
+            if let Some(v) = value {
+                texts.push(v.to_string());
+                conditions.push(format!("{column} = ${}", texts.len()));
+            }
+        }
+        if !f.q.trim().is_empty() {
+            texts.push(crate::db::like_pattern(&f.q));
+            let n = texts.len();
+            conditions.push(format!(
+                "(LOWER(i.description) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.name) LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        let week = f.week.map(|(start, end)| [start, end]);
+        let number_filters = [
+            ("i.category_id = ${}", f.category_id.map(|v| vec![v])),
+            ("i.assignee_id = ${}", f.assignee_id.map(|v| vec![v])),
+            ("i.customer_id = ${}", f.customer_id.map(|v| vec![v])),
+            (
+                "i.detected_at >= ${} AND i.detected_at < ${}",
+                week.map(Vec::from),
+            ),
+        ];
+        for (fragment, values) in number_filters {
+            if let Some(values) = values {
+                let mut sql = fragment.to_string();
+                for v in values {
+                    numbers.push(v);
+                    sql = sql.replacen("${}", &format!("${}", texts.len() + numbers.len()), 1);
+                }
+                conditions.push(sql);
+            }
+        }
+        if f.overdue {
+            conditions.push(overdue_condition(levels, now));
+        }
+        if f.proactive {
+            conditions.push("i.proactive = 1".to_string());
+        }
+        let sql = if conditions.is_empty() {
+            "1 = 1".to_string()
+        } else {
+            conditions.join(" AND ")
+        };
+        Self {
+            sql,
+            texts,
+            numbers,
+        }
+    }
+
+    fn params(&self) -> usize {
+        self.texts.len() + self.numbers.len()
+    }
+
+    fn bind<'q, O>(
+        &self,
+        mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        for t in &self.texts {
+            q = q.bind(t.clone());
+        }
+        for v in &self.numbers {
+            q = q.bind(*v);
+        }
+        q
+    }
+
+    fn bind_rows<'q>(
+        &self,
+        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        for t in &self.texts {
+            q = q.bind(t.clone());
+        }
+        for v in &self.numbers {
+            q = q.bind(*v);
+        }
+        q
+    }
+}
+
+const COUNT: &str = "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id";
+
+/// How many incidents match a filter (the page number and sort are ignored).
+pub async fn count(db: &Db, f: &IncidentFilter) -> Result<i64, AppError> {
+    let levels = super::settings::queries::service_levels(db).await?;
+    let clause = Clause::of(f, &levels, now_ms());
+    let sql = format!("{COUNT} WHERE {}", clause.sql);
+    let (total,): (i64,) = clause.bind(sqlx::query_as(&sql)).fetch_one(db).await?;
+    Ok(total)
+}
+
 pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
     let now = now_ms();
-    // Every value is bound; only fixed fragments and numbers computed here enter the SQL text.
-    let mut conditions: Vec<String> = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
-    let mut numbers: Vec<i64> = Vec::new();
-    let param = |conditions: &mut Vec<String>, fragment: &str, n: usize| {
-        conditions.push(fragment.replace('?', &format!("${n}")));
-    };
-    let mut n = 0;
-    if let Some(s) = f.status {
-        n += 1;
-        param(&mut conditions, "i.status = ?", n);
-        texts.push(s.as_str().into());
-    }
-    if let Some(s) = f.severity {
-        n += 1;
-        param(&mut conditions, "i.severity = ?", n);
-        texts.push(s.as_str().into());
-    }
-    if let Some(s) = f.source {
-        n += 1;
-        param(&mut conditions, "i.source = ?", n);
-        texts.push(s.as_str().into());
-    }
-    let q = f.q.trim().to_lowercase();
-    if !q.is_empty() {
-        n += 1;
-        let like = format!(
-            "%{}%",
-            q.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        conditions.push(format!(
-            "(LOWER(i.description) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.name) LIKE ${n} ESCAPE '\\')"
-        ));
-        texts.push(like);
-    }
-    let text_count = n;
-    for (column, value) in [
-        ("i.category_id", f.category_id),
-        ("i.assignee_id", f.assignee_id),
-        ("i.customer_id", f.customer_id),
-    ] {
-        if let Some(v) = value {
-            n += 1;
-            conditions.push(format!("{column} = ${n}"));
-            numbers.push(v);
-        }
-    }
-    if let Some((start, end)) = f.week {
-        conditions.push(format!(
-            "i.detected_at >= ${} AND i.detected_at < ${}",
-            n + 1,
-            n + 2
-        ));
-        numbers.extend([start, end]);
-        n += 2;
-    }
-    if f.overdue {
-        conditions.push(overdue_condition(&levels, now));
-    }
-    if f.proactive {
-        conditions.push("i.proactive = 1".to_string());
-    }
-    let _ = text_count;
-    let filter = if conditions.is_empty() {
-        "1 = 1".to_string()
-    } else {
-        conditions.join(" AND ")
-    };
+    let clause = Clause::of(f, &levels, now);
     let order = match f.sort.as_str() {
         "oldest" => "i.detected_at ASC, i.id ASC",
         "severity" => "CASE i.severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, i.detected_at DESC",
@@ -156,26 +198,19 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
         _ => "i.detected_at DESC, i.id DESC",
     };
     let page = f.page.max(1);
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE {filter}"
-    );
+    let n = clause.params();
+    let (total,): (i64,) = clause
+        .bind(sqlx::query_as(&format!("{COUNT} WHERE {}", clause.sql)))
+        .fetch_one(db)
+        .await?;
     let list_sql = format!(
-        "{SELECT} WHERE {filter} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        "{SELECT} WHERE {} ORDER BY {order} LIMIT ${} OFFSET ${}",
+        clause.sql,
         n + 1,
         n + 2
     );
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    let mut select = sqlx::query(&list_sql);
-    for t in &texts {
-        count = count.bind(t.clone());
-        select = select.bind(t.clone());
-    }
-    for v in &numbers {
-        count = count.bind(*v);
-        select = select.bind(*v);
-    }
-    let total = count.fetch_one(db).await?;
-    let rows = select
+    let rows = clause
+        .bind_rows(sqlx::query(&list_sql))
         .bind(PER_PAGE)
         .bind((page - 1) * PER_PAGE)
         .fetch_all(db)

@@ -25,12 +25,12 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         guard::{require_staff, respond},
         Role,
     };
-    use crate::incidents::queries::{list, IncidentFilter};
+    use crate::incidents::queries::{count as count_incidents, IncidentFilter};
     use crate::incidents::{week, Status};
     respond(async {
         let staff = require_staff(Role::Associate).await?;
         let db = &staff.state.db;
-        let count = |f: IncidentFilter| async move { list(db, &f).await.map(|p| p.total) };
+        let count = |f: IncidentFilter| async move { count_incidents(db, &f).await };
         let this_week = week::iso_week_of(crate::db::now_ms());
         let range = week::parse_iso_week(&this_week).map_err(|e| AppError::internal("this week", e))?;
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
@@ -74,18 +74,12 @@ fn Figure(
 pub fn DashboardPage() -> impl IntoView {
     let viewer = use_viewer();
     let greeting = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
+        crate::components::layout::signed_in(viewer)
             .map(|v| format!("Hello, {}", v.name().split(' ').next().unwrap_or_default()))
             .unwrap_or_else(|| "Hello".into())
     };
     let my_id = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
+        crate::components::layout::signed_in(viewer)
             .and_then(|v| v.staff().map(|s| s.id))
             .unwrap_or(0)
     };

@@ -193,59 +193,77 @@ pub async fn ingest(
         }
     }
 
-    let mut results = Vec::with_capacity(signals.len());
+    let mut results: Vec<Option<ItemResult>> = Vec::with_capacity(signals.len());
+    let mut duplicates: Vec<usize> = Vec::new();
     let mut seen_in_batch: HashMap<&str, usize> = HashMap::new();
     for (index, s) in signals.iter().enumerate() {
         let first_in_batch = seen_in_batch.insert(&s.idempotency_key, index).is_none();
-        match stored
+        let Some(signal_id) = stored
             .get(&s.idempotency_key)
             .copied()
             .filter(|_| first_in_batch)
-        {
-            Some(signal_id) => {
-                let incident = match matched[index] {
-                    Some(rule) => {
-                        act(
-                            &mut tx,
-                            rule,
-                            s,
-                            signal_id,
-                            customer_id(&customer_ids, &s.customer)?,
-                        )
-                        .await?
-                    }
-                    None => None,
-                };
-                results.push(ItemResult {
-                    index,
-                    idempotency_key: s.idempotency_key.clone(),
-                    status: "stored".into(),
+        else {
+            duplicates.push(index);
+            results.push(None);
+            continue;
+        };
+        let incident = match matched[index] {
+            Some(rule) => {
+                act(
+                    &mut tx,
+                    rule,
+                    s,
                     signal_id,
-                    incident,
-                });
+                    customer_id(&customer_ids, &s.customer)?,
+                )
+                .await?
             }
-            None => {
-                let row =
-                    sqlx::query("SELECT id, incident_id FROM signals WHERE idempotency_key = $1")
-                        .bind(&s.idempotency_key)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let incident =
-                    row.try_get::<Option<i64>, _>("incident_id")?
-                        .map(|id| IncidentLink {
-                            id,
-                            action: "existing".into(),
-                        });
-                results.push(ItemResult {
-                    index,
-                    idempotency_key: s.idempotency_key.clone(),
-                    status: "duplicate".into(),
-                    signal_id: row.try_get("id")?,
-                    incident,
-                });
-            }
+            None => None,
+        };
+        results.push(Some(ItemResult {
+            index,
+            idempotency_key: s.idempotency_key.clone(),
+            status: "stored".into(),
+            signal_id,
+            incident,
+        }));
+    }
+    // Re-sent signals report what the stored one became, looked up after this batch acted.
+    let mut earlier: HashMap<String, (i64, Option<i64>)> = HashMap::new();
+    for chunk in duplicates.chunks(CHUNK) {
+        let list = (1..=chunk.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT id, idempotency_key, incident_id FROM signals WHERE idempotency_key IN ({list})");
+        let mut q = sqlx::query(&sql);
+        for &index in chunk {
+            q = q.bind(&signals[index].idempotency_key);
+        }
+        for row in q.fetch_all(&mut *tx).await? {
+            earlier.insert(
+                row.try_get("idempotency_key")?,
+                (row.try_get("id")?, row.try_get("incident_id")?),
+            );
         }
     }
+    for index in duplicates {
+        let key = &signals[index].idempotency_key;
+        let (signal_id, incident_id) = *earlier.get(key).ok_or_else(|| {
+            AppError::internal("signal ingestion", format!("duplicate '{key}' not found"))
+        })?;
+        results[index] = Some(ItemResult {
+            index,
+            idempotency_key: key.clone(),
+            status: "duplicate".into(),
+            signal_id,
+            incident: incident_id.map(|id| IncidentLink {
+                id,
+                action: "existing".into(),
+            }),
+        });
+    }
+    let results: Vec<ItemResult> = results.into_iter().flatten().collect();
     let stored_count = results.iter().filter(|r| r.status == "stored").count();
     let summary = serde_json::json!({ "stored": stored_count, "duplicates": results.len() - stored_count,
         "incidents_opened": results.iter().filter(|r| r.incident.as_ref().is_some_and(|i| i.action == "opened")).count() });

@@ -4,24 +4,13 @@ use app::accounts::guard::RequestContext;
 use app::accounts::sessions;
 use app::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::net::SocketAddr;
 use tracing::Instrument;
 
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
-}
+pub use app::accounts::sessions::cookie_value as cookie;
 
 pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
     if trust_proxy {

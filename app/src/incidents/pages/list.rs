@@ -43,15 +43,8 @@ pub fn IncidentsPage() -> impl IntoView {
     let options = Resource::new(|| (), |_| incident_filter_options());
     let viewer = crate::components::layout::use_viewer();
     let is_manager = move || {
-        viewer
-            .get()
-            .and_then(|r| r.ok())
-            .flatten()
-            .and_then(|v| {
-                v.staff()
-                    .map(|s| s.role.at_least(crate::accounts::Role::Manager))
-            })
-            .unwrap_or(false)
+        crate::components::layout::signed_in(viewer)
+            .is_some_and(|v| v.has_role(crate::accounts::Role::Manager))
     };
     let base = move || {
         let mut s = String::from("/incidents?");
