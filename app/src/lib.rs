@@ -11,6 +11,7 @@ pub mod customers;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod feedback;
 pub mod incidents;
 pub mod outbox;
 pub mod pages;
@@ -79,6 +80,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::signin::StaffLoginPage/>
                 <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage/>
                 <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage/>
+                <Route path=path!("/s/:token") view=feedback::pages::survey::SurveyPage/>
                 <ParentRoute path=path!("/portal") view=PortalLayout>
                     <Route path=path!("") view=portal::pages::PortalHome/>
                 </ParentRoute>
@@ -92,7 +94,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/incidents/rules/new") view=signals::pages::RuleEditPage/>
                     <Route path=path!("/incidents/rules/:id") view=signals::pages::RuleEditPage/>
                     <Route path=path!("/incidents/:id") view=incidents::pages::detail::IncidentPage/>
-                    <Route path=path!("/follow-ups") view=pages::sections::FollowUpsPage/>
+                    <Route path=path!("/follow-ups") view=feedback::pages::queue::FollowUpsPage/>
+                    <Route path=path!("/follow-ups/settings") view=feedback::pages::settings::FollowUpSettingsPage/>
+                    <Route path=path!("/follow-ups/:id") view=feedback::pages::detail::FollowUpPage/>
+                    <Route path=path!("/feedback") view=feedback::pages::list::FeedbackListPage/>
+                    <Route path=path!("/feedback/new") view=feedback::pages::list::NewFeedbackPage/>
+                    <Route path=path!("/feedback/surveys") view=feedback::pages::survey::SurveysPage/>
                     <Route path=path!("/stories") view=pages::sections::StoriesPage/>
                     <Route path=path!("/customers") view=customers::pages::CustomersPage/>
                     <Route path=path!("/customers/new") view=customers::pages::NewCustomerPage/>

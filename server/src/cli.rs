@@ -89,7 +89,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::SeedDemo => {
             let db = app::db::connect(&config.database_url, 2).await?;
-            let seeded = crate::seed::seed_if_empty(&db)
+            let seeded = crate::seed::seed_if_empty(&db, &config.settings.public_url)
                 .await
                 .map_err(|e| e.to_string())?;
             if seeded {

@@ -32,7 +32,7 @@ impl Application {
     pub async fn build(config: &Config) -> Result<Self, String> {
         let db = app::db::connect(&config.database_url, config.db_max_connections).await?;
         if config.seed_demo {
-            seed::seed_if_empty(&db)
+            seed::seed_if_empty(&db, &config.settings.public_url)
                 .await
                 .map_err(|e| format!("seeding demo data failed: {e}"))?;
         }
@@ -69,7 +69,11 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         if let Some(mailer) = self.mailer.clone() {
-            tokio::spawn(deliver_notices(self.state.db.clone(), mailer));
+            tokio::spawn(deliver_notices(
+                self.state.db.clone(),
+                mailer,
+                self.state.settings.public_url.clone(),
+            ));
         }
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, streamed HTML stalls on Nagle's algorithm and delayed ACKs.
@@ -88,9 +92,18 @@ impl Application {
     }
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app with
+/// resource loading suspended process-wide, so a page rendered by another instance in the same
+/// process at that moment (the integration tests run many) would wait forever; once is safe.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     use axum::middleware::from_fn_with_state;
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     Router::new()
@@ -123,9 +136,20 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Delivers queued notice emails every second; claims make it safe on several instances.
-async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>) {
+/// Delivers queued emails every second, and once a minute checks whether today's digest of
+/// overdue follow-ups is due; claims make both safe on several instances.
+async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String) {
+    let mut tick: u64 = 0;
     loop {
+        if tick.is_multiple_of(60) {
+            let now = app::db::now_ms();
+            if let Err(e) =
+                app::feedback::follow_ups::queue_daily_digest(&db, now, &public_url).await
+            {
+                tracing::error!("follow-up digest failed: {e}");
+            }
+        }
+        tick += 1;
         if let Err(e) = app::outbox::delivery::deliver_due(&db, &mailer).await {
             tracing::error!("outbox delivery failed: {e}");
         }

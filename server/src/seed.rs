@@ -7,6 +7,8 @@ use app::customers::queries as customers;
 use app::db::{now_ms, Db};
 use app::error::AppError;
 
+mod feedback;
+
 /// The password of every demo account. Demo data is for trying the product, never production.
 pub const DEMO_PASSWORD: &str = "copper-kettle-orbit-42";
 
@@ -111,7 +113,7 @@ const CUSTOMERS: [(&str, &str, &str, &str, &str); 12] = [
 ];
 
 /// Seeds the demo organisation when no staff account exists yet. Returns whether it seeded.
-pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
+pub async fn seed_if_empty(db: &Db, public_url: &str) -> Result<bool, AppError> {
     let staff: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM staff_users")
         .fetch_one(db)
         .await?;
@@ -134,8 +136,9 @@ pub async fn seed_if_empty(db: &Db) -> Result<bool, AppError> {
         &actor,
     )
     .await?;
-    seed_incidents(db).await?;
+    seed_incidents(db, public_url).await?;
     seed_rules(db).await?;
+    feedback::seed(db).await?;
     tracing::info!("seeded demo data");
     Ok(true)
 }
@@ -171,7 +174,7 @@ we want for you, so we refunded {amount}. There is nothing you need to do.\n\nWe
 }
 
 /// A handful of incidents in every state, logged by the demo associates.
-async fn seed_incidents(db: &Db) -> Result<(), AppError> {
+async fn seed_incidents(db: &Db, public_url: &str) -> Result<(), AppError> {
     use app::incidents::changes;
     use app::incidents::fields::{NewAction, NewIncident};
     use app::incidents::{Severity, Source};
@@ -225,7 +228,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         Some("order-5512"),
         "Parcel went to the customer's old address after she moved.",
     );
-    let dana = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    let dana = changes::create(db, new, None, priya, &priya_actor, "seed").await?;
     let reship = NewAction::parse(
         "replacement",
         "",
@@ -247,6 +250,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         dana,
         "Address change not synced to the shipping label",
         "",
+        public_url,
         &priya_actor,
     )
     .await?;
@@ -262,7 +266,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         Some("rental-987"),
         "Film rental rebuffered for most of the evening.",
     );
-    let mei = changes::create(db, new, sam, &sam_actor, "seed").await?;
+    let mei = changes::create(db, new, None, sam, &sam_actor, "seed").await?;
     changes::add_action(
         db,
         mei,
@@ -285,7 +289,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         Some("invoice-2231"),
         "Annual plan charged twice.",
     );
-    let tomas = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    let tomas = changes::create(db, new, None, priya, &priya_actor, "seed").await?;
     changes::add_action(
         db,
         tomas,
@@ -306,7 +310,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         None,
         "Checkout page showed an error when paying by invoice.",
     );
-    let oskar = changes::create(db, new, sam, &sam_actor, "seed").await?;
+    let oskar = changes::create(db, new, None, sam, &sam_actor, "seed").await?;
     sqlx::query("UPDATE incidents SET detected_at = $1 WHERE id = $2")
         .bind(now_ms() - 6 * 3_600_000)
         .bind(oskar)
@@ -324,7 +328,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         Some("order-5420"),
         "Small scratch on the lamp base; customer keeps it.",
     );
-    let hannah = changes::create(db, new, priya, &priya_actor, "seed").await?;
+    let hannah = changes::create(db, new, None, priya, &priya_actor, "seed").await?;
     changes::add_note(
         db,
         hannah,
@@ -338,6 +342,7 @@ async fn seed_incidents(db: &Db) -> Result<(), AppError> {
         hannah,
         "Packing without corner protection",
         reason,
+        public_url,
         &priya_actor,
     )
     .await?;

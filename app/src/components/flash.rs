@@ -14,6 +14,12 @@ fn message(code: &str) -> Option<&'static str> {
         "token-revoked" => "API token revoked. Requests using it are refused from now on.",
         "invitation-created" => "Invitation created.",
         "signed-out" => "You are signed out.",
+        "feedback-saved" => "Feedback saved. It was assessed as fine: no follow-up needed.",
+        "follow-up-opened" => "Feedback saved. It needs a follow-up, opened below.",
+        "attempt-logged" => "Contact attempt logged.",
+        "follow-up-closed" => "Follow-up closed.",
+        "assigned" => "Assignment saved.",
+        "survey-created" => "Survey link created.",
         "welcome" => "Your password is set. Welcome to your portal.",
         _ => return None,
     })

@@ -5,6 +5,15 @@ use leptos::prelude::*;
 /// The error of the last submission, if any, as a signal pages can pass to fields.
 pub type FormError = Signal<Option<AppError>>;
 
+/// The error of an action's last result, as a form error.
+pub fn error_of<T, V>(value: V) -> FormError
+where
+    V: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
 /// A labelled input with its error under it.
 #[component]
 pub fn TextField(

@@ -46,7 +46,7 @@ pub fn StaffLayout() -> impl IntoView {
         <nav class="mainnav" aria-label="Main">
             <A href="/dashboard">"Dashboard"</A>
             <A href="/incidents">"Incidents"</A>
-            <A href="/follow-ups">"Follow-ups"</A>
+            <A href="/follow-ups">"Follow-ups"<FollowUpBadge/></A>
             <A href="/stories">"Stories"</A>
             <A href="/customers">"Customers"</A>
             <Transition fallback=|| ()>
@@ -58,6 +58,22 @@ pub fn StaffLayout() -> impl IntoView {
         <main id="main" class="page">
             <Outlet/>
         </main>
+    }
+}
+
+/// Open follow-ups assigned to the viewer, and how many of all are overdue.
+#[component]
+fn FollowUpBadge() -> impl IntoView {
+    let counts = Resource::new(|| (), |_| crate::feedback::api::follow_up_counts());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                counts.await.ok().map(|c| view! {
+                    {(c.mine > 0).then(|| view! { <span class="count" title="Assigned to you">{c.mine}</span> })}
+                    {(c.overdue > 0).then(|| view! { <span class="count count-alert" title="Overdue">{c.overdue}</span> })}
+                })
+            })}
+        </Transition>
     }
 }
 

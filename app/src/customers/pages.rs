@@ -165,7 +165,9 @@ pub fn CustomerPage() -> impl IntoView {
                             <section class="card">
                                 <h2>"Experience"</h2>
                                 <p><a href=format!("/incidents?customer={}", c.id)>"See this customer's incidents"</a></p>
+                                <p><a href=format!("/feedback/surveys?customer={}", c.id)>"Ask for feedback with a survey link"</a></p>
                             </section>
+                            <crate::feedback::pages::badges::CustomerFeedbackSection customer_id=c.id/>
                         }.into_any()
                     }
                 }

@@ -111,10 +111,12 @@ pub async fn create_incident(
     occurred_at: String,
     subject_ref: String,
     description: String,
+    #[server(default)] follow_up: String,
 ) -> Result<i64, AppError> {
     respond(
         async {
             let staff = staff().await?;
+            let follow_up = optional_id(&follow_up, "follow_up")?;
             let input = super::fields::NewIncident::parse(
                 &customer,
                 &new_customer_name,
@@ -129,6 +131,7 @@ pub async fn create_incident(
             let id = super::changes::create(
                 &staff.state.db,
                 input,
+                follow_up,
                 staff.viewer.id,
                 &staff.actor(),
                 &staff.ctx.ip,
@@ -166,6 +169,7 @@ pub async fn resolve_incident(
                 id,
                 &root_cause,
                 &no_action_reason,
+                &staff.state.settings.public_url,
                 &staff.actor(),
             )
             .await

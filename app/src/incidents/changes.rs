@@ -51,6 +51,7 @@ async fn status_of(tx: &mut Tx, id: i64) -> Result<Status, AppError> {
 pub async fn create(
     db: &Db,
     input: NewIncident,
+    follow_up: Option<i64>,
     staff_id: i64,
     actor: &Actor,
     ip: &str,
@@ -107,6 +108,18 @@ pub async fn create(
     };
     let mut tx = crate::db::begin_write(db).await?;
     let id = insert(&mut tx, &new, actor, &message).await?;
+    if let Some(f) = follow_up {
+        crate::feedback::follow_ups::link_incident(&mut tx, f, customer_id, id).await?;
+        record(
+            &mut tx,
+            id,
+            actor,
+            "follow_up",
+            &format!("Opened from follow-up #{f}, where the customer told us about the problem"),
+            true,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -194,6 +207,7 @@ pub async fn resolve(
     id: i64,
     root_cause: &str,
     no_action_reason: &str,
+    public_url: &str,
     actor: &Actor,
 ) -> Result<(), AppError> {
     let root_cause = root_cause.trim();
@@ -238,8 +252,57 @@ pub async fn resolve(
         None => format!("Resolved. Root cause: {root_cause}"),
     };
     record(&mut tx, id, actor, "resolved", &message, true).await?;
+    survey_after_resolve(&mut tx, id, public_url, actor).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Asks the customer how the recovery felt, once per incident, when the organisation wants it
+/// and the customer has an email address.
+async fn survey_after_resolve(
+    tx: &mut Tx,
+    id: i64,
+    public_url: &str,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let settings = crate::feedback::questions::queries::load(&mut **tx).await?;
+    if !settings.survey_after_resolve {
+        return Ok(());
+    }
+    let (customer_id, name, email): (i64, String, Option<String>) = sqlx::query_as(
+        "SELECT c.id, c.name, c.email FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let asked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM survey_links WHERE incident_id = $1")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let Some(email) = email.filter(|_| asked == 0) else {
+        return Ok(());
+    };
+    let kind = crate::feedback::ScoreType::Csat;
+    crate::feedback::surveys::insert(
+        tx,
+        customer_id,
+        Some(id),
+        kind,
+        settings.survey_days,
+        Some((&email, &name)),
+        public_url,
+        actor,
+    )
+    .await?;
+    record(
+        tx,
+        id,
+        actor,
+        "survey",
+        &format!("Satisfaction survey emailed to {email}"),
+        true,
+    )
+    .await
 }
 
 /// resolved → recovering, keeping the history.

@@ -1,15 +1,7 @@
-//! Sections of the staff app whose records arrive with later capabilities; each shows its
+//! Sections of the staff app whose records arrive with a later capability; each shows its
 //! empty state so navigation is whole from day one.
 use crate::components::layout::{EmptyState, PageHeader};
 use leptos::prelude::*;
-
-#[component]
-pub fn FollowUpsPage() -> impl IntoView {
-    view! {
-        <PageHeader title="Follow-ups".into()/>
-        <EmptyState title="Nothing to follow up"><p>"Lukewarm and unhappy feedback waiting for a conversation will be listed here."</p></EmptyState>
-    }
-}
 
 #[component]
 pub fn StoriesPage() -> impl IntoView {

@@ -31,7 +31,7 @@ pub struct ItemError {
     pub message: String,
 }
 
-fn text(
+pub(crate) fn text(
     item: &Value,
     field: &str,
     max: usize,
@@ -180,29 +180,39 @@ pub fn parse_item(item: &Value, now: i64) -> Result<SignalIn, Vec<(String, Strin
 
 /// Checks a whole batch: all items valid, or the list of every problem.
 pub fn parse_batch(body: &Value, now: i64) -> Result<Vec<SignalIn>, (String, Vec<ItemError>)> {
+    parse_items(body, "signals", |item| parse_item(item, now))
+}
+
+/// Checks a JSON array of 1 to 1,000 items with `parse`: every item valid, or every problem
+/// with its index and field. `noun` names the items in messages ("signals").
+pub fn parse_items<T>(
+    body: &Value,
+    noun: &str,
+    parse: impl Fn(&Value) -> Result<T, Vec<(String, String)>>,
+) -> Result<Vec<T>, (String, Vec<ItemError>)> {
     let Some(items) = body.as_array() else {
-        return Err(("The body must be a JSON array of signals.".into(), vec![]));
+        return Err((format!("The body must be a JSON array of {noun}."), vec![]));
     };
     if items.is_empty() {
         return Err((
-            "The batch is empty: send between 1 and 1,000 signals.".into(),
+            format!("The batch is empty: send between 1 and 1,000 {noun}."),
             vec![],
         ));
     }
     if items.len() > MAX_BATCH {
         return Err((
             format!(
-                "The batch holds {} signals; send at most {MAX_BATCH} at a time.",
+                "The batch holds {} {noun}; send at most {MAX_BATCH} at a time.",
                 items.len()
             ),
             vec![],
         ));
     }
-    let mut signals = Vec::with_capacity(items.len());
+    let mut parsed = Vec::with_capacity(items.len());
     let mut problems = Vec::new();
     for (index, item) in items.iter().enumerate() {
-        match parse_item(item, now) {
-            Ok(s) => signals.push(s),
+        match parse(item) {
+            Ok(s) => parsed.push(s),
             Err(errs) => problems.extend(errs.into_iter().map(|(field, message)| ItemError {
                 index,
                 field,
@@ -211,12 +221,12 @@ pub fn parse_batch(body: &Value, now: i64) -> Result<Vec<SignalIn>, (String, Vec
         }
     }
     if problems.is_empty() {
-        Ok(signals)
+        Ok(parsed)
     } else {
         let bad: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.index).collect();
         Err((
             format!(
-                "The batch was refused: {} of {} signals are invalid; nothing was stored.",
+                "The batch was refused: {} of {} {noun} are invalid; nothing was stored.",
                 bad.len(),
                 items.len()
             ),

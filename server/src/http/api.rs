@@ -1,4 +1,5 @@
 //! The JSON API for other systems, under `/api/v1`, authenticated with bearer tokens.
+pub mod feedback;
 pub mod incidents;
 pub mod openapi;
 pub mod signals;
@@ -19,6 +20,8 @@ pub fn router(state: AppState) -> Router<AppState> {
     let protected = Router::new()
         .route("/api/v1/whoami", get(whoami))
         .route("/api/v1/signals", post(signals::ingest))
+        .route("/api/v1/feedback", post(feedback::create))
+        .route("/api/v1/feedback/{id}", get(feedback::get))
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/{id}", get(incidents::get))
         .route_layer(middleware::from_fn_with_state(state, require_token));

@@ -10,8 +10,9 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-const STAFF_PREFIXES: [&str; 6] = [
+const STAFF_PREFIXES: [&str; 7] = [
     "/dashboard",
+    "/feedback",
     "/incidents",
     "/follow-ups",
     "/stories",
@@ -20,7 +21,8 @@ const STAFF_PREFIXES: [&str; 6] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 3] = [
+const MANAGER_PAGES: [&str; 4] = [
+    "/follow-ups/settings",
     "/incidents/approvals",
     "/incidents/settings",
     "/incidents/rules",

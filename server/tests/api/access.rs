@@ -222,6 +222,109 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
         ),
         ("admin/outbox", vec![], Needs::Admin),
         (
+            "feedback/list",
+            [
+                "assessment",
+                "score_type",
+                "channel",
+                "customer",
+                "week",
+                "q",
+            ]
+            .into_iter()
+            .map(|k| (k, s("")))
+            .chain([("page", s("1"))])
+            .collect(),
+            Needs::Staff,
+        ),
+        (
+            "feedback/create",
+            vec![
+                ("customer", s(customer_id)),
+                ("channel", s("phone")),
+                ("score_type", s("csat")),
+                ("score", s("5")),
+                ("comment", s("Wonderful, thank you!")),
+                ("received_at", s("")),
+                ("incident", s("")),
+                ("order_ref", s("")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "feedback/customer",
+            vec![("customer_id", s(customer_id))],
+            Needs::Staff,
+        ),
+        (
+            "follow-ups/list",
+            vec![("queue", s("team")), ("page", s("1"))],
+            Needs::Staff,
+        ),
+        ("follow-ups/counts", vec![], Needs::Staff),
+        ("follow-ups/get", vec![("id", s("999999"))], Needs::Staff),
+        (
+            "follow-ups/attempt",
+            vec![
+                ("id", s("999999")),
+                ("channel", s("phone")),
+                ("at", s("")),
+                ("reached", s("no")),
+                ("note", s("")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "follow-ups/close",
+            vec![
+                ("id", s("999999")),
+                ("outcome", s("genuinely_fine")),
+                ("customer_said", s("All good")),
+                ("true_sentiment", s("positive")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "follow-ups/assign",
+            vec![("id", s("999999")), ("assignee_id", s("1"))],
+            Needs::Staff,
+        ),
+        ("follow-ups/settings", vec![], Needs::Manager),
+        (
+            "follow-ups/settings/save",
+            vec![
+                ("lukewarm_days", s("2")),
+                ("unhappy_days", s("1")),
+                ("unreachable_after", s("3")),
+                ("survey_days", s("14")),
+                ("survey_after_resolve", s("on")),
+            ],
+            Needs::Manager,
+        ),
+        (
+            "follow-ups/questions/save",
+            vec![
+                ("code", s("bland")),
+                ("questions", s("What would you change?")),
+            ],
+            Needs::Manager,
+        ),
+        ("surveys/list", vec![], Needs::Staff),
+        (
+            "surveys/create",
+            vec![
+                ("customer", s(customer_id)),
+                ("score_type", s("csat")),
+                ("incident", s("")),
+            ],
+            Needs::Staff,
+        ),
+        (
+            "surveys/open",
+            vec![("token", s("no-such-token"))],
+            Needs::Anyone,
+        ),
+        (
             "incidents/categories/save",
             vec![
                 ("id", s("")),
@@ -306,6 +409,9 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/dashboard",
         "/incidents",
         "/follow-ups",
+        "/follow-ups/settings",
+        "/feedback",
+        "/feedback/surveys",
         "/stories",
         "/customers",
         "/admin/users",

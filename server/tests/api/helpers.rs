@@ -205,6 +205,40 @@ impl TestApp {
     }
 }
 
+/// Adds a customer through the staff form; returns their id.
+pub async fn customer(app: &TestApp, client: &Client, name: &str, reference: &str) -> i64 {
+    let email = format!("{reference}@example.com");
+    let res = app
+        .call(
+            client,
+            "customers/create",
+            &[
+                ("name", name),
+                ("email", &email),
+                ("phone", ""),
+                ("external_ref", reference),
+                ("segment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+/// Creates an API token as a new admin and returns it.
+pub async fn api_token(app: &TestApp, name: &str) -> String {
+    let admin = app.staff_browser("admin").await;
+    app.call(&admin, "admin/tokens/create", &[("name", name)])
+        .await;
+    let view: serde_json::Value = app
+        .call(&admin, "admin/tokens/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    view["revealed"].as_str().unwrap().to_string()
+}
+
 /// The value of the session cookie a response sets, if any.
 pub fn session_cookie(res: &Response) -> Option<String> {
     res.headers()

@@ -4,6 +4,7 @@ mod access;
 mod admin;
 mod cli;
 mod customers;
+mod feedback;
 mod helpers;
 mod incidents;
 mod security;

@@ -3,23 +3,6 @@ use crate::helpers::*;
 use reqwest::Client;
 use serde_json::{json, Value};
 
-async fn token(app: &TestApp) -> String {
-    let admin = app.staff_browser("admin").await;
-    app.call(
-        &admin,
-        "admin/tokens/create",
-        &[("name", "Playback service")],
-    )
-    .await;
-    let view: Value = app
-        .call(&admin, "admin/tokens/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    view["revealed"].as_str().unwrap().to_string()
-}
-
 /// Saves a rule as a manager; `extra` overrides form fields.
 async fn rule(app: &TestApp, manager: &Client, extra: &[(&str, &str)]) -> reqwest::Response {
     let category: i64 = sqlx::query_scalar(
@@ -104,7 +87,7 @@ async fn setup() -> (TestApp, Client, String) {
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
     assert_eq!(rule(&app, &manager, &[]).await.status(), 200);
-    let token = token(&app).await;
+    let token = api_token(&app, "Playback service").await;
     (app, manager, token)
 }
 
@@ -284,7 +267,7 @@ async fn a_rule_with_a_window_waits_for_enough_signals_inside_it() {
         .status(),
         200
     );
-    let token = token(&app).await;
+    let token = api_token(&app, "Playback service").await;
     let at = |m: u32| format!("2026-11-20T21:{m:02}:00Z");
     let r1: Value = send(
         &app,
@@ -382,7 +365,7 @@ async fn a_refund_over_the_rules_limit_waits_and_its_notice_goes_out_on_approval
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
     rule(&app, &manager, &[("cap", ""), ("auto_apply_limit", "2.00")]).await;
-    let token = token(&app).await;
+    let token = api_token(&app, "Playback service").await;
     let res: Value = send(
         &app,
         &token,
@@ -644,7 +627,7 @@ async fn notices_are_delivered_by_smtp_once() {
     let app = spawn_app_with_smtp(|_| {}, Some(smtp)).await;
     let manager = app.staff_browser("manager").await;
     rule(&app, &manager, &[]).await;
-    let token = token(&app).await;
+    let token = api_token(&app, "Playback service").await;
     send(
         &app,
         &token,
@@ -692,7 +675,7 @@ async fn a_refused_notice_stays_queued_for_a_later_retry_with_the_error_logged()
     let app = spawn_app_with_smtp(|_| {}, Some(smtp)).await;
     let manager = app.staff_browser("manager").await;
     rule(&app, &manager, &[]).await;
-    let token = token(&app).await;
+    let token = api_token(&app, "Playback service").await;
     send(
         &app,
         &token,

@@ -2,7 +2,7 @@
 //! on the timeline. Each form works with and without JavaScript.
 use super::badges::{DecisionForm, ProactiveBadge, SeverityBadge, SlaBadge, StatusBadge};
 use crate::components::flash::Flash;
-use crate::components::form::{FormAlert, SelectField, TextArea, TextField};
+use crate::components::form::{error_of as err, FormAlert, SelectField, TextArea, TextField};
 use crate::components::layout::LoadError;
 use crate::components::time::format_ms;
 use crate::error::AppError;
@@ -52,14 +52,6 @@ impl Actions {
             self.decide.version().get(),
         ]
     }
-}
-
-fn err<T, V>(value: V) -> Signal<Option<AppError>>
-where
-    V: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-    T: Send + Sync + 'static,
-{
-    Signal::derive(move || value.get().and_then(|r| r.err()))
 }
 
 /// The first line of the description, cut at a word near 100 characters.

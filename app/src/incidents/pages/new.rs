@@ -15,6 +15,8 @@ pub fn NewIncidentPage() -> impl IntoView {
     let categories = Resource::new(|| (), |_| incident_categories());
     let query = use_query_map();
     let preset_customer = move || query.with(|q| q.get("customer").unwrap_or_default());
+    let preset = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
+    let follow_up = preset("follow_up");
     let (typed, set_typed) = signal(String::new());
     let suggestions = Resource::new(
         move || typed.get(),
@@ -31,6 +33,10 @@ pub fn NewIncidentPage() -> impl IntoView {
         <PageHeader title="Log an incident".into()/>
         <ActionForm action=action attr:class="form card">
             <FormAlert error=error/>
+            {(!follow_up.is_empty()).then(|| view! {
+                <p class="hint">{format!("From follow-up #{follow_up}: the incident will be linked to it.")}</p>
+                <input type="hidden" name="follow_up" value=follow_up.clone()/>
+            })}
             <div class="field" class:field-invalid=move || customer_error().is_some()>
                 <label for="f-customer">"Customer"</label>
                 <p class="hint" id="customer-hint">"Type a name, email or reference and pick from the suggestions."</p>
@@ -72,14 +78,14 @@ pub fn NewIncidentPage() -> impl IntoView {
                 <SelectField label="Severity" name="severity" error=error
                     options=std::iter::once(("".to_string(), "Category default".to_string()))
                         .chain(Severity::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string()))).collect()/>
-                <SelectField label="Source" name="source" error=error
+                <SelectField label="Source" name="source" error=error selected=preset("source")
                     options=Source::ALL.iter().map(|s| (s.as_str().to_string(), s.label().to_string())).collect()/>
             </div>
             <div class="field-row">
                 <TextField label="When it happened" name="occurred_at" kind="datetime-local" hint="UTC; leave empty for now." error=error/>
                 <TextField label="Subject reference" name="subject_ref" autocomplete="off" hint="Order, rental or delivery id." error=error/>
             </div>
-            <TextArea label="What went wrong" name="description" required=true error=error/>
+            <TextArea label="What went wrong" name="description" required=true value=preset("description") error=error/>
             <div class="form-actions">
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Logging…" } else { "Log incident" }}

@@ -78,9 +78,9 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Extra Mile API", description = "Send service signals, read incidents. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens)."),
-    paths(super::whoami, super::signals::ingest, super::incidents::list, super::incidents::get),
-    components(schemas(SignalIn, MoneyIn, BatchResult, ApiError, WhoAmI, TokenInfo, super::incidents::ApiIncident)),
+    info(title = "Extra Mile API", description = "Send service signals and survey answers, read incidents and feedback. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens)."),
+    paths(super::whoami, super::signals::ingest, super::incidents::list, super::incidents::get, super::feedback::create, super::feedback::get),
+    components(schemas(SignalIn, MoneyIn, BatchResult, ApiError, WhoAmI, TokenInfo, super::incidents::ApiIncident, super::feedback::FeedbackItem, super::feedback::FeedbackBatchResult, app::feedback::ingest::FeedbackResult, app::feedback::ingest::FollowUpRef, app::feedback::Reason)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

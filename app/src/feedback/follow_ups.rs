@@ -1,0 +1,549 @@
+//! Follow-ups: opened with their feedback, assigned, worked (contact attempts, what the
+//! customer really said) and closed with an outcome; the queues and the managers' daily digest.
+use super::assess::Verdict;
+use super::due::add_working_days;
+use super::queries::{parse_reasons, NewFeedback};
+use super::questions::queries as settings;
+use super::*;
+use crate::audit::{Actor, Entry};
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, FieldError};
+use crate::incidents::changes::Tx;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Who gets a new follow-up: the associate on the related incident, else the next associate
+/// in turn (by id, wrapping), else nobody until a manager assigns it.
+async fn assignee(tx: &mut Tx, incident_id: Option<i64>) -> Result<Option<i64>, AppError> {
+    if let Some(incident) = incident_id {
+        let on_incident: Option<i64> = sqlx::query_scalar(
+            "SELECT u.id FROM incidents i JOIN staff_users u ON u.id = i.assignee_id WHERE i.id = $1 AND u.active = 1",
+        )
+        .bind(incident)
+        .fetch_optional(&mut **tx)
+        .await?;
+        if on_incident.is_some() {
+            return Ok(on_incident);
+        }
+    }
+    let last: Option<String> =
+        sqlx::query_scalar("SELECT value FROM org_settings WHERE key = 'follow_up_last_assignee'")
+            .fetch_optional(&mut **tx)
+            .await?;
+    let last: i64 = last.and_then(|v| v.parse().ok()).unwrap_or(0);
+    let pick = "SELECT id FROM staff_users WHERE role = 'associate' AND active = 1";
+    let next: Option<i64> = sqlx::query_scalar(&format!("{pick} AND id > $1 ORDER BY id LIMIT 1"))
+        .bind(last)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let next = match next {
+        Some(id) => Some(id),
+        None => {
+            sqlx::query_scalar(&format!("{pick} ORDER BY id LIMIT 1"))
+                .fetch_optional(&mut **tx)
+                .await?
+        }
+    };
+    if let Some(id) = next {
+        sqlx::query(
+            "INSERT INTO org_settings (key, value) VALUES ('follow_up_last_assignee', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(next)
+}
+
+/// Opens the follow-up for a feedback that needs one, in the feedback's transaction.
+pub async fn open(
+    tx: &mut Tx,
+    feedback_id: i64,
+    new: &NewFeedback,
+    verdict: &Verdict,
+) -> Result<i64, AppError> {
+    let levels = settings::load(&mut **tx).await?;
+    let days = match verdict.assessment {
+        Assessment::Unhappy => levels.unhappy_days,
+        _ => levels.lukewarm_days,
+    };
+    // The clock starts when we learn of the answer, not when the customer wrote it.
+    let opened_at = now_ms();
+    let assignee = assignee(tx, new.incident_id).await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO follow_ups (feedback_id, customer_id, assignee_id, assessment, risk, status, opened_at, due_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $6) RETURNING id",
+    )
+    .bind(feedback_id)
+    .bind(new.customer_id)
+    .bind(assignee)
+    .bind(verdict.assessment.as_str())
+    .bind(verdict.risk)
+    .bind(opened_at)
+    .bind(add_working_days(opened_at, days))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS customer_name, u.assessment, u.risk, u.status,
+        u.opened_at, u.due_at, u.closed_at, u.assignee_id, s.name AS assignee_name, f.score_type, f.score, f.comment,
+        f.reasons, u.outcome, (SELECT COUNT(*) FROM follow_up_attempts a WHERE a.follow_up_id = u.id) AS attempts
+    FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id JOIN customers c ON c.id = u.customer_id
+    LEFT JOIN staff_users s ON s.id = u.assignee_id";
+
+fn row(r: &AnyRow) -> Result<FollowUpRow, AppError> {
+    let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
+    let outcome: Option<String> = r.try_get("outcome")?;
+    Ok(FollowUpRow {
+        id: r.try_get("id")?,
+        feedback_id: r.try_get("feedback_id")?,
+        customer_id: r.try_get("customer_id")?,
+        customer_name: text("customer_name")?,
+        assessment: Assessment::parse(&text("assessment")?).unwrap_or(Assessment::Lukewarm),
+        risk: r.try_get("risk")?,
+        closed: text("status")? == "closed",
+        opened_at: r.try_get("opened_at")?,
+        due_at: r.try_get("due_at")?,
+        closed_at: r.try_get("closed_at")?,
+        assignee_id: r.try_get("assignee_id")?,
+        assignee_name: r.try_get("assignee_name")?,
+        score_type: ScoreType::parse(&text("score_type")?).unwrap_or(ScoreType::Csat),
+        score: r.try_get("score")?,
+        comment: text("comment")?,
+        reasons: parse_reasons(&text("reasons")?),
+        outcome: outcome.as_deref().and_then(Outcome::parse),
+        attempts: r.try_get("attempts")?,
+        due_state: super::due::DueState::of(
+            r.try_get("due_at")?,
+            text("status")? == "closed",
+            now_ms(),
+        ),
+    })
+}
+
+/// Which queue to show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Queue {
+    Mine,
+    Team,
+    Overdue,
+    DueToday,
+    Closed,
+}
+
+impl Queue {
+    pub fn parse(input: &str) -> Option<Self> {
+        Some(match input {
+            "mine" => Self::Mine,
+            "team" => Self::Team,
+            "overdue" => Self::Overdue,
+            "today" => Self::DueToday,
+            "closed" => Self::Closed,
+            _ => return None,
+        })
+    }
+
+    /// The WHERE clause, with $1 = the viewer's id and $2 = now.
+    fn clause(self) -> &'static str {
+        match self {
+            Self::Mine => "u.status = 'open' AND u.assignee_id = $1 AND $2 >= 0",
+            Self::Team => "u.status = 'open' AND $1 >= 0 AND $2 >= 0",
+            Self::Overdue => "u.status = 'open' AND u.due_at <= $2 AND $1 >= 0",
+            Self::DueToday => "u.status = 'open' AND u.due_at > $2 AND u.due_at < $3 AND $1 >= 0",
+            Self::Closed => "u.status = 'closed' AND $1 >= 0 AND $2 >= 0",
+        }
+    }
+}
+
+async fn count(db: &Db, queue: Queue, viewer: i64, now: i64) -> Result<i64, AppError> {
+    let end_of_day = (now / DAY_MS + 1) * DAY_MS;
+    let sql = format!("SELECT COUNT(*) FROM follow_ups u WHERE {}", queue.clause());
+    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(viewer).bind(now);
+    if queue == Queue::DueToday {
+        q = q.bind(end_of_day);
+    }
+    Ok(q.fetch_one(db).await?)
+}
+
+/// The size of every open queue, for tabs and navigation badges.
+pub async fn counts(db: &Db, viewer: i64) -> Result<QueueCounts, AppError> {
+    let now = now_ms();
+    Ok(QueueCounts {
+        mine: count(db, Queue::Mine, viewer, now).await?,
+        team: count(db, Queue::Team, viewer, now).await?,
+        overdue: count(db, Queue::Overdue, viewer, now).await?,
+        due_today: count(db, Queue::DueToday, viewer, now).await?,
+    })
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+/// One page of a queue: open ones riskiest first, then soonest due; closed ones newest first.
+pub async fn queue(
+    db: &Db,
+    queue: Queue,
+    viewer: i64,
+    page: i64,
+) -> Result<FollowUpQueue, AppError> {
+    let now = now_ms();
+    let page = page.max(1);
+    let order = if queue == Queue::Closed {
+        "u.closed_at DESC, u.id DESC"
+    } else {
+        "u.risk DESC, u.due_at ASC, u.id ASC"
+    };
+    let sql = format!(
+        "{SELECT} WHERE {} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {}",
+        queue.clause(),
+        (page - 1) * PAGE_SIZE
+    );
+    let mut q = sqlx::query(&sql).bind(viewer).bind(now);
+    if queue == Queue::DueToday {
+        q = q.bind((now / DAY_MS + 1) * DAY_MS);
+    }
+    let items = q
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(row)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FollowUpQueue {
+        items,
+        total: count(db, queue, viewer, now).await?,
+        page,
+        page_size: PAGE_SIZE,
+        counts: counts(db, viewer).await?,
+    })
+}
+
+/// A customer's follow-ups, newest first.
+pub async fn for_customer(db: &Db, customer_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{SELECT} WHERE u.customer_id = $1 ORDER BY u.opened_at DESC LIMIT 100"
+    ))
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(row).collect()
+}
+
+pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
+    let r = sqlx::query(&format!("{SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That follow-up".into()))?;
+    let row = row(&r)?;
+    let extra = sqlx::query(
+        "SELECT COALESCE(c.external_ref, c.email, CAST(c.id AS TEXT)) AS customer_ref, f.incident_id, f.channel, f.received_at,
+                u.customer_said, u.true_sentiment, u.incident_id AS opened_incident_id, u.closed_by_label
+         FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id JOIN customers c ON c.id = u.customer_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    let attempts = sqlx::query(
+        "SELECT id, channel, at, reached, note, by_label FROM follow_up_attempts WHERE follow_up_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|a| {
+        Ok(Attempt {
+            id: a.try_get("id")?,
+            channel: ContactChannel::parse(&a.try_get::<String, _>("channel")?).unwrap_or(ContactChannel::Phone),
+            at: a.try_get("at")?,
+            reached: a.try_get::<i64, _>("reached")? == 1,
+            note: a.try_get("note")?,
+            by: a.try_get("by_label")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let levels = settings::load(db).await?;
+    let codes: Vec<String> = row.reasons.iter().map(|r| r.code.clone()).collect();
+    let staff: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, name FROM staff_users WHERE active = 1 ORDER BY name")
+            .fetch_all(db)
+            .await?;
+    let sentiment: Option<String> = extra.try_get("true_sentiment")?;
+    Ok(FollowUpDetail {
+        questions: levels.questions_for(&codes),
+        customer_ref: extra.try_get("customer_ref")?,
+        feedback_incident_id: extra.try_get("incident_id")?,
+        channel: Channel::parse(&extra.try_get::<String, _>("channel")?).unwrap_or(Channel::Survey),
+        received_at: extra.try_get("received_at")?,
+        customer_said: extra.try_get("customer_said")?,
+        true_sentiment: sentiment.as_deref().and_then(TrueSentiment::parse),
+        opened_incident_id: extra.try_get("opened_incident_id")?,
+        closed_by: extra.try_get("closed_by_label")?,
+        unreachable_after: levels.unreachable_after,
+        attempts,
+        staff,
+        row,
+    })
+}
+
+async fn open_status(tx: &mut Tx, id: i64) -> Result<(), AppError> {
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM follow_ups WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match status.as_deref() {
+        None => Err(AppError::NotFound("That follow-up".into())),
+        Some("closed") => Err(AppError::Conflict(
+            "This follow-up is already closed.".into(),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+/// A contact attempt as the form sends it.
+pub struct NewAttempt {
+    pub channel: ContactChannel,
+    pub at: i64,
+    pub reached: bool,
+    pub note: String,
+}
+
+pub async fn log_attempt(db: &Db, id: i64, a: &NewAttempt, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    open_status(&mut tx, id).await?;
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO follow_up_attempts (follow_up_id, channel, at, reached, note, by_label, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id)
+    .bind(a.channel.as_str())
+    .bind(a.at)
+    .bind(a.reached as i64)
+    .bind(&a.note)
+    .bind(&actor.label)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE follow_ups SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Entry::new(actor, "follow_up.attempt", "follow_up")
+        .id(id)
+        .after(&serde_json::json!({ "channel": a.channel.as_str(), "at": a.at, "reached": a.reached, "note": a.note }))
+        .write(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How a follow-up is closed, as the form sends it.
+pub struct Closing {
+    pub outcome: Outcome,
+    pub customer_said: String,
+    pub true_sentiment: Option<TrueSentiment>,
+}
+
+pub async fn close(db: &Db, id: i64, c: &Closing, actor: &Actor) -> Result<(), AppError> {
+    let mut errors = Vec::new();
+    if c.outcome != Outcome::Unreachable {
+        if c.customer_said.trim().is_empty() {
+            errors.push(FieldError::new(
+                "customer_said",
+                "Write down what the customer really said.",
+            ));
+        }
+        if c.true_sentiment.is_none() {
+            errors.push(FieldError::new(
+                "true_sentiment",
+                "Choose how the customer really felt.",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::fields(errors));
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    open_status(&mut tx, id).await?;
+    if c.outcome == Outcome::Unreachable {
+        let needed = settings::load(&mut *tx).await?.unreachable_after;
+        let tried: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM follow_up_attempts WHERE follow_up_id = $1 AND reached = 0",
+        )
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if tried < needed {
+            return Err(AppError::field(
+                "outcome",
+                format!("Log at least {needed} attempts that did not reach the customer before closing as unreachable ({tried} so far)."),
+            ));
+        }
+    }
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE follow_ups SET status = 'closed', outcome = $1, customer_said = $2, true_sentiment = $3, closed_at = $4,
+                closed_by_label = $5, updated_at = $4 WHERE id = $6",
+    )
+    .bind(c.outcome.as_str())
+    .bind(Some(c.customer_said.trim()).filter(|s| !s.is_empty()))
+    .bind(c.true_sentiment.map(|s| s.as_str()))
+    .bind(now)
+    .bind(&actor.label)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    Entry::new(actor, "follow_up.close", "follow_up")
+        .id(id)
+        .after(&serde_json::json!({
+            "outcome": c.outcome.as_str(), "customer_said": c.customer_said,
+            "true_sentiment": c.true_sentiment.map(|s| s.as_str()),
+        }))
+        .write(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn assign(db: &Db, id: i64, assignee: i64, actor: &Actor) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    open_status(&mut tx, id).await?;
+    let active: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE id = $1 AND active = 1")
+            .bind(assignee)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if active.is_none() {
+        return Err(AppError::field(
+            "assignee_id",
+            "Choose an active staff member.",
+        ));
+    }
+    sqlx::query("UPDATE follow_ups SET assignee_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(assignee)
+        .bind(now_ms())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Entry::new(actor, "follow_up.assign", "follow_up")
+        .id(id)
+        .after(&serde_json::json!({ "assignee_id": assignee }))
+        .write(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Links the incident opened from a follow-up that found a problem.
+pub async fn link_incident(
+    tx: &mut Tx,
+    id: i64,
+    customer_id: i64,
+    incident_id: i64,
+) -> Result<(), AppError> {
+    let found: Option<(i64, String, Option<String>)> =
+        sqlx::query_as("SELECT customer_id, status, outcome FROM follow_ups WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    match found {
+        Some((owner, _, _)) if owner != customer_id => Err(AppError::field(
+            "customer",
+            "The follow-up this incident comes from is about another customer.",
+        )),
+        Some(_) => {
+            sqlx::query("UPDATE follow_ups SET incident_id = $1, updated_at = $2 WHERE id = $3")
+                .bind(incident_id)
+                .bind(now_ms())
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+        None => Err(AppError::NotFound("That follow-up".into())),
+    }
+}
+
+/// Queues the day's digest of overdue follow-ups to every active manager and admin, once per
+/// UTC day from 07:00, however many instances run. Returns the number of emails queued.
+pub async fn queue_daily_digest(db: &Db, now: i64, public_url: &str) -> Result<usize, AppError> {
+    if now % DAY_MS < 7 * 3_600_000 {
+        return Ok(0);
+    }
+    let today = (now / DAY_MS).to_string();
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query("INSERT INTO org_settings (key, value) VALUES ('follow_up_digest_day', '') ON CONFLICT (key) DO NOTHING")
+        .execute(&mut *tx)
+        .await?;
+    let claimed = sqlx::query(
+        "UPDATE org_settings SET value = $1 WHERE key = 'follow_up_digest_day' AND value <> $1",
+    )
+    .bind(&today)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed == 0 {
+        return Ok(0);
+    }
+    let overdue = sqlx::query(&format!(
+        "{SELECT} WHERE u.status = 'open' AND u.due_at <= $1 ORDER BY u.risk DESC, u.due_at ASC LIMIT 50"
+    ))
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(row)
+    .collect::<Result<Vec<_>, _>>()?;
+    let total: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM follow_ups WHERE status = 'open' AND due_at <= $1",
+    )
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    let mut queued = 0;
+    if total > 0 {
+        let base = public_url.trim_end_matches('/');
+        let mut body = format!("{total} follow-up(s) are overdue.\n\n");
+        for f in &overdue {
+            body.push_str(&format!(
+                "- {} ({}, {}): due {}, {} — {base}/follow-ups/{}\n",
+                f.customer_name,
+                f.assessment.label().to_lowercase(),
+                f.score_type.describe(f.score),
+                crate::components::time::format_ms(f.due_at),
+                f.assignee_name.as_deref().unwrap_or("unassigned"),
+                f.id
+            ));
+        }
+        if total > overdue.len() as i64 {
+            body.push_str(&format!(
+                "\n…and {} more: {base}/follow-ups?queue=overdue\n",
+                total - overdue.len() as i64
+            ));
+        }
+        let managers: Vec<String> =
+            sqlx::query_scalar("SELECT email FROM staff_users WHERE active = 1 AND role IN ('manager', 'admin') ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?;
+        let subject = format!("{total} overdue follow-up(s)");
+        for to in managers {
+            sqlx::query(
+                "INSERT INTO email_outbox (notice_id, to_address, subject, body, status, attempts, next_attempt_at, created_at)
+                 VALUES (NULL, $1, $2, $3, 'queued', 0, $4, $4)",
+            )
+            .bind(&to)
+            .bind(&subject)
+            .bind(&body)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            queued += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(queued)
+}

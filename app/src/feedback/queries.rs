@@ -1,0 +1,254 @@
+//! Recording feedback (assessed, with its follow-up opened in the same transaction) and
+//! reading it back.
+use super::assess::{assess, History};
+use super::{Assessment, Channel, Feedback, Reason, ScoreType};
+use crate::audit::{Actor, Entry};
+use crate::db::{like_pattern, Db};
+use crate::error::AppError;
+use crate::incidents::changes::Tx;
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+const DAY_MS: i64 = 86_400_000;
+
+/// One answer to store.
+#[derive(Clone, Debug)]
+pub struct NewFeedback {
+    pub customer_id: i64,
+    pub channel: Channel,
+    pub score_type: ScoreType,
+    pub score: i64,
+    pub comment: String,
+    pub received_at: i64,
+    pub incident_id: Option<i64>,
+    pub order_ref: Option<String>,
+    pub survey_link_id: Option<i64>,
+    pub idempotency_key: Option<String>,
+}
+
+/// What recording an answer did: the API returns this per item.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Recorded {
+    pub id: i64,
+    pub assessment: Assessment,
+    pub reasons: Vec<Reason>,
+    pub follow_up: Option<i64>,
+}
+
+async fn history(tx: &mut Tx, customer_id: i64, at: i64) -> Result<History, AppError> {
+    let unresolved: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM incidents WHERE customer_id = $1 AND status <> 'resolved' AND detected_at >= $2 AND detected_at <= $3",
+    )
+    .bind(customer_id)
+    .bind(at - 30 * DAY_MS)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    let earlier: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM feedback WHERE customer_id = $1 AND assessment <> 'fine' AND received_at >= $2 AND received_at < $3",
+    )
+    .bind(customer_id)
+    .bind(at - 90 * DAY_MS)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(History {
+        unresolved_incident: unresolved > 0,
+        earlier_poor_answers: earlier as u32,
+    })
+}
+
+/// Assesses and stores one answer in `tx`, opening its follow-up when it needs one.
+pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Recorded, AppError> {
+    if let Some(incident) = new.incident_id {
+        let owner: Option<i64> =
+            sqlx::query_scalar("SELECT customer_id FROM incidents WHERE id = $1")
+                .bind(incident)
+                .fetch_optional(&mut **tx)
+                .await?;
+        if owner != Some(new.customer_id) {
+            return Err(AppError::field(
+                "incident",
+                "That incident is not one of this customer's.",
+            ));
+        }
+    }
+    let history = history(tx, new.customer_id, new.received_at).await?;
+    let verdict = assess(new.score_type, new.score, &new.comment, &history);
+    let reasons =
+        serde_json::to_string(&verdict.reasons).map_err(|e| AppError::internal("reasons", e))?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO feedback (customer_id, channel, score_type, score, comment, received_at, incident_id, order_ref,
+                               survey_link_id, idempotency_key, assessment, reasons, risk, entered_by_label, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
+    )
+    .bind(new.customer_id)
+    .bind(new.channel.as_str())
+    .bind(new.score_type.as_str())
+    .bind(new.score)
+    .bind(&new.comment)
+    .bind(new.received_at)
+    .bind(new.incident_id)
+    .bind(&new.order_ref)
+    .bind(new.survey_link_id)
+    .bind(&new.idempotency_key)
+    .bind(verdict.assessment.as_str())
+    .bind(&reasons)
+    .bind(verdict.risk)
+    .bind(&actor.label)
+    .bind(crate::db::now_ms())
+    .fetch_one(&mut **tx)
+    .await?;
+    let follow_up = if verdict.assessment.needs_follow_up() {
+        Some(super::follow_ups::open(tx, id, new, &verdict).await?)
+    } else {
+        None
+    };
+    Entry::new(actor, "feedback.create", "feedback")
+        .id(id)
+        .after(&serde_json::json!({
+            "customer_id": new.customer_id, "score_type": new.score_type.as_str(), "score": new.score,
+            "assessment": verdict.assessment.as_str(), "follow_up": follow_up,
+        }))
+        .write(&mut **tx)
+        .await?;
+    Ok(Recorded {
+        id,
+        assessment: verdict.assessment,
+        reasons: verdict.reasons,
+        follow_up,
+    })
+}
+
+/// Records one answer in its own transaction.
+pub async fn create(db: &Db, new: &NewFeedback, actor: &Actor) -> Result<Recorded, AppError> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let recorded = record(&mut tx, new, actor).await?;
+    tx.commit().await?;
+    Ok(recorded)
+}
+
+pub fn parse_reasons(raw: &str) -> Vec<Reason> {
+    serde_json::from_str(raw).unwrap_or_default()
+}
+
+const SELECT: &str = "SELECT f.id, f.customer_id, c.name AS customer_name, f.channel, f.score_type, f.score, f.comment,
+        f.received_at, f.incident_id, f.order_ref, f.assessment, f.reasons, f.entered_by_label, u.id AS follow_up_id
+    FROM feedback f JOIN customers c ON c.id = f.customer_id LEFT JOIN follow_ups u ON u.feedback_id = f.id";
+
+fn row(r: &AnyRow) -> Result<Feedback, AppError> {
+    let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
+    Ok(Feedback {
+        id: r.try_get("id")?,
+        customer_id: r.try_get("customer_id")?,
+        customer_name: text("customer_name")?,
+        channel: Channel::parse(&text("channel")?).unwrap_or(Channel::Survey),
+        score_type: ScoreType::parse(&text("score_type")?).unwrap_or(ScoreType::Csat),
+        score: r.try_get("score")?,
+        comment: text("comment")?,
+        received_at: r.try_get("received_at")?,
+        incident_id: r.try_get("incident_id")?,
+        order_ref: r.try_get("order_ref")?,
+        assessment: Assessment::parse(&text("assessment")?).unwrap_or(Assessment::Fine),
+        reasons: parse_reasons(&text("reasons")?),
+        follow_up_id: r.try_get("follow_up_id")?,
+        entered_by: text("entered_by_label")?,
+    })
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Feedback, AppError> {
+    let r = sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That feedback".into()))?;
+    row(&r)
+}
+
+/// What the feedback list is narrowed to.
+#[derive(Clone, Debug, Default)]
+pub struct FeedbackFilter {
+    pub assessment: Option<Assessment>,
+    pub score_type: Option<ScoreType>,
+    pub channel: Option<Channel>,
+    pub customer_id: Option<i64>,
+    pub range: Option<(i64, i64)>,
+    pub q: String,
+    pub page: i64,
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+/// A page of feedback, newest first, with the total matching.
+pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, i64), AppError> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut binds: Vec<String> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    let mut n = 0;
+    let mut next = || {
+        n += 1;
+        n
+    };
+    if let Some(a) = f.assessment {
+        clauses.push(format!("f.assessment = ${}", next()));
+        binds.push(a.as_str().into());
+    }
+    if let Some(s) = f.score_type {
+        clauses.push(format!("f.score_type = ${}", next()));
+        binds.push(s.as_str().into());
+    }
+    if let Some(c) = f.channel {
+        clauses.push(format!("f.channel = ${}", next()));
+        binds.push(c.as_str().into());
+    }
+    let q = f.q.trim();
+    if !q.is_empty() {
+        let (a, b) = (next(), next());
+        clauses.push(format!(
+            "(LOWER(f.comment) LIKE ${a} ESCAPE '\\' OR LOWER(c.name) LIKE ${b} ESCAPE '\\')"
+        ));
+        binds.push(like_pattern(q));
+        binds.push(like_pattern(q));
+    }
+    if let Some(id) = f.customer_id {
+        clauses.push(format!("f.customer_id = ${}", next()));
+        ints.push(id);
+    }
+    if let Some((from, to)) = f.range {
+        let (a, b) = (next(), next());
+        clauses.push(format!("f.received_at >= ${a} AND f.received_at < ${b}"));
+        ints.push(from);
+        ints.push(to);
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    let count_sql =
+        format!("SELECT COUNT(*) FROM feedback f JOIN customers c ON c.id = f.customer_id{filter}");
+    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
+    for b in &binds {
+        count = count.bind(b);
+    }
+    for i in &ints {
+        count = count.bind(i);
+    }
+    let total = count.fetch_one(db).await?;
+    let page = f.page.max(1);
+    let sql = format!(
+        "{SELECT}{filter} ORDER BY f.received_at DESC, f.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
+        (page - 1) * PAGE_SIZE
+    );
+    let mut query = sqlx::query(&sql);
+    for b in &binds {
+        query = query.bind(b);
+    }
+    for i in &ints {
+        query = query.bind(i);
+    }
+    let rows = query.fetch_all(db).await?;
+    Ok((rows.iter().map(row).collect::<Result<_, _>>()?, total))
+}
