@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Counts of what needs attention now.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attention {
     pub open: i64,
     pub recovering: i64,
@@ -17,6 +17,9 @@ pub struct Attention {
     pub proactive_this_week: i64,
     pub incidents_this_week: i64,
     pub week: String,
+    pub follow_ups_overdue: i64,
+    pub follow_ups_mine: i64,
+    pub feedback: crate::feedback::figures::FeedbackFigures,
 }
 
 #[server(prefix = "/fn", endpoint = "dashboard/attention")]
@@ -34,6 +37,8 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         let this_week = week::iso_week_of(crate::db::now_ms());
         let range = week::parse_iso_week(&this_week).map_err(|e| AppError::internal("this week", e))?;
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
+        let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id).await?;
+        let feedback = crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?;
         Ok(Attention {
             open: count(IncidentFilter { status: Some(Status::Open), ..Default::default() }).await?,
             recovering: count(IncidentFilter { status: Some(Status::Recovering), ..Default::default() }).await?,
@@ -50,18 +55,41 @@ pub async fn load_attention() -> Result<Attention, AppError> {
             .await?,
             incidents_this_week: count(IncidentFilter { week: Some(range), ..Default::default() }).await?,
             week: this_week,
+            follow_ups_overdue: follow_ups.overdue,
+            follow_ups_mine: follow_ups.mine,
+            feedback,
         })
     }.await)
+}
+
+/// A figure as shown: a count, a percentage, or "—" when there is nothing to measure.
+struct Shown(String);
+
+impl From<i64> for Shown {
+    fn from(v: i64) -> Self {
+        Self(v.to_string())
+    }
+}
+
+impl From<String> for Shown {
+    fn from(v: String) -> Self {
+        Self(v)
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|p| format!("{p:.0}%")).unwrap_or_else(|| "—".into())
 }
 
 #[component]
 fn Figure(
     label: &'static str,
-    value: i64,
+    #[prop(into)] value: Shown,
     href: String,
     #[prop(optional)] alert: bool,
 ) -> impl IntoView {
-    let flagged = alert && value > 0;
+    let flagged = alert && value.0 != "0";
+    let value = value.0;
     view! {
         <a class="figure card card-link" class:figure-alert=flagged href=href>
             <span class="figure-value">{value}</span>
@@ -97,6 +125,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(a) => {
                         let share = if a.incidents_this_week > 0 { a.proactive_this_week * 100 / a.incidents_this_week } else { 0 };
+                        let f = a.feedback.clone();
                         view! {
                             <h2>"Needs attention"</h2>
                             <div class="figures">
@@ -105,6 +134,8 @@ pub fn DashboardPage() -> impl IntoView {
                                 <Figure label="Being recovered" value=a.recovering href="/incidents?status=recovering".into()/>
                                 <Figure label="Assigned to you, unresolved" value=a.mine href=format!("/incidents?assignee={}", my_id())/>
                                 <Figure label="Refunds waiting for approval" value=a.pending_approvals href="/incidents/approvals".into() alert=true/>
+                                <Figure label="Follow-ups overdue" value=a.follow_ups_overdue href="/follow-ups?queue=overdue".into() alert=true/>
+                                <Figure label="Follow-ups assigned to you" value=a.follow_ups_mine href="/follow-ups?queue=mine".into()/>
                             </div>
                             <h2>{format!("This week ({})", a.week)}</h2>
                             <div class="figures">
@@ -112,6 +143,13 @@ pub fn DashboardPage() -> impl IntoView {
                                 <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&proactive=1", a.week)/>
                             </div>
                             <p class="muted">{format!("{share}% of this week's incidents were caught before the customer complained.")}</p>
+                            <div class="figures">
+                                <Figure label="Feedback answers" value=f.count href=format!("/feedback?week={}", a.week)/>
+                                <Figure label="NPS" value=f.nps.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) href=format!("/feedback?week={}&score_type=nps", a.week)/>
+                                <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", a.week)/>
+                                <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", a.week)/>
+                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
+                            </div>
                         }.into_any()
                     }
                 }
