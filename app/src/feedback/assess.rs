@@ -336,6 +336,25 @@ fn quote(text: &str) -> String {
     format!("{cut}…")
 }
 
+/// A phrase found in the normalised words, as the customer wrote it when it can be found
+/// verbatim (any case), else as normalised.
+fn as_written(text: &str, phrase: &str) -> String {
+    let lower = text.to_lowercase();
+    match find_word(&lower, phrase) {
+        Some(i) if lower.len() == text.len() => text[i..i + phrase.len()].to_string(),
+        _ => phrase.to_string(),
+    }
+}
+
+/// Where `word` (lower case) stands on its own in `lower`, not inside a longer word.
+fn find_word(lower: &str, word: &str) -> Option<usize> {
+    lower.match_indices(word).map(|(i, _)| i).find(|&i| {
+        let before = lower[..i].chars().next_back();
+        let after = lower[i + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 /// What follows the first contrast word, if anything does: (the word, the rest as written).
 fn after_contrast(text: &str) -> Option<(&'static str, String)> {
     let w = words(text);
@@ -345,11 +364,7 @@ fn after_contrast(text: &str) -> Option<(&'static str, String)> {
         .min_by_key(|(i, _)| *i)?;
     // Find the same word in the text as written, to quote the customer's own words.
     let lower = text.to_lowercase();
-    let at = lower.match_indices(word).map(|(i, _)| i).find(|&i| {
-        let before = lower[..i].chars().next_back();
-        let after = lower[i + word.len()..].chars().next();
-        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
-    })?;
+    let at = find_word(&lower, word)?;
     let tail = if lower.len() == text.len() {
         &text[at + word.len()..]
     } else {
@@ -490,6 +505,7 @@ pub fn assess(kind: ScoreType, score: i64, comment: &str, history: &History) -> 
         });
     }
     if let Some(h) = find(&w, HEDGES).first() {
+        let h = as_written(comment, h);
         found.push(Finding {
             level: Lukewarm,
             code: "hedged",

@@ -91,7 +91,7 @@ pub async fn open(
 
 const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS customer_name, u.assessment, u.risk, u.status,
         u.opened_at, u.due_at, u.closed_at, u.assignee_id, s.name AS assignee_name, f.score_type, f.score, f.comment,
-        f.reasons, u.outcome, (SELECT COUNT(*) FROM follow_up_attempts a WHERE a.follow_up_id = u.id) AS attempts
+        f.reasons, u.outcome, u.customer_said, (SELECT COUNT(*) FROM follow_up_attempts a WHERE a.follow_up_id = u.id) AS attempts
     FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id JOIN customers c ON c.id = u.customer_id
     LEFT JOIN staff_users s ON s.id = u.assignee_id";
 
@@ -116,6 +116,7 @@ fn row(r: &AnyRow) -> Result<FollowUpRow, AppError> {
         comment: text("comment")?,
         reasons: parse_reasons(&text("reasons")?),
         outcome: outcome.as_deref().and_then(Outcome::parse),
+        customer_said: r.try_get("customer_said")?,
         attempts: r.try_get("attempts")?,
         due_state: super::due::DueState::of(
             r.try_get("due_at")?,

@@ -154,6 +154,8 @@ pub struct FollowUpRow {
     pub comment: String,
     pub reasons: Vec<Reason>,
     pub outcome: Option<Outcome>,
+    /// What the customer really said, once closed.
+    pub customer_said: Option<String>,
     pub attempts: i64,
     /// Where it stands against its due time when it was read.
     pub due_state: due::DueState,

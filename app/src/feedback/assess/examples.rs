@@ -539,7 +539,7 @@ fn reasons_are_stated_in_plain_words() {
 
     let v = assess(ScoreType::Csat, 4, "Fine I guess", &none);
     assert!(
-        texts(&v).contains(&"hedged: 'i guess'".to_string()),
+        texts(&v).contains(&"hedged: 'I guess'".to_string()),
         "{:?}",
         v.reasons
     );

@@ -79,7 +79,8 @@ pub fn CustomerFeedbackSection(customer_id: i64) -> impl IntoView {
                                                         Some(o) => format!("Follow-up closed {}: {}", u.closed_at.map(format_short).unwrap_or_default(), o.label()),
                                                         None => format!("Follow-up open, due {}", format_short(u.due_at)),
                                                     };
-                                                    view! { <p class="small"><a href=format!("/follow-ups/{}", u.id)>{state}</a></p> }
+                                                    let said = u.customer_said.clone().map(|s| view! { <p class="small">"They really said: "<span class="quote">{format!("“{s}”")}</span></p> });
+                                                    view! { <p class="small"><a href=format!("/follow-ups/{}", u.id)>{state}</a></p> {said} }
                                                 })}
                                             </li>
                                         }
