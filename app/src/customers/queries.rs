@@ -87,6 +87,21 @@ pub async fn find_by_reference(db: &Db, reference: &str) -> Result<Option<Custom
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
+/// The customer a form names: by id when the reference is a number of one, else by external
+/// reference or email.
+pub async fn find_by_id_or_reference(
+    db: &Db,
+    reference: &str,
+) -> Result<Option<Customer>, AppError> {
+    let reference = reference.trim();
+    if let Ok(id) = reference.parse::<i64>() {
+        if let Ok(c) = find(db, id).await {
+            return Ok(Some(c));
+        }
+    }
+    find_by_reference(db, reference).await
+}
+
 pub async fn detail(db: &Db, id: i64) -> Result<CustomerDetail, AppError> {
     let customer = find(db, id).await?;
     let has_portal_login: i64 =

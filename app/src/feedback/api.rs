@@ -21,21 +21,17 @@ async fn staff() -> Result<Staff, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn customer_id(db: &crate::db::Db, reference: &str) -> Result<i64, AppError> {
-    use crate::customers::queries as customers;
-    if let Ok(id) = reference.trim().parse::<i64>() {
-        if let Ok(c) = customers::find(db, id).await {
-            return Ok(c.id);
-        }
-    }
-    Ok(customers::find_by_reference(db, reference.trim())
-        .await?
-        .ok_or_else(|| {
-            AppError::field(
-                "customer",
-                "No customer has that name, email or reference. Pick one from the suggestions.",
-            )
-        })?
-        .id)
+    Ok(
+        crate::customers::queries::find_by_id_or_reference(db, reference)
+            .await?
+            .ok_or_else(|| {
+                AppError::field(
+                    "customer",
+                    "No customer has that name, email or reference. Pick one from the suggestions.",
+                )
+            })?
+            .id,
+    )
 }
 
 /// The feedback list; filters as strings from the page URL ("" = any).

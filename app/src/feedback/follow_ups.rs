@@ -212,12 +212,20 @@ pub async fn queue(
         .iter()
         .map(row)
         .collect::<Result<Vec<_>, _>>()?;
+    let counts = counts(db, viewer).await?;
+    let total = match queue {
+        Queue::Mine => counts.mine,
+        Queue::Team => counts.team,
+        Queue::Overdue => counts.overdue,
+        Queue::DueToday => counts.due_today,
+        Queue::Closed => count(db, queue, viewer, now).await?,
+    };
     Ok(FollowUpQueue {
         items,
-        total: count(db, queue, viewer, now).await?,
+        total,
         page,
         page_size: PAGE_SIZE,
-        counts: counts(db, viewer).await?,
+        counts,
     })
 }
 
@@ -476,6 +484,13 @@ pub async fn queue_daily_digest(db: &Db, now: i64, public_url: &str) -> Result<u
         return Ok(0);
     }
     let today = (now / DAY_MS).to_string();
+    let sent: Option<String> =
+        sqlx::query_scalar("SELECT value FROM org_settings WHERE key = 'follow_up_digest_day'")
+            .fetch_optional(db)
+            .await?;
+    if sent.as_deref() == Some(today.as_str()) {
+        return Ok(0);
+    }
     let mut tx = crate::db::begin_write(db).await?;
     sqlx::query("INSERT INTO org_settings (key, value) VALUES ('follow_up_digest_day', '') ON CONFLICT (key) DO NOTHING")
         .execute(&mut *tx)

@@ -109,21 +109,23 @@ pub async fn answer(
     comment: &str,
     actor: &Actor,
 ) -> Result<Recorded, AppError> {
-    let LinkState::Open {
-        id,
-        customer_id,
-        score_type,
-        incident_id,
-        ..
-    } = state(db, token).await?
-    else {
-        return Err(match state(db, token).await? {
-            LinkState::Answered => {
-                AppError::Conflict("This survey has already been answered. Thank you!".into())
-            }
-            LinkState::Expired => AppError::Conflict("This survey link has expired.".into()),
-            _ => AppError::NotFound("That survey link".into()),
-        });
+    let (id, customer_id, score_type, incident_id) = match state(db, token).await? {
+        LinkState::Open {
+            id,
+            customer_id,
+            score_type,
+            incident_id,
+            ..
+        } => (id, customer_id, score_type, incident_id),
+        LinkState::Answered => {
+            return Err(AppError::Conflict(
+                "This survey has already been answered. Thank you!".into(),
+            ))
+        }
+        LinkState::Expired => {
+            return Err(AppError::Conflict("This survey link has expired.".into()))
+        }
+        LinkState::Unknown => return Err(AppError::NotFound("That survey link".into())),
     };
     let (min, max) = score_type.range();
     if !(min..=max).contains(&score) {

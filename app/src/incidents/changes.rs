@@ -57,19 +57,10 @@ pub async fn create(
     ip: &str,
 ) -> Result<i64, AppError> {
     let customer_id = match (&input.new_customer_name, input.customer.as_str()) {
-        (_, reference) if !reference.is_empty() => {
-            let by_id = match reference.parse::<i64>() {
-                Ok(id) => customers::find(db, id).await.ok(),
-                Err(_) => None,
-            };
-            match by_id {
-                Some(c) => c.id,
-                None => customers::find_by_reference(db, reference)
-                    .await?
-                    .ok_or_else(|| AppError::field("customer", "No customer has that name, email or reference. Pick one from the suggestions or add a new one."))?
-                    .id,
-            }
-        }
+        (_, reference) if !reference.is_empty() => customers::find_by_id_or_reference(db, reference)
+            .await?
+            .ok_or_else(|| AppError::field("customer", "No customer has that name, email or reference. Pick one from the suggestions or add a new one."))?
+            .id,
         (Some(name), _) => {
             let fields = CustomerFields::parse(name, "", "", "", "").map_err(|_| {
                 AppError::field("new_customer_name", "Enter the new customer's name.")
