@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod feedback;
 pub mod incidents;
+pub mod org;
 pub mod outbox;
 pub mod pages;
 pub mod portal;
@@ -22,6 +23,7 @@ pub mod settings;
 pub mod signals;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod stories;
 pub mod url_encoding;
 
 use accounts::{current_viewer, Role};
@@ -100,7 +102,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/feedback") view=feedback::pages::list::FeedbackListPage/>
                     <Route path=path!("/feedback/new") view=feedback::pages::list::NewFeedbackPage/>
                     <Route path=path!("/feedback/surveys") view=feedback::pages::survey::SurveysPage/>
-                    <Route path=path!("/stories") view=pages::sections::StoriesPage/>
+                    <Route path=path!("/stories") view=stories::pages::library::StoriesPage/>
+                    <Route path=path!("/stories/new") view=stories::pages::form::NewStoryPage/>
+                    <Route path=path!("/stories/cadence") view=stories::pages::cadence::CadencePage/>
+                    <Route path=path!("/stories/:id") view=stories::pages::detail::StoryPage/>
+                    <Route path=path!("/stories/:id/edit") view=stories::pages::form::EditStoryPage/>
                     <Route path=path!("/customers") view=customers::pages::CustomersPage/>
                     <Route path=path!("/customers/new") view=customers::pages::NewCustomerPage/>
                     <Route path=path!("/customers/:id") view=customers::pages::CustomerPage/>
@@ -111,6 +117,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invitations") view=admin::pages::InvitationsPage/>
                         <Route path=path!("/tokens") view=admin::pages::TokensPage/>
                         <Route path=path!("/outbox") view=outbox::pages::OutboxPage/>
+                        <Route path=path!("/organisation") view=org::pages::OrganisationPage/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -153,6 +160,7 @@ fn AdminGate() -> impl IntoView {
                             <A href="/admin/invitations">"Portal invitations"</A>
                             <A href="/admin/tokens">"API tokens"</A>
                             <A href="/admin/outbox">"Email outbox"</A>
+                            <A href="/admin/organisation">"Organisation"</A>
                         </nav>
                         <Outlet/>
                     }.into_any()

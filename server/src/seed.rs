@@ -8,17 +8,20 @@ use app::db::{now_ms, Db};
 use app::error::AppError;
 
 mod feedback;
+mod stories;
 
 /// The password of every demo account. Demo data is for trying the product, never production.
 pub const DEMO_PASSWORD: &str = "copper-kettle-orbit-42";
 
 /// (email, name, role)
-pub const STAFF: [(&str, &str, &str); 5] = [
+pub const STAFF: [(&str, &str, &str); 7] = [
     ("admin@example.com", "Alex Rivera", "admin"),
     ("manager@example.com", "Morgan Lee", "manager"),
     ("priya@example.com", "Priya Shah", "associate"),
     ("sam@example.com", "Sam Ortega", "associate"),
     ("jonah@example.com", "Jonah Kim", "associate"),
+    ("lena@example.com", "Lena Fischer", "associate"),
+    ("omar@example.com", "Omar Haddad", "associate"),
 ];
 
 /// The customer who has portal access in the demo.
@@ -139,6 +142,7 @@ pub async fn seed_if_empty(db: &Db, public_url: &str) -> Result<bool, AppError> 
     seed_incidents(db, public_url).await?;
     seed_rules(db).await?;
     feedback::seed(db).await?;
+    stories::seed(db).await?;
     tracing::info!("seeded demo data");
     Ok(true)
 }

@@ -17,6 +17,7 @@ pub fn AdminHome() -> impl IntoView {
             <a class="card card-link" href="/admin/users"><h2>"Staff accounts"</h2><p>"Create accounts, change roles, deactivate people who left."</p></a>
             <a class="card card-link" href="/admin/invitations"><h2>"Portal invitations"</h2><p>"Invite customers to see their own recovery history."</p></a>
             <a class="card card-link" href="/admin/tokens"><h2>"API tokens"</h2><p>"Let other systems send signals, feedback and orders."</p></a>
+            <a class="card card-link" href="/admin/organisation"><h2>"Organisation"</h2><p>"Time zone, teams and who is in each."</p></a>
             <a class="card card-link" href="/admin/outbox"><h2>"Email outbox"</h2><p>"Notices to customers and how their delivery went."</p></a>
         </div>
     }

@@ -20,6 +20,9 @@ fn message(code: &str) -> Option<&'static str> {
         "follow-up-closed" => "Follow-up closed.",
         "assigned" => "Assignment saved.",
         "survey-created" => "Survey link created.",
+        "story-saved" => "Story saved. Thank you for writing it down.",
+        "comment-added" => "Comment added.",
+        "team-created" => "Team created. Put people in it below.",
         "welcome" => "Your password is set. Welcome to your portal.",
         _ => return None,
     })

@@ -62,10 +62,7 @@ pub async fn list_feedback(
                 },
                 range: match week.trim() {
                     "" => None,
-                    w => Some(
-                        crate::incidents::week::parse_iso_week(w)
-                            .map_err(|m| AppError::field("week", &m))?,
-                    ),
+                    w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
                 },
                 q,
                 page,

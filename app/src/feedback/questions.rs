@@ -152,11 +152,7 @@ pub mod queries {
     pub async fn load<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         db: E,
     ) -> Result<FollowUpSettings, AppError> {
-        let raw: Option<String> =
-            sqlx::query_scalar("SELECT value FROM org_settings WHERE key = $1")
-                .bind(KEY)
-                .fetch_optional(db)
-                .await?;
+        let raw = crate::org::store::get(db, KEY).await?;
         let mut settings: FollowUpSettings = raw
             .and_then(|r| serde_json::from_str(&r).ok())
             .unwrap_or_default();
@@ -178,14 +174,9 @@ pub mod queries {
     pub async fn save(db: &Db, settings: &FollowUpSettings, actor: &Actor) -> Result<(), AppError> {
         let before = load(db).await?;
         let mut tx = crate::db::begin_write(db).await?;
-        sqlx::query(
-            "INSERT INTO org_settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(KEY)
-        .bind(serde_json::to_string(settings).map_err(|e| AppError::internal("settings", e))?)
-        .execute(&mut *tx)
-        .await?;
+        let value =
+            serde_json::to_string(settings).map_err(|e| AppError::internal("settings", e))?;
+        crate::org::store::put(&mut *tx, KEY, &value).await?;
         Entry::new(actor, "follow_up_settings.update", "org_settings")
             .before(&before)
             .after(settings)

@@ -56,9 +56,7 @@ pub async fn list_incidents(
                 customer_id: optional_id(&customer, "customer")?,
                 week: match week.trim() {
                     "" => None,
-                    w => Some(
-                        super::week::parse_iso_week(w).map_err(|m| AppError::field("week", m))?,
-                    ),
+                    w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
                 },
                 overdue: overdue == "1" || overdue == "true",
                 proactive: proactive == "1" || proactive == "true",

@@ -10,7 +10,6 @@ pub mod pages;
 pub mod queries;
 pub mod settings;
 pub mod sla;
-pub mod week;
 
 use serde::{Deserialize, Serialize};
 

@@ -24,30 +24,7 @@ pub mod queries {
     use crate::incidents::Severity;
     use sqlx::Row;
 
-    async fn get(db: &Db, key: &str) -> Result<Option<String>, AppError> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM org_settings WHERE key = $1")
-                .bind(key)
-                .fetch_optional(db)
-                .await?,
-        )
-    }
-
-    async fn put<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
-        db: E,
-        key: &str,
-        value: &str,
-    ) -> Result<(), AppError> {
-        sqlx::query(
-            "INSERT INTO org_settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(db)
-        .await?;
-        Ok(())
-    }
+    use crate::org::store::{get, put};
 
     fn hours(value: Option<String>, default: [i64; 3]) -> [i64; 3] {
         let parsed: Vec<i64> = value

@@ -20,6 +20,7 @@ pub struct Attention {
     pub follow_ups_overdue: i64,
     pub follow_ups_mine: i64,
     pub feedback: crate::feedback::figures::FeedbackFigures,
+    pub stories: crate::stories::StoryFigures,
 }
 
 #[server(prefix = "/fn", endpoint = "dashboard/attention")]
@@ -29,13 +30,15 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         Role,
     };
     use crate::incidents::queries::{count as count_incidents, IncidentFilter};
-    use crate::incidents::{week, Status};
+    use crate::incidents::Status;
     respond(async {
         let staff = require_staff(Role::Associate).await?;
         let db = &staff.state.db;
         let count = |f: IncidentFilter| async move { count_incidents(db, &f).await };
-        let this_week = week::iso_week_of(crate::db::now_ms());
-        let range = week::parse_iso_week(&this_week).map_err(|e| AppError::internal("this week", e))?;
+        let tz = crate::org::clock::time_zone(db).await?;
+        let monday = crate::org::clock::monday_of(tz, crate::db::now_ms());
+        let this_week = crate::stories::cadence::week_label(monday);
+        let range = crate::org::clock::week_range(tz, monday);
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
         let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id).await?;
         let feedback = crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?;
@@ -58,6 +61,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
             follow_ups_overdue: follow_ups.overdue,
             follow_ups_mine: follow_ups.mine,
             feedback,
+            stories: crate::stories::figures::for_week(db, tz, monday).await?,
         })
     }.await)
 }
@@ -119,6 +123,7 @@ pub fn DashboardPage() -> impl IntoView {
             </Transition>
         </div>
         <Flash/>
+        <crate::stories::pages::home::MyStoriesCard/>
         <Transition fallback=|| view! { <p class="loading">"Loading figures…"</p> }>
             {move || Suspend::new(async move {
                 match figures.await {
@@ -126,6 +131,8 @@ pub fn DashboardPage() -> impl IntoView {
                     Ok(a) => {
                         let share = if a.incidents_this_week > 0 { a.proactive_this_week * 100 / a.incidents_this_week } else { 0 };
                         let f = a.feedback.clone();
+                        let st = a.stories.clone();
+                        let story_share = st.associate_share().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
                         view! {
                             <h2>"Needs attention"</h2>
                             <div class="figures">
@@ -150,10 +157,17 @@ pub fn DashboardPage() -> impl IntoView {
                                 <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", a.week)/>
                                 <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
                             </div>
+                            <div class="figures" data-testid="story-figures">
+                                <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", a.week)/>
+                                <Figure label="Associates with a story" value=format!("{} of {} ({story_share})", st.associates_with_story, st.active_associates) href="/stories/cadence".into()/>
+                                <Figure label="Kudos given" value=st.kudos href=format!("/stories?week={}&sort=kudos", a.week)/>
+                                <Figure label="Failures turned around" value=st.turned_around href=format!("/stories?week={}&kind=turned_around", a.week)/>
+                            </div>
                         }.into_any()
                     }
                 }
             })}
         </Transition>
+        <crate::stories::pages::home::SpotlightCard/>
     }
 }

@@ -113,6 +113,7 @@ pub mod pages {
                             <h1 data-testid="portal-greeting">{format!("Welcome, {}", s.name)}</h1>
                             <p class="muted">{format!("Customer since {}", format_date(s.customer_since))}</p>
                             <PortalIncidents/>
+                            <crate::stories::pages::home::PortalStories/>
                             <section class="card">
                                 <h2>"Your referral link"</h2>
                                 <p>"Share it with friends. We will show here how many people it brought."</p>

@@ -21,7 +21,8 @@ const STAFF_PREFIXES: [&str; 7] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 4] = [
+const MANAGER_PAGES: [&str; 5] = [
+    "/stories/cadence",
     "/follow-ups/settings",
     "/incidents/approvals",
     "/incidents/settings",

@@ -325,6 +325,67 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
             Needs::Anyone,
         ),
         (
+            "stories/list",
+            ["q", "kind", "tag", "associate", "customer", "week", "sort"]
+                .into_iter()
+                .map(|k| (k, s("")))
+                .chain([("page", s("1"))])
+                .collect(),
+            Needs::Staff,
+        ),
+        ("stories/people", vec![], Needs::Staff),
+        ("stories/form", vec![], Needs::Staff),
+        (
+            "stories/create",
+            vec![
+                ("title", s("Matrix story")),
+                ("kind", s("went_beyond")),
+                ("situation", s("A")),
+                ("action_taken", s("B")),
+                ("result", s("C")),
+            ],
+            Needs::Staff,
+        ),
+        ("stories/update", vec![("id", s("999999"))], Needs::Staff),
+        (
+            "stories/draft",
+            vec![("body", s(r#"{"title":"Half a thought"}"#))],
+            Needs::Staff,
+        ),
+        ("stories/draft/discard", vec![], Needs::Staff),
+        ("stories/get", vec![("id", s("999999"))], Needs::Staff),
+        (
+            "stories/kudos",
+            vec![("id", s("999999")), ("give", s("true"))],
+            Needs::Staff,
+        ),
+        (
+            "stories/comment",
+            vec![("id", s("999999")), ("body", s("Nice"))],
+            Needs::Staff,
+        ),
+        (
+            "stories/spotlight",
+            vec![("id", s("999999")), ("on", s("true"))],
+            Needs::Manager,
+        ),
+        ("stories/mine", vec![], Needs::Staff),
+        ("stories/cadence", vec![], Needs::Manager),
+        ("stories/spotlights", vec![], Needs::Staff),
+        ("portal/stories", vec![], Needs::Customer),
+        ("org/settings", vec![], Needs::Admin),
+        ("org/time-zone", vec![("time_zone", s("UTC"))], Needs::Admin),
+        (
+            "org/teams/create",
+            vec![("name", s("Matrix team"))],
+            Needs::Admin,
+        ),
+        (
+            "org/teams/assign",
+            vec![("staff_id", s("999999")), ("team", s(""))],
+            Needs::Admin,
+        ),
+        (
             "incidents/categories/save",
             vec![
                 ("id", s("")),
@@ -410,6 +471,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/incidents",
         "/follow-ups",
         "/follow-ups/settings",
+        "/stories/cadence",
         "/feedback",
         "/feedback/surveys",
         "/stories",

@@ -221,23 +221,6 @@ async fn a_bad_batch_is_refused_whole_with_per_item_errors() {
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 0);
 }
 
-async fn staff_id(app: &TestApp, role: &str) -> (i64, Client) {
-    let email = app.staff(role).await;
-    let client = browser();
-    assert_eq!(
-        app.sign_in(&client, "/login", &email, PASSWORD)
-            .await
-            .status(),
-        303
-    );
-    let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
-        .bind(&email)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    (id, client)
-}
-
 async fn assignee_of(app: &TestApp, follow_up: i64) -> Option<i64> {
     sqlx::query_scalar("SELECT assignee_id FROM follow_ups WHERE id = $1")
         .bind(follow_up)
@@ -249,9 +232,9 @@ async fn assignee_of(app: &TestApp, follow_up: i64) -> Option<i64> {
 #[tokio::test]
 async fn follow_ups_go_to_the_incidents_associate_else_to_associates_in_turn() {
     let app = spawn_app().await;
-    let (first, first_client) = staff_id(&app, "associate").await;
-    let (second, second_client) = staff_id(&app, "associate").await;
-    staff_id(&app, "manager").await;
+    let (first, first_client) = staff_with_id(&app, "associate").await;
+    let (second, second_client) = staff_with_id(&app, "associate").await;
+    staff_with_id(&app, "manager").await;
     customer(&app, &first_client, "Dana Reyes", "c-1001").await;
     let token = api_token(&app, "Survey tool").await;
     // The second associate logs an incident: it is theirs, so is the follow-up about it.

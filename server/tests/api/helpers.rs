@@ -205,6 +205,20 @@ impl TestApp {
     }
 }
 
+/// A signed-in browser for a new staff member of `role`, with their id.
+pub async fn staff_with_id(app: &TestApp, role: &str) -> (i64, Client) {
+    let email = app.staff(role).await;
+    let client = browser();
+    let res = app.sign_in(&client, "/login", &email, PASSWORD).await;
+    assert_eq!(res.status(), 303);
+    let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
+        .bind(&email)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    (id, client)
+}
+
 /// Adds a customer through the staff form; returns their id.
 pub async fn customer(app: &TestApp, client: &Client, name: &str, reference: &str) -> i64 {
     let email = format!("{reference}@example.com");

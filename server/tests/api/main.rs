@@ -11,3 +11,4 @@ mod security;
 mod signals;
 mod signin;
 mod smtp_sink;
+mod stories;

@@ -41,7 +41,7 @@ fn parse_enum<T>(
     }
 }
 
-fn filter(q: ListQuery) -> Result<IncidentFilter, String> {
+fn filter(q: ListQuery, tz: chrono_tz::Tz) -> Result<IncidentFilter, String> {
     Ok(IncidentFilter {
         status: parse_enum(q.status, Status::parse, "status")?,
         category_id: q.category,
@@ -51,7 +51,7 @@ fn filter(q: ListQuery) -> Result<IncidentFilter, String> {
         customer_id: q.customer,
         week: match q.week.filter(|w| !w.is_empty()) {
             None => None,
-            Some(w) => Some(app::incidents::week::parse_iso_week(&w)?),
+            Some(w) => Some(app::org::clock::iso_week_range(tz, &w)?),
         },
         overdue: q.overdue.unwrap_or(false),
         proactive: q.proactive.unwrap_or(false),
@@ -97,7 +97,11 @@ pub async fn list(
             None,
         );
     };
-    let filter = match filter(query) {
+    let tz = match app::org::clock::time_zone(&state.db).await {
+        Ok(tz) => tz,
+        Err(e) => return e.into_response(),
+    };
+    let filter = match filter(query, tz) {
         Ok(f) => f,
         Err(message) => return error(StatusCode::BAD_REQUEST, &message, None),
     };

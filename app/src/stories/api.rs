@@ -1,0 +1,491 @@
+//! Story server functions: authorize, parse, call the queries.
+#[cfg(feature = "ssr")]
+use super::fields::StoryDraft;
+use super::{CadenceView, MyStories, PortalStory, Story, StoryCard, StoryFormData, StoryPage};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::accounts::{
+    guard::{require_customer, require_staff, respond, Staff},
+    Role,
+};
+
+#[cfg(feature = "ssr")]
+async fn staff() -> Result<Staff, AppError> {
+    require_staff(Role::Associate).await
+}
+
+#[cfg(feature = "ssr")]
+async fn today(db: &crate::db::Db) -> Result<chrono::NaiveDate, AppError> {
+    let tz = crate::org::clock::time_zone(db).await?;
+    Ok(crate::org::clock::day_of(tz, crate::db::now_ms()))
+}
+
+#[cfg(feature = "ssr")]
+fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::field(field, format!("That is not a valid {field}."))),
+    }
+}
+
+/// The library; filters as strings from the page URL ("" = any).
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "stories/list")]
+pub async fn list_stories(
+    q: String,
+    kind: String,
+    tag: String,
+    associate: String,
+    customer: String,
+    week: String,
+    sort: String,
+    page: i64,
+) -> Result<StoryPage, AppError> {
+    respond(
+        async {
+            use super::cadence::parse_week;
+            let staff = staff().await?;
+            let week = match week.trim() {
+                "" => None,
+                w => {
+                    let monday = parse_week(w).map_err(|m| AppError::field("week", m))?;
+                    Some((monday, monday + chrono::Duration::days(7)))
+                }
+            };
+            let filter = super::queries::StoryFilter {
+                q,
+                kind: super::StoryKind::parse(&kind),
+                tag,
+                associate_id: optional_id(&associate, "associate")?,
+                customer_id: optional_id(&customer, "customer")?,
+                week,
+                most_kudos: sort == "kudos",
+                spotlighted: false,
+                page,
+            };
+            let (items, total) = super::queries::list(&staff.state.db, &filter).await?;
+            Ok(StoryPage {
+                items,
+                total,
+                page: page.max(1),
+                page_size: super::queries::PAGE_SIZE,
+            })
+        }
+        .await,
+    )
+}
+
+/// Active staff by name, for the library's associate filter.
+#[server(prefix = "/fn", endpoint = "stories/people")]
+pub async fn story_people() -> Result<Vec<super::Person>, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            Ok(super::queries::active_staff(&staff.state.db)
+                .await?
+                .into_iter()
+                .map(|p| super::Person {
+                    id: p.id,
+                    name: p.name,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+/// What the form needs: the people to name and the values to start from (the story being
+/// edited, else the caller's saved draft).
+#[server(prefix = "/fn", endpoint = "stories/form")]
+pub async fn story_form(id: Option<i64>) -> Result<StoryFormData, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let db = &staff.state.db;
+            let (values, draft_saved_at) = match id {
+                Some(id) => {
+                    let owners = super::queries::owners(db, id).await?;
+                    if !super::queries::may_edit(&staff.viewer, owners) {
+                        return Err(AppError::Forbidden);
+                    }
+                    (super::queries::draft_of(db, id).await?, None)
+                }
+                None => match super::queries::load_draft(db, staff.viewer.id).await? {
+                    Some((d, at)) => (d, Some(at)),
+                    None => (StoryDraft::default(), None),
+                },
+            };
+            Ok(StoryFormData {
+                me: staff.viewer.id,
+                can_choose_associate: staff.viewer.role.at_least(Role::Manager),
+                staff: story_people().await?,
+                today: today(db).await?.to_string(),
+                values,
+                draft_saved_at,
+            })
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+#[allow(clippy::too_many_arguments)]
+fn draft_from(
+    associate: String,
+    colleagues: String,
+    customer: String,
+    occurred_on: String,
+    title: String,
+    situation: String,
+    action_taken: String,
+    result: String,
+    lesson: String,
+    kind: String,
+    incident: String,
+    cost: String,
+    currency: String,
+    tags: String,
+    internal_notes: String,
+    shareable: Option<String>,
+) -> StoryDraft {
+    StoryDraft {
+        associate,
+        colleagues,
+        customer,
+        occurred_on,
+        title,
+        situation,
+        action_taken,
+        result,
+        lesson,
+        kind,
+        incident,
+        cost,
+        currency,
+        tags,
+        internal_notes,
+        shareable: shareable.is_some_and(|v| !v.is_empty() && v != "false"),
+    }
+}
+
+/// Logs a story; the author's draft goes with it.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "stories/create")]
+pub async fn create_story(
+    #[server(default)] associate: String,
+    #[server(default)] colleagues: String,
+    #[server(default)] customer: String,
+    #[server(default)] occurred_on: String,
+    #[server(default)] title: String,
+    #[server(default)] situation: String,
+    #[server(default)] action_taken: String,
+    #[server(default)] result: String,
+    #[server(default)] lesson: String,
+    #[server(default)] kind: String,
+    #[server(default)] incident: String,
+    #[server(default)] cost: String,
+    #[server(default)] currency: String,
+    #[server(default)] tags: String,
+    #[server(default)] internal_notes: String,
+    #[server(default)] shareable: Option<String>,
+) -> Result<i64, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let db = &staff.state.db;
+            let draft = draft_from(
+                associate,
+                colleagues,
+                customer,
+                occurred_on,
+                title,
+                situation,
+                action_taken,
+                result,
+                lesson,
+                kind,
+                incident,
+                cost,
+                currency,
+                tags,
+                internal_notes,
+                shareable,
+            );
+            let checked = draft.check(today(db).await?)?;
+            let resolved = super::queries::resolve(db, &checked, &staff.viewer).await?;
+            let id =
+                super::queries::create(db, &checked, &resolved, staff.viewer.id, &staff.actor())
+                    .await?;
+            leptos_axum::redirect(&format!("/stories/{id}?flash=story-saved"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Saves changes to a story: its associate or author, or any manager.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "stories/update")]
+pub async fn update_story(
+    id: i64,
+    #[server(default)] associate: String,
+    #[server(default)] colleagues: String,
+    #[server(default)] customer: String,
+    #[server(default)] occurred_on: String,
+    #[server(default)] title: String,
+    #[server(default)] situation: String,
+    #[server(default)] action_taken: String,
+    #[server(default)] result: String,
+    #[server(default)] lesson: String,
+    #[server(default)] kind: String,
+    #[server(default)] incident: String,
+    #[server(default)] cost: String,
+    #[server(default)] currency: String,
+    #[server(default)] tags: String,
+    #[server(default)] internal_notes: String,
+    #[server(default)] shareable: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let db = &staff.state.db;
+            let owners = super::queries::owners(db, id).await?;
+            if !super::queries::may_edit(&staff.viewer, owners) {
+                return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
+            }
+            let draft = draft_from(
+                associate,
+                colleagues,
+                customer,
+                occurred_on,
+                title,
+                situation,
+                action_taken,
+                result,
+                lesson,
+                kind,
+                incident,
+                cost,
+                currency,
+                tags,
+                internal_notes,
+                shareable,
+            );
+            let mut checked = draft.check(today(db).await?)?;
+            // A story keeps its associate unless a manager names another.
+            checked.associate.get_or_insert(owners.0);
+            let viewer = if staff.viewer.role.at_least(Role::Manager) {
+                staff.viewer.clone()
+            } else {
+                crate::accounts::StaffViewer {
+                    id: owners.0,
+                    ..staff.viewer.clone()
+                }
+            };
+            let resolved = super::queries::resolve(db, &checked, &viewer).await?;
+            super::queries::update(db, id, &checked, &resolved, &staff.actor()).await?;
+            leptos_axum::redirect(&format!("/stories/{id}?flash=saved"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Keeps the form's current values (a JSON object of its fields) as the caller's draft.
+#[server(prefix = "/fn", endpoint = "stories/draft")]
+pub async fn save_story_draft(body: String) -> Result<i64, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let draft: StoryDraft = serde_json::from_str(&body).map_err(|_| {
+                AppError::Request("The draft is not a JSON object of the form's fields.".into())
+            })?;
+            if draft.is_blank() {
+                super::queries::discard_draft(&staff.state.db, staff.viewer.id).await?;
+                return Ok(crate::db::now_ms());
+            }
+            super::queries::save_draft(&staff.state.db, staff.viewer.id, &draft).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "stories/draft/discard")]
+pub async fn discard_story_draft() -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::queries::discard_draft(&staff.state.db, staff.viewer.id).await?;
+            leptos_axum::redirect("/stories/new");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "stories/get")]
+pub async fn get_story(id: i64) -> Result<Story, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::queries::detail(&staff.state.db, id, &staff.viewer).await
+        }
+        .await,
+    )
+}
+
+/// Gives kudos to a story (`give` = true) or withdraws it.
+#[server(prefix = "/fn", endpoint = "stories/kudos")]
+pub async fn give_kudos(id: i64, give: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::recognition::kudos(&staff.state.db, id, &staff.viewer, give, &staff.actor())
+                .await?;
+            leptos_axum::redirect(&format!("/stories/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/fn", endpoint = "stories/comment")]
+pub async fn comment_story(id: i64, body: String) -> Result<i64, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let c = super::recognition::comment(
+                &staff.state.db,
+                id,
+                staff.viewer.id,
+                &body,
+                &staff.actor(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/stories/{id}?flash=comment-added#comments"));
+            Ok(c)
+        }
+        .await,
+    )
+}
+
+/// Puts a story in the dashboard's spotlight (`on` = true) or takes it out. Managers only.
+#[server(prefix = "/fn", endpoint = "stories/spotlight")]
+pub async fn spotlight_story(id: i64, on: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let manager = require_staff(Role::Manager).await?;
+            super::recognition::spotlight(
+                &manager.state.db,
+                id,
+                manager.viewer.id,
+                on,
+                &manager.actor(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/stories/{id}"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The caller's twelve weeks, streak and kudos received.
+#[server(prefix = "/fn", endpoint = "stories/mine")]
+pub async fn load_my_stories() -> Result<MyStories, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            let db = &staff.state.db;
+            let today = today(db).await?;
+            let since = super::cadence::monday_of(today) - chrono::Duration::weeks(104);
+            let days = super::queries::story_days(db, staff.viewer.id, since).await?;
+            let (kudos_total, recent_kudos) =
+                super::recognition::received(db, staff.viewer.id).await?;
+            Ok(MyStories {
+                weeks: super::cadence::grid(today, &days, 12),
+                streak: super::cadence::streak(today, &days),
+                kudos_total,
+                recent_kudos,
+            })
+        }
+        .await,
+    )
+}
+
+/// Who has and has not logged a story this week and last, per team. Managers only.
+#[server(prefix = "/fn", endpoint = "stories/cadence")]
+pub async fn story_cadence() -> Result<CadenceView, AppError> {
+    respond(
+        async {
+            use super::cadence::{monday_of, streak, week_label};
+            use super::{CadenceRow, TeamCadence};
+            let manager = require_staff(Role::Manager).await?;
+            let db = &manager.state.db;
+            let today = today(db).await?;
+            let this_monday = monday_of(today);
+            let last_monday = this_monday - chrono::Duration::weeks(1);
+            let since = this_monday - chrono::Duration::weeks(104);
+            let mut teams: Vec<TeamCadence> = Vec::new();
+            for (person, team, days) in super::queries::associates_with_days(db, since).await? {
+                let in_week = |m: chrono::NaiveDate| {
+                    days.iter().filter(|d| monday_of(**d) == m).count() as i64
+                };
+                let row = CadenceRow {
+                    staff_id: person.id,
+                    name: person.name,
+                    this_week: in_week(this_monday),
+                    last_week: in_week(last_monday),
+                    streak: streak(today, &days).weeks,
+                };
+                let team = team.unwrap_or_else(|| "No team".into());
+                match teams.iter_mut().find(|t| t.team == team) {
+                    Some(t) => t.rows.push(row),
+                    None => teams.push(TeamCadence {
+                        team,
+                        rows: vec![row],
+                    }),
+                }
+            }
+            teams.sort_by(|a, b| {
+                (a.team == "No team", a.team.to_lowercase())
+                    .cmp(&(b.team == "No team", b.team.to_lowercase()))
+            });
+            Ok(CadenceView {
+                this_week: week_label(this_monday),
+                last_week: week_label(last_monday),
+                teams,
+            })
+        }
+        .await,
+    )
+}
+
+/// The latest spotlighted stories, for the dashboard.
+#[server(prefix = "/fn", endpoint = "stories/spotlights")]
+pub async fn spotlight_stories() -> Result<Vec<StoryCard>, AppError> {
+    respond(
+        async {
+            let staff = staff().await?;
+            super::recognition::spotlights(&staff.state.db, 3).await
+        }
+        .await,
+    )
+}
+
+/// The shareable stories about the signed-in customer.
+#[server(prefix = "/fn", endpoint = "portal/stories")]
+pub async fn portal_stories() -> Result<Vec<PortalStory>, AppError> {
+    respond(
+        async {
+            let me = require_customer().await?;
+            super::queries::shareable_for(&me.state.db, me.viewer.customer_id).await
+        }
+        .await,
+    )
+}
