@@ -12,8 +12,6 @@ use crate::incidents::changes::Tx;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-const DAY_MS: i64 = 86_400_000;
-
 /// Who gets a new follow-up: the associate on the related incident, else the next associate
 /// in turn (by id, wrapping), else nobody until a manager assigns it.
 async fn assignee(tx: &mut Tx, incident_id: Option<i64>) -> Result<Option<i64>, AppError> {
@@ -83,7 +81,11 @@ pub async fn open(
     .bind(verdict.assessment.as_str())
     .bind(verdict.risk)
     .bind(opened_at)
-    .bind(add_working_days(opened_at, days))
+    .bind(add_working_days(
+        opened_at,
+        days,
+        crate::org::clock::time_zone_in(&mut **tx).await?,
+    ))
     .fetch_one(&mut **tx)
     .await?;
     Ok(id)
@@ -95,7 +97,8 @@ const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS custo
     FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id JOIN customers c ON c.id = u.customer_id
     LEFT JOIN staff_users s ON s.id = u.assignee_id";
 
-fn row(r: &AnyRow) -> Result<FollowUpRow, AppError> {
+/// Reads a follow-up; `end_of_today` (the next local midnight) decides what is due today.
+fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
     let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
     let outcome: Option<String> = r.try_get("outcome")?;
     Ok(FollowUpRow {
@@ -122,6 +125,7 @@ fn row(r: &AnyRow) -> Result<FollowUpRow, AppError> {
             r.try_get("due_at")?,
             text("status")? == "closed",
             now_ms(),
+            end_of_today,
         ),
     })
 }
@@ -160,8 +164,13 @@ impl Queue {
     }
 }
 
+async fn end_of_today(db: &Db, now: i64) -> Result<i64, AppError> {
+    let tz = crate::org::clock::time_zone(db).await?;
+    Ok(crate::org::clock::end_of_day(tz, now))
+}
+
 async fn count(db: &Db, queue: Queue, viewer: i64, now: i64) -> Result<i64, AppError> {
-    let end_of_day = (now / DAY_MS + 1) * DAY_MS;
+    let end_of_day = end_of_today(db, now).await?;
     let sql = format!("SELECT COUNT(*) FROM follow_ups u WHERE {}", queue.clause());
     let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(viewer).bind(now);
     if queue == Queue::DueToday {
@@ -202,15 +211,16 @@ pub async fn queue(
         queue.clause(),
         (page - 1) * PAGE_SIZE
     );
+    let eod = end_of_today(db, now).await?;
     let mut q = sqlx::query(&sql).bind(viewer).bind(now);
     if queue == Queue::DueToday {
-        q = q.bind((now / DAY_MS + 1) * DAY_MS);
+        q = q.bind(eod);
     }
     let items = q
         .fetch_all(db)
         .await?
         .iter()
-        .map(row)
+        .map(|r| row(r, eod))
         .collect::<Result<Vec<_>, _>>()?;
     let counts = counts(db, viewer).await?;
     let total = match queue {
@@ -237,7 +247,8 @@ pub async fn for_customer(db: &Db, customer_id: i64) -> Result<Vec<FollowUpRow>,
     .bind(customer_id)
     .fetch_all(db)
     .await?;
-    rows.iter().map(row).collect()
+    let eod = end_of_today(db, now_ms()).await?;
+    rows.iter().map(|r| row(r, eod)).collect()
 }
 
 pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
@@ -246,7 +257,7 @@ pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
         .fetch_optional(db)
         .await?
         .ok_or_else(|| AppError::NotFound("That follow-up".into()))?;
-    let row = row(&r)?;
+    let row = row(&r, end_of_today(db, now_ms()).await?)?;
     let extra = sqlx::query(
         "SELECT COALESCE(c.external_ref, c.email, CAST(c.id AS TEXT)) AS customer_ref, f.incident_id, f.channel, f.received_at,
                 u.customer_said, u.true_sentiment, u.incident_id AS opened_incident_id, u.closed_by_label
@@ -478,12 +489,19 @@ pub async fn link_incident(
 }
 
 /// Queues the day's digest of overdue follow-ups to every active manager and admin, once per
-/// UTC day from 07:00, however many instances run. Returns the number of emails queued.
+/// day from 07:00 in the organisation's time zone, however many instances run. Returns the
+/// number of emails queued.
 pub async fn queue_daily_digest(db: &Db, now: i64, public_url: &str) -> Result<usize, AppError> {
-    if now % DAY_MS < 7 * 3_600_000 {
+    use chrono::Timelike;
+    let tz = crate::org::clock::time_zone(db).await?;
+    let local = chrono::DateTime::from_timestamp_millis(now)
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    if local.hour() < 7 {
         return Ok(0);
     }
-    let today = (now / DAY_MS).to_string();
+    let today = local.date_naive().to_string();
+    let eod = crate::org::clock::end_of_day(tz, now);
     let sent: Option<String> =
         sqlx::query_scalar("SELECT value FROM org_settings WHERE key = 'follow_up_digest_day'")
             .fetch_optional(db)
@@ -512,7 +530,7 @@ pub async fn queue_daily_digest(db: &Db, now: i64, public_url: &str) -> Result<u
     .fetch_all(&mut *tx)
     .await?
     .iter()
-    .map(row)
+    .map(|r| row(r, eod))
     .collect::<Result<Vec<_>, _>>()?;
     let total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM follow_ups WHERE status = 'open' AND due_at <= $1",

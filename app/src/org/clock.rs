@@ -19,6 +19,13 @@ pub fn parse_time_zone(name: &str) -> Result<Tz, String> {
 
 /// The organisation's time zone (UTC until an admin sets one).
 pub async fn time_zone(db: &Db) -> Result<Tz, AppError> {
+    time_zone_in(db).await
+}
+
+/// The organisation's time zone, read inside a transaction or from the pool.
+pub async fn time_zone_in<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    db: E,
+) -> Result<Tz, AppError> {
     Ok(store::get(db, KEY)
         .await?
         .and_then(|v| parse_time_zone(&v).ok())
@@ -73,6 +80,11 @@ pub async fn week_filter(db: &Db, label: &str) -> Result<(i64, i64), AppError> {
 /// The Monday of the week a moment falls in, in `tz`.
 pub fn monday_of(tz: Tz, ms: i64) -> NaiveDate {
     crate::stories::cadence::monday_of(day_of(tz, ms))
+}
+
+/// The next local midnight after a moment: where "today" ends.
+pub fn end_of_day(tz: Tz, ms: i64) -> i64 {
+    start_of(tz, day_of(tz, ms) + chrono::Duration::days(1))
 }
 
 /// Every time zone name, for the settings page.

@@ -162,6 +162,7 @@ pub fn DashboardPage() -> impl IntoView {
                                 <Figure label="Associates with a story" value=format!("{} of {} ({story_share})", st.associates_with_story, st.active_associates) href="/stories/cadence".into()/>
                                 <Figure label="Kudos given" value=st.kudos href=format!("/stories?week={}&sort=kudos", a.week)/>
                                 <Figure label="Failures turned around" value=st.turned_around href=format!("/stories?week={}&kind=turned_around", a.week)/>
+                                <Figure label="Stories spotlighted" value=st.spotlighted href="/stories?spotlight=1".into()/>
                             </div>
                         }.into_any()
                     }

@@ -45,6 +45,7 @@ pub async fn list_stories(
     week: String,
     sort: String,
     page: i64,
+    #[server(default)] spotlight: String,
 ) -> Result<StoryPage, AppError> {
     respond(
         async {
@@ -65,7 +66,7 @@ pub async fn list_stories(
                 customer_id: optional_id(&customer, "customer")?,
                 week,
                 most_kudos: sort == "kudos",
-                spotlighted: false,
+                spotlighted: spotlight == "1" || spotlight == "true",
                 page,
             };
             let (items, total) = super::queries::list(&staff.state.db, &filter).await?;

@@ -180,6 +180,7 @@ const ANSWERS: &[(&str, i64, &str, i64, &str, Channel, End)] = &[
 pub async fn seed(db: &Db) -> Result<(), AppError> {
     let actor = Actor::system("demo seed");
     let now = now_ms();
+    let tz = app::org::clock::time_zone(db).await?;
     let (sam, sam_email): (i64, String) =
         sqlx::query_as("SELECT id, email FROM staff_users WHERE email = 'sam@example.com'")
             .fetch_one(db)
@@ -216,7 +217,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
         };
         sqlx::query("UPDATE follow_ups SET opened_at = $1, due_at = $2 WHERE id = $3")
             .bind(received_at)
-            .bind(add_working_days(received_at, days))
+            .bind(add_working_days(received_at, days, tz))
             .bind(id)
             .execute(db)
             .await?;

@@ -837,7 +837,10 @@ async fn due_dates_count_working_days_only() {
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert_eq!(due, app::feedback::due::add_working_days(opened, 2));
+    assert_eq!(
+        due,
+        app::feedback::due::add_working_days(opened, 2, chrono_tz::Tz::UTC)
+    );
     let calendar_days = (due - opened) as f64 / 86_400_000.0;
     assert!((2.0..=4.5).contains(&calendar_days), "{calendar_days}");
 }

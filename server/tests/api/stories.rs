@@ -372,20 +372,28 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         let app = &app;
         let sam = sam.clone();
         async move {
-            let mut form: Vec<(&str, String)> =
-                ["q", "kind", "tag", "associate", "customer", "week", "sort"]
-                    .into_iter()
-                    .map(|k| {
-                        (
-                            k,
-                            pairs
-                                .iter()
-                                .find(|(p, _)| *p == k)
-                                .map(|(_, v)| v.clone())
-                                .unwrap_or_default(),
-                        )
-                    })
-                    .collect();
+            let mut form: Vec<(&str, String)> = [
+                "q",
+                "kind",
+                "tag",
+                "associate",
+                "customer",
+                "week",
+                "sort",
+                "spotlight",
+            ]
+            .into_iter()
+            .map(|k| {
+                (
+                    k,
+                    pairs
+                        .iter()
+                        .find(|(p, _)| *p == k)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect();
             form.push(("page", "1".into()));
             let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let page: Value = app
@@ -424,6 +432,14 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
     };
     assert_eq!(list(vec![("week", week)]).await, [ring]);
     assert_eq!(list(vec![("sort", "kudos".into())]).await[0], ring);
+    let manager = app.staff_browser("manager").await;
+    app.call(
+        &manager,
+        "stories/spotlight",
+        &[("id", &reship.to_string()), ("on", "true")],
+    )
+    .await;
+    assert_eq!(list(vec![("spotlight", "1".into())]).await, [reship]);
     assert_eq!(
         list(vec![]).await[2],
         ring,

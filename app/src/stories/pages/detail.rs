@@ -30,6 +30,7 @@ pub fn StoryPage() -> impl IntoView {
     let kudos_error = error_of(kudos.value());
     let comment_error = error_of(comment.value());
     view! {
+        <div class="story-page">
         <Flash/>
         <Transition fallback=|| view! { <p class="loading">"Loading story…"</p> }>
             {move || Suspend::new(async move {
@@ -42,6 +43,7 @@ pub fn StoryPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
     }
 }
 
@@ -111,7 +113,7 @@ fn Recognition(
         .join(", ");
     view! {
         <section class="card recognition">
-            <h2>{format!("👏 {} kudos", s.kudos.len())}</h2>
+            <h2>{format!("Kudos ({})", s.kudos.len())}</h2>
             <FormAlert error=kudos_error/>
             {(!names.is_empty()).then(|| view! { <p class="muted" data-testid="kudos-names">{format!("From {names}")}</p> })}
             <div class="toolbar">

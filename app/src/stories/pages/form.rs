@@ -33,13 +33,13 @@ pub fn NewStoryPage() -> impl IntoView {
                             })}
                             <ActionForm action=action node_ref=form_ref attr:class="form card story-form">
                                 <FormAlert error=error/>
-                                <Autosave form_ref=form_ref/>
                                 <StoryFields data=d error=error/>
                                 <div class="form-actions">
                                     <button type="submit" class="button" disabled=move || action.pending().get()>
                                         {move || if action.pending().get() { "Saving…" } else { "Save story" }}
                                     </button>
                                     <a href="/stories" class="button button-quiet">"Cancel"</a>
+                                    <Autosave form_ref=form_ref/>
                                 </div>
                             </ActionForm>
                         }.into_any()
@@ -136,6 +136,15 @@ fn Autosave(form_ref: NodeRef<leptos::html::Form>) -> impl IntoView {
             let _ = form.add_event_listener_with_callback("input", cb.as_ref().unchecked_ref());
             let _ = form.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
+            // Submitting saves the story and discards the draft: a save still waiting must not
+            // bring the draft back.
+            let cancel =
+                leptos::wasm_bindgen::closure::Closure::<dyn Fn(leptos::web_sys::Event)>::new(
+                    move |_| generation.set_value(generation.get_value() + 1),
+                );
+            let _ =
+                form.add_event_listener_with_callback("submit", cancel.as_ref().unchecked_ref());
+            cancel.forget();
         });
     }
     #[cfg(not(feature = "hydrate"))]
@@ -192,11 +201,9 @@ fn StoryFields(data: StoryFormData, error: FormError) -> impl IntoView {
         <TextArea label="What was done" name="action_taken" required=true value=v.action_taken error=error/>
         <TextArea label="The result for the customer" name="result" required=true value=v.result error=error/>
         <TextArea label="What others can learn" name="lesson" value=v.lesson error=error/>
-        <div class="field-row">
-            <TextField label="When" name="occurred_on" kind="date" value=occurred_on hint="The day it happened; it counts for that week." error=error/>
-            <TextField label="Customer" name="customer" value=v.customer autocomplete="off"
-                hint="Id, email or reference. Empty if they are not a customer." error=error/>
-        </div>
+        <TextField label="When" name="occurred_on" kind="date" value=occurred_on hint="The day it happened; it counts for that week." error=error/>
+        <TextField label="Customer" name="customer" value=v.customer autocomplete="off"
+            hint="Id, email or reference. Empty if they are not a customer." error=error/>
         <details class="more-fields" open=more_open>
             <summary>"Colleagues, incident, cost, tags, notes"</summary>
             {data.can_choose_associate.then(|| view! {

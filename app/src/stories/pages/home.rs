@@ -38,7 +38,7 @@ pub fn MyStoriesCard() -> impl IntoView {
                                     }).collect_view()}
                                 </ol>
                                 <p class="small">
-                                    {format!("👏 {} kudos received", m.kudos_total)}
+                                    {format!("{} kudos received", m.kudos_total)}
                                     " · "<a href="/stories/new">"Log a story"</a>
                                 </p>
                                 {(!m.recent_kudos.is_empty()).then(|| view! {

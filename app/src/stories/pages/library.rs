@@ -9,7 +9,16 @@ use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const KEYS: [&str; 7] = ["q", "kind", "tag", "associate", "customer", "week", "sort"];
+const KEYS: [&str; 8] = [
+    "q",
+    "kind",
+    "tag",
+    "associate",
+    "customer",
+    "week",
+    "sort",
+    "spotlight",
+];
 
 /// "2026-11-20" as "Fri 20 Nov 2026".
 pub fn day_label(day: &str) -> String {
@@ -26,8 +35,10 @@ pub fn StoriesPage() -> impl IntoView {
     let data = Resource::new(
         move || (KEYS.map(get), page()),
         |(v, page)| {
-            let [q, kind, tag, associate, customer, week, sort] = v;
-            list_stories(q, kind, tag, associate, customer, week, sort, page)
+            let [q, kind, tag, associate, customer, week, sort, spotlight] = v;
+            list_stories(
+                q, kind, tag, associate, customer, week, sort, page, spotlight,
+            )
         },
     );
     let people = Resource::new(|| (), |_| story_people());
@@ -77,6 +88,7 @@ pub fn StoriesPage() -> impl IntoView {
                 <option value="">"Newest first"</option>
                 <option value="kudos" selected=move || get("sort") == "kudos">"Most kudos"</option>
             </select>
+            <label class="check"><input type="checkbox" name="spotlight" value="1" checked=move || get("spotlight") == "1"/>"Spotlight only"</label>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/stories">"Clear"</a>
@@ -122,8 +134,8 @@ pub fn StoryItem(story: StoryCard) -> impl IntoView {
             </p>
             <p>{s.excerpt.clone()}</p>
             <p class="story-meta small">
-                <span aria-label=format!("{} kudos", s.kudos)>{format!("👏 {}", s.kudos)}</span>
-                <span aria-label=format!("{} comments", s.comments)>{format!("💬 {}", s.comments)}</span>
+                <span>{format!("{} kudos", s.kudos)}</span>
+                <span>{format!("{} {}", s.comments, if s.comments == 1 { "comment" } else { "comments" })}</span>
                 {s.tags.iter().map(|t| view! { <a class="tag" href=format!("/stories?tag={}", encode(t))>{format!("#{t}")}</a> }).collect_view()}
             </p>
         </li>
