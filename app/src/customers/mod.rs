@@ -3,6 +3,7 @@
 pub mod api;
 pub mod fields;
 pub mod pages;
+pub mod picker;
 #[cfg(feature = "ssr")]
 pub mod queries;
 

@@ -166,6 +166,7 @@ pub fn CustomerPage() -> impl IntoView {
                                 <h2>"Experience"</h2>
                                 <p><a href=format!("/incidents?customer={}", c.id)>"See this customer's incidents"</a></p>
                                 <p><a href=format!("/feedback/surveys?customer={}", c.id)>"Ask for feedback with a survey link"</a></p>
+                                <p><a href=format!("/stories?customer={}", c.id)>"Extra-mile stories about this customer"</a></p>
                             </section>
                             <crate::feedback::pages::badges::CustomerFeedbackSection customer_id=c.id/>
                         }.into_any()

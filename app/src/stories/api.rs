@@ -217,8 +217,24 @@ pub async fn create_story(
                 internal_notes,
                 shareable,
             );
-            let checked = draft.check(today(db).await?)?;
-            let resolved = super::queries::resolve(db, &checked, &staff.viewer).await?;
+            let today = today(db).await?;
+            let checked = async {
+                let checked = draft.check(today)?;
+                let resolved = super::queries::resolve(db, &checked, &staff.viewer).await?;
+                Ok::<_, AppError>((checked, resolved))
+            }
+            .await;
+            let (checked, resolved) = match checked {
+                Ok(v) => v,
+                Err(e) => {
+                    // A form sent without JavaScript comes back empty: keep what was typed as
+                    // the draft, so the page shows it again beside the errors.
+                    if !draft.is_blank() {
+                        super::queries::save_draft(db, staff.viewer.id, &draft).await?;
+                    }
+                    return Err(e);
+                }
+            };
             let id =
                 super::queries::create(db, &checked, &resolved, staff.viewer.id, &staff.actor())
                     .await?;

@@ -142,6 +142,15 @@ async fn a_plain_form_post_saves_the_story_and_goes_to_its_page() {
     assert!(res.status().is_redirection());
     assert!(location(&res).contains("__err="), "{}", location(&res));
     assert_eq!(stories(&app).await, 0);
+    // What was typed comes back on the page as the draft.
+    let back = location(&res);
+    let back = if back.starts_with("http") {
+        back
+    } else {
+        app.url(&back)
+    };
+    let again = staff.get(back).send().await.unwrap().text().await.unwrap();
+    assert!(again.contains(r#"value="Half""#), "the title is kept");
     let res = post(vec![
         ("title", "Ring removed"),
         ("kind", "good_samaritan"),

@@ -6,6 +6,7 @@ use crate::components::form::{error_of, FormAlert, SelectField, TextArea, TextFi
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
 use crate::components::pagination::Pagination;
 use crate::components::time::format_short;
+use crate::customers::picker::CustomerPicker;
 use crate::feedback::api::{list_feedback, CreateFeedback};
 use crate::feedback::{Assessment, Channel, ScoreType};
 use crate::url_encoding::encode;
@@ -124,8 +125,8 @@ pub fn NewFeedbackPage() -> impl IntoView {
         <PageHeader title="Add feedback".into()/>
         <ActionForm action=action attr:class="form card">
             <FormAlert error=error/>
-            <TextField label="Customer" name="customer" required=true value=preset("customer") autocomplete="off"
-                hint="Their id, email or reference." autofocus=true error=error/>
+            <CustomerPicker value=preset("customer") autofocus=true required=true error=error
+                hint="Type a name, email or reference and pick from the suggestions."/>
             <div class="field-row">
                 <SelectField label="How you heard it" name="channel" options=channels error=error/>
                 <SelectField label="Question" name="score_type" selected="csat" options=kinds error=error/>

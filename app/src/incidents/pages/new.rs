@@ -2,7 +2,7 @@
 //! category and a line of description are needed; everything else has a sensible default.
 use crate::components::form::{FormAlert, SelectField, TextArea, TextField};
 use crate::components::layout::{LoadError, PageHeader};
-use crate::customers::api::search_customers;
+use crate::customers::picker::CustomerPicker;
 use crate::incidents::api::{incident_categories, CreateIncident};
 use crate::incidents::{Severity, Source};
 use leptos::prelude::*;
@@ -14,21 +14,8 @@ pub fn NewIncidentPage() -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
     let categories = Resource::new(|| (), |_| incident_categories());
     let query = use_query_map();
-    let preset_customer = move || query.with(|q| q.get("customer").unwrap_or_default());
     let preset = move |k: &str| query.with_untracked(|q| q.get(k).unwrap_or_default());
     let follow_up = preset("follow_up");
-    let (typed, set_typed) = signal(String::new());
-    let suggestions = Resource::new(
-        move || typed.get(),
-        |q| async move {
-            if q.trim().chars().count() < 2 {
-                Ok(Vec::new())
-            } else {
-                search_customers(q).await
-            }
-        },
-    );
-    let customer_error = move || error.get().and_then(|e| e.field_message("customer"));
     view! {
         <PageHeader title="Log an incident".into()/>
         <ActionForm action=action attr:class="form card">
@@ -37,25 +24,8 @@ pub fn NewIncidentPage() -> impl IntoView {
                 <p class="hint">{format!("From follow-up #{follow_up}: the incident will be linked to it.")}</p>
                 <input type="hidden" name="follow_up" value=follow_up.clone()/>
             })}
-            <div class="field" class:field-invalid=move || customer_error().is_some()>
-                <label for="f-customer">"Customer"</label>
-                <p class="hint" id="customer-hint">"Type a name, email or reference and pick from the suggestions."</p>
-                <input id="f-customer" name="customer" list="customer-options" autocomplete="off" autofocus
-                    value=preset_customer aria-describedby="customer-hint"
-                    on:input=move |ev| set_typed.set(event_target_value(&ev))/>
-                <datalist id="customer-options">
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            suggestions.await.unwrap_or_default().into_iter().map(|c| {
-                                let value = c.external_ref.clone().or(c.email.clone()).unwrap_or_else(|| c.id.to_string());
-                                let label = format!("{} · {}", c.name, c.email.clone().unwrap_or_default());
-                                view! { <option value=value>{label}</option> }
-                            }).collect_view()
-                        })}
-                    </Transition>
-                </datalist>
-                {move || customer_error().map(|m| view! { <p class="field-error">{m}</p> })}
-            </div>
+            <CustomerPicker value=preset("customer") autofocus=true error=error
+                hint="Type a name, email or reference and pick from the suggestions."/>
             <details class="inline-new">
                 <summary>"New customer? Add them by name"</summary>
                 <TextField label="New customer's name" name="new_customer_name" autocomplete="off"

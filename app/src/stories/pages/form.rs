@@ -2,6 +2,7 @@
 //! everything else folded away with sensible defaults. New stories autosave as a draft.
 use crate::components::form::{error_of, FormAlert, FormError, SelectField, TextArea, TextField};
 use crate::components::layout::{LoadError, PageHeader};
+use crate::customers::picker::CustomerPicker;
 use crate::stories::api::{story_form, CreateStory, DiscardStoryDraft, UpdateStory};
 use crate::stories::{StoryFormData, StoryKind};
 use leptos::prelude::*;
@@ -202,8 +203,8 @@ fn StoryFields(data: StoryFormData, error: FormError) -> impl IntoView {
         <TextArea label="The result for the customer" name="result" required=true value=v.result error=error/>
         <TextArea label="What others can learn" name="lesson" value=v.lesson error=error/>
         <TextField label="When" name="occurred_on" kind="date" value=occurred_on hint="The day it happened; it counts for that week." error=error/>
-        <TextField label="Customer" name="customer" value=v.customer autocomplete="off"
-            hint="Id, email or reference. Empty if they are not a customer." error=error/>
+        <CustomerPicker value=v.customer error=error
+            hint="Type a name, email or reference and pick a suggestion. Leave it empty if they are not a customer."/>
         <details class="more-fields" open=more_open>
             <summary>"Colleagues, incident, cost, tags, notes"</summary>
             {data.can_choose_associate.then(|| view! {
