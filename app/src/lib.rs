@@ -77,16 +77,18 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/extramile.css"/>
         <Title text="Extra Mile"/>
         <Router>
+            // Every page renders whole on the server (Async), so it reads and its forms work
+            // before the bundle loads, and without JavaScript at all.
             <Routes fallback=|| view! { <pages::errors::NotFoundPage/> }>
-                <Route path=path!("/") view=Home/>
-                <Route path=path!("/login") view=pages::signin::StaffLoginPage/>
-                <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage/>
-                <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage/>
-                <Route path=path!("/s/:token") view=feedback::pages::survey::SurveyPage/>
-                <ParentRoute path=path!("/portal") view=PortalLayout>
+                <Route path=path!("/") view=Home ssr=SsrMode::Async/>
+                <Route path=path!("/login") view=pages::signin::StaffLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/s/:token") view=feedback::pages::survey::SurveyPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::pages::PortalHome/>
                 </ParentRoute>
-                <ParentRoute path=path!("") view=StaffLayout>
+                <ParentRoute path=path!("") view=StaffLayout ssr=SsrMode::Async>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>

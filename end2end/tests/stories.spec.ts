@@ -69,3 +69,27 @@ test("an associate logs a story on a phone, a colleague gives kudos, the streak 
   await expect(morgan.getByTestId("spotlight").getByRole("link", { name: title })).toBeVisible();
   await Promise.all([phone.close(), desk.close(), office.close()]);
 });
+
+test("a story can be logged without JavaScript: the page renders whole and the form posts", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("lena@example.com");
+  await page.getByLabel("Password").fill("copper-kettle-orbit-42");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByTestId("streak")).toBeVisible();
+
+  await page.goto("/stories/new");
+  const title = `Lent an umbrella to a customer ${Date.now()}`;
+  await page.getByLabel("Title").fill(title);
+  await page.getByLabel("Good samaritan (no sale)").check();
+  await page.getByLabel("The situation").fill("Rain at closing time.");
+  await page.getByLabel("What was done").fill("Lent our spare umbrella.");
+  await page.getByLabel("The result for the customer").fill("She came back dry the next day to return it.");
+  await page.getByRole("button", { name: "Save story" }).click();
+  await expect(page).toHaveURL(/\/stories\/\d+\?flash=story-saved$/);
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await expect(page.getByText("Story saved.")).toBeVisible();
+  await context.close();
+});
