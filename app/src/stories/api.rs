@@ -112,7 +112,7 @@ pub async fn story_form(id: Option<i64>) -> Result<StoryFormData, AppError> {
                 Some(id) => {
                     let owners = super::queries::owners(db, id).await?;
                     if !super::queries::may_edit(&staff.viewer, owners) {
-                        return Err(AppError::Forbidden);
+                        return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
                     }
                     (super::queries::draft_of(db, id).await?, None)
                 }
