@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod feedback;
 pub mod incidents;
+pub mod loyalty;
 pub mod org;
 pub mod outbox;
 pub mod pages;

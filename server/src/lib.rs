@@ -136,8 +136,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Delivers queued emails every second, and once a minute checks whether today's digest of
-/// overdue follow-ups is due; claims make both safe on several instances.
+/// Delivers queued emails every second; once a minute checks whether today's digest of overdue
+/// follow-ups is due and refreshes loyalty scores older than a day. Claims and idempotent
+/// updates make all of it safe on several instances.
 async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String) {
     let mut tick: u64 = 0;
     loop {
@@ -147,6 +148,10 @@ async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: Strin
                 app::feedback::follow_ups::queue_daily_digest(&db, now, &public_url).await
             {
                 tracing::error!("follow-up digest failed: {e}");
+            }
+            // Recency decays with time alone: scores older than a day are recomputed in batches.
+            if let Err(e) = app::loyalty::queries::refresh_stale(&db, now, 500).await {
+                tracing::error!("loyalty refresh failed: {e}");
             }
         }
         tick += 1;

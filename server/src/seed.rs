@@ -8,6 +8,7 @@ use app::db::{now_ms, Db};
 use app::error::AppError;
 
 mod feedback;
+mod loyalty;
 mod stories;
 
 /// The password of every demo account. Demo data is for trying the product, never production.
@@ -143,6 +144,7 @@ pub async fn seed_if_empty(db: &Db, public_url: &str) -> Result<bool, AppError> 
     seed_rules(db).await?;
     feedback::seed(db).await?;
     stories::seed(db).await?;
+    loyalty::seed(db).await?;
     tracing::info!("seeded demo data");
     Ok(true)
 }

@@ -1,6 +1,8 @@
 //! Customers: contact details, segment, referral code. Later capabilities hang incidents,
 //! feedback, stories and the loyalty profile off the customer page.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod bulk;
 pub mod fields;
 pub mod pages;
 pub mod picker;

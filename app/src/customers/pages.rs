@@ -168,6 +168,7 @@ pub fn CustomerPage() -> impl IntoView {
                                 <p><a href=format!("/feedback/surveys?customer={}", c.id)>"Ask for feedback with a survey link"</a></p>
                                 <p><a href=format!("/stories?customer={}", c.id)>"Extra-mile stories about this customer"</a></p>
                             </section>
+                            <crate::loyalty::pages::LoyaltySection customer_id=c.id/>
                             <crate::feedback::pages::badges::CustomerFeedbackSection customer_id=c.id/>
                         }.into_any()
                     }

@@ -425,6 +425,11 @@ pub async fn close(db: &Db, id: i64, c: &Closing, actor: &Actor) -> Result<(), A
         }))
         .write(&mut *tx)
         .await?;
+    let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM follow_ups WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::loyalty::queries::refresh(&mut tx, customer, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -114,6 +114,7 @@ pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Rec
         }))
         .write(&mut **tx)
         .await?;
+    crate::loyalty::queries::refresh(tx, new.customer_id, crate::db::now_ms()).await?;
     Ok(Recorded {
         id,
         assessment: verdict.assessment,

@@ -35,7 +35,13 @@ pub async fn record(
         .id(incident_id)
         .after(&serde_json::json!({ "message": message }))
         .write(&mut **tx)
-        .await
+        .await?;
+    // Every change to an incident passes here: its customer's loyalty score follows it.
+    let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM incidents WHERE id = $1")
+        .bind(incident_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    crate::loyalty::queries::refresh(tx, customer, now_ms()).await
 }
 
 async fn status_of(tx: &mut Tx, id: i64) -> Result<Status, AppError> {

@@ -60,6 +60,88 @@ pub(crate) fn text(
     }
 }
 
+/// A money object `{"amount": "3.99", "currency": "USD"}`; `required` refuses its absence.
+pub(crate) fn money(
+    item: &Value,
+    field: &str,
+    required: bool,
+    errors: &mut Vec<(String, String)>,
+) -> Option<Money> {
+    match item.get(field) {
+        None | Some(Value::Null) if !required => None,
+        None | Some(Value::Null) => {
+            errors.push((
+                field.into(),
+                "is required: {\"amount\": \"12.50\", \"currency\": \"USD\"}".into(),
+            ));
+            None
+        }
+        Some(Value::Object(m)) => match (m.get("amount"), m.get("currency")) {
+            (Some(Value::String(a)), Some(Value::String(c))) => match Money::parse(a, c) {
+                Ok(money) if !a.trim().is_empty() => Some(money),
+                Ok(_) => {
+                    errors.push((format!("{field}.amount"), "must not be empty".into()));
+                    None
+                }
+                Err(m) => {
+                    errors.push((field.into(), m));
+                    None
+                }
+            },
+            (Some(Value::Number(_)), _) => {
+                errors.push((
+                    format!("{field}.amount"),
+                    "must be a decimal string such as \"3.99\", not a number".into(),
+                ));
+                None
+            }
+            _ => {
+                errors.push((
+                    field.into(),
+                    "needs \"amount\" (a decimal string) and \"currency\"".into(),
+                ));
+                None
+            }
+        },
+        Some(_) => {
+            errors.push((
+                field.into(),
+                "must be an object with amount and currency".into(),
+            ));
+            None
+        }
+    }
+}
+
+/// A required RFC 3339 moment, at most a day ahead of `now` (clocks drift).
+pub(crate) fn moment(
+    item: &Value,
+    field: &str,
+    now: i64,
+    errors: &mut Vec<(String, String)>,
+) -> Option<i64> {
+    match item.get(field) {
+        Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(s) {
+            Ok(t) if t.timestamp_millis() > now + 86_400_000 => {
+                errors.push((field.into(), "is more than a day in the future".into()));
+                None
+            }
+            Ok(t) => Some(t.timestamp_millis()),
+            Err(_) => {
+                errors.push((
+                    field.into(),
+                    "must be an RFC 3339 time such as 2026-11-20T21:14:00Z".into(),
+                ));
+                None
+            }
+        },
+        _ => {
+            errors.push((field.into(), "is required (RFC 3339 time)".into()));
+            None
+        }
+    }
+}
+
 /// Checks one item; returns the signal or the list of (field, message).
 pub fn parse_item(item: &Value, now: i64) -> Result<SignalIn, Vec<(String, String)>> {
     let mut errors = Vec::new();
@@ -89,66 +171,8 @@ pub fn parse_item(item: &Value, now: i64) -> Result<SignalIn, Vec<(String, Strin
     if value.is_none() {
         errors.push(("value".into(), "is required and must be a number".into()));
     }
-    let amount_at_stake = match item.get("amount_at_stake") {
-        None | Some(Value::Null) => None,
-        Some(Value::Object(m)) => match (m.get("amount"), m.get("currency")) {
-            (Some(Value::String(a)), Some(Value::String(c))) => match Money::parse(a, c) {
-                Ok(money) if !a.trim().is_empty() => Some(money),
-                Ok(_) => {
-                    errors.push(("amount_at_stake.amount".into(), "must not be empty".into()));
-                    None
-                }
-                Err(m) => {
-                    errors.push(("amount_at_stake".into(), m));
-                    None
-                }
-            },
-            (Some(Value::Number(_)), _) => {
-                errors.push((
-                    "amount_at_stake.amount".into(),
-                    "must be a decimal string such as \"3.99\", not a number".into(),
-                ));
-                None
-            }
-            _ => {
-                errors.push((
-                    "amount_at_stake".into(),
-                    "needs \"amount\" (a decimal string) and \"currency\"".into(),
-                ));
-                None
-            }
-        },
-        Some(_) => {
-            errors.push((
-                "amount_at_stake".into(),
-                "must be an object with amount and currency".into(),
-            ));
-            None
-        }
-    };
-    let observed_at = match item.get("observed_at") {
-        Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(s) {
-            Ok(t) if t.timestamp_millis() > now + 86_400_000 => {
-                errors.push((
-                    "observed_at".into(),
-                    "is more than a day in the future".into(),
-                ));
-                None
-            }
-            Ok(t) => Some(t.timestamp_millis()),
-            Err(_) => {
-                errors.push((
-                    "observed_at".into(),
-                    "must be an RFC 3339 time such as 2026-11-20T21:14:00Z".into(),
-                ));
-                None
-            }
-        },
-        _ => {
-            errors.push(("observed_at".into(), "is required (RFC 3339 time)".into()));
-            None
-        }
-    };
+    let amount_at_stake = money(item, "amount_at_stake", false, &mut errors);
+    let observed_at = moment(item, "observed_at", now, &mut errors);
     match (
         idempotency_key,
         kind,

@@ -1,6 +1,7 @@
 //! The JSON API for other systems, under `/api/v1`, authenticated with bearer tokens.
 pub mod feedback;
 pub mod incidents;
+pub mod loyalty;
 pub mod openapi;
 pub mod signals;
 
@@ -22,6 +23,12 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/api/v1/signals", post(signals::ingest))
         .route("/api/v1/feedback", post(feedback::create))
         .route("/api/v1/feedback/{id}", get(feedback::get))
+        .route("/api/v1/customers", post(loyalty::customers))
+        .route(
+            "/api/v1/customers/{external_ref}/profile",
+            get(loyalty::profile),
+        )
+        .route("/api/v1/orders", post(loyalty::orders))
         .route("/api/v1/incidents", get(incidents::list))
         .route("/api/v1/incidents/{id}", get(incidents::get))
         .route_layer(middleware::from_fn_with_state(state, require_token));
@@ -33,6 +40,44 @@ pub fn router(state: AppState) -> Router<AppState> {
 /// The audit actor for a request made with an API token.
 pub fn actor(client: &ApiClient) -> Actor {
     Actor::api_token(client.token_id, &client.name)
+}
+
+/// Reads a JSON array of 1 to 1,000 items checked with `parse`; a refusal is the 400 to send,
+/// naming every problem by index and field.
+pub fn read_batch<T>(
+    body: &axum::body::Bytes,
+    noun: &str,
+    parse: impl Fn(&Value) -> Result<T, Vec<(String, String)>>,
+) -> Result<Vec<T>, Box<Response>> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Box::new(error(
+            StatusCode::BAD_REQUEST,
+            &format!("The body is not valid JSON: {e}"),
+            None,
+        ))
+    })?;
+    app::signals::input::parse_items(&value, noun, parse).map_err(|(message, items)| {
+        let details = (!items.is_empty()).then(|| serde_json::to_value(items).unwrap_or_default());
+        Box::new(error(StatusCode::BAD_REQUEST, &message, details))
+    })
+}
+
+/// The 400 for a batch whose items were checked against the database and refused.
+pub fn refused(
+    noun: &str,
+    count: usize,
+    problems: Vec<app::signals::input::ItemError>,
+) -> Response {
+    let bad: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.index).collect();
+    let message = format!(
+        "The batch was refused: {} of {count} {noun} are invalid; nothing was stored.",
+        bad.len()
+    );
+    error(
+        StatusCode::BAD_REQUEST,
+        &message,
+        Some(serde_json::to_value(problems).unwrap_or_default()),
+    )
 }
 
 /// A JSON error body: `{"error": message}` plus any details.

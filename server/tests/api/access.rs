@@ -334,6 +334,11 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
             Needs::Staff,
         ),
         ("stories/people", vec![], Needs::Staff),
+        (
+            "loyalty/profile",
+            vec![("customer_id", s(customer_id))],
+            Needs::Staff,
+        ),
         ("stories/form", vec![], Needs::Staff),
         (
             "stories/create",

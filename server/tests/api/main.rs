@@ -7,6 +7,7 @@ mod customers;
 mod feedback;
 mod helpers;
 mod incidents;
+mod loyalty;
 mod security;
 mod signals;
 mod signin;

@@ -1,9 +1,8 @@
 //! `POST /api/v1/feedback` for survey tools and `GET /api/v1/feedback/{id}`.
-use super::{actor, error};
+use super::{actor, error, read_batch, refused};
 use app::admin::tokens::queries::ApiClient;
 use app::feedback::fields::FeedbackIn;
 use app::feedback::ingest::{self, FeedbackResult};
-use app::signals::input::parse_items;
 use app::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -64,40 +63,15 @@ pub async fn create(
     Extension(client): Extension<ApiClient>,
     body: Bytes,
 ) -> Response {
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("The body is not valid JSON: {e}"),
-                None,
-            )
-        }
-    };
     let now = app::db::now_ms();
-    let items = match parse_items(&value, "answers", |item| FeedbackIn::from_json(item, now)) {
+    let items = match read_batch(&body, "answers", |item| FeedbackIn::from_json(item, now)) {
         Ok(items) => items,
-        Err((message, items)) => {
-            let details =
-                (!items.is_empty()).then(|| serde_json::to_value(items).unwrap_or_default());
-            return error(StatusCode::BAD_REQUEST, &message, details);
-        }
+        Err(refusal) => return *refusal,
     };
     let count = items.len();
     match ingest::ingest(&state.db, items, &actor(&client)).await {
         Ok(Ok(items)) => Json(FeedbackBatchResult { items }).into_response(),
-        Ok(Err(problems)) => {
-            let bad: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.index).collect();
-            let message = format!(
-                "The batch was refused: {} of {count} answers are invalid; nothing was stored.",
-                bad.len()
-            );
-            error(
-                StatusCode::BAD_REQUEST,
-                &message,
-                Some(serde_json::to_value(problems).unwrap_or_default()),
-            )
-        }
+        Ok(Err(problems)) => refused("answers", count, problems),
         Err(e) => e.into_response(),
     }
 }

@@ -1,12 +1,11 @@
 //! `POST /api/v1/signals`: a batch of up to 1,000 service-quality signals.
-use super::{actor, error};
+use super::{actor, read_batch};
 use app::admin::tokens::queries::ApiClient;
 use app::signals::ingest::{ingest as store, ItemResult};
-use app::signals::input::parse_batch;
+use app::signals::input::parse_item;
 use app::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Serialize;
@@ -33,23 +32,10 @@ pub async fn ingest(
     Extension(client): Extension<ApiClient>,
     body: Bytes,
 ) -> Response {
-    let value: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &format!("The body is not valid JSON: {e}"),
-                None,
-            )
-        }
-    };
-    let signals = match parse_batch(&value, app::db::now_ms()) {
+    let now = app::db::now_ms();
+    let signals = match read_batch(&body, "signals", |item| parse_item(item, now)) {
         Ok(s) => s,
-        Err((message, items)) => {
-            let details =
-                (!items.is_empty()).then(|| serde_json::to_value(items).unwrap_or_default());
-            return error(StatusCode::BAD_REQUEST, &message, details);
-        }
+        Err(refusal) => return *refusal,
     };
     match store(&state.db, signals, &actor(&client)).await {
         Ok(items) => Json(BatchResponse { items }).into_response(),

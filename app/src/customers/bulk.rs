@@ -1,0 +1,201 @@
+//! `POST /api/v1/customers`: a batch upserted by external reference, checked whole first. A
+//! new customer sent with a referral code is attributed to the customer who owns that code.
+use super::fields::CustomerFields;
+use crate::audit::{Actor, Entry};
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, FieldError};
+use crate::signals::input::{text, ItemError};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+
+/// One customer as checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerIn {
+    pub fields: CustomerFields,
+    pub referred_by_code: Option<String>,
+}
+
+/// One customer as the API reports it.
+#[derive(utoipa::ToSchema, Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerResult {
+    pub id: i64,
+    pub external_ref: String,
+    /// "created", "updated" or "unchanged".
+    pub status: String,
+    pub referral_code: String,
+    /// The external reference (or email) of the customer who referred them, when attributed.
+    pub referred_by: Option<String>,
+}
+
+pub fn parse(item: &Value) -> Result<CustomerIn, Vec<(String, String)>> {
+    let mut errors = Vec::new();
+    let external_ref = text(item, "external_ref", 100, true, &mut errors);
+    let name = text(item, "name", 120, true, &mut errors);
+    let email = text(item, "email", 254, false, &mut errors);
+    let phone = text(item, "phone", 40, false, &mut errors);
+    let segment = text(item, "segment", 40, false, &mut errors);
+    let referred_by_code = text(item, "referred_by_code", 20, false, &mut errors);
+    let (Some(external_ref), Some(name), true) = (external_ref, name, errors.is_empty()) else {
+        return Err(errors);
+    };
+    match CustomerFields::parse(
+        &name,
+        email.as_deref().unwrap_or(""),
+        phone.as_deref().unwrap_or(""),
+        &external_ref,
+        segment.as_deref().unwrap_or(""),
+    ) {
+        Ok(fields) => Ok(CustomerIn {
+            fields,
+            referred_by_code: referred_by_code.map(|c| c.to_uppercase()),
+        }),
+        Err(AppError::Validation { fields, .. }) => Err(fields
+            .into_iter()
+            .map(|FieldError { field, message }| (field, message))
+            .collect()),
+        Err(e) => Err(vec![("item".into(), e.to_string())]),
+    }
+}
+
+/// Upserts a checked batch in one transaction, or names the items that cannot be stored
+/// (unknown referral codes, emails that belong to another customer); nothing is stored then.
+pub async fn upsert(
+    db: &Db,
+    items: Vec<CustomerIn>,
+    actor: &Actor,
+) -> Result<Result<Vec<CustomerResult>, Vec<ItemError>>, AppError> {
+    let now = now_ms();
+    let mut tx = crate::db::begin_write(db).await?;
+    let mut problems = Vec::new();
+    let mut results = Vec::with_capacity(items.len());
+    let mut referrers = std::collections::BTreeSet::new();
+    for (index, item) in items.iter().enumerate() {
+        let f = &item.fields;
+        let reference = f.external_ref.clone().unwrap_or_default();
+        let existing = sqlx::query(
+            "SELECT id, name, email, phone, segment, referral_code FROM customers WHERE external_ref = $1",
+        )
+        .bind(&reference)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let existing_id: Option<i64> = existing.as_ref().map(|r| r.try_get("id")).transpose()?;
+        if let Some(email) = &f.email {
+            let owner: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM customers WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if owner.is_some() && owner != existing_id {
+                problems.push(ItemError {
+                    index,
+                    field: "email".into(),
+                    message: "belongs to another customer".into(),
+                });
+                continue;
+            }
+        }
+        let referrer = match &item.referred_by_code {
+            None => None,
+            Some(code) => {
+                let r = sqlx::query("SELECT id, COALESCE(external_ref, email, CAST(id AS TEXT)) AS label FROM customers WHERE referral_code = $1")
+                    .bind(code)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match r {
+                    Some(r) => Some((r.try_get::<i64, _>("id")?, r.try_get::<String, _>("label")?)),
+                    None => {
+                        problems.push(ItemError {
+                            index,
+                            field: "referred_by_code".into(),
+                            message: "no customer has this referral code".into(),
+                        });
+                        continue;
+                    }
+                }
+            }
+        };
+        let result = match existing {
+            Some(row) => {
+                let id: i64 = row.try_get("id")?;
+                let same = row.try_get::<String, _>("name")? == f.name
+                    && row.try_get::<Option<String>, _>("email")? == f.email
+                    && row.try_get::<Option<String>, _>("phone")? == f.phone
+                    && row.try_get::<String, _>("segment")? == f.segment;
+                if !same {
+                    sqlx::query(
+                        "UPDATE customers SET name = $1, email = $2, phone = $3, segment = $4, updated_at = $5 WHERE id = $6",
+                    )
+                    .bind(&f.name)
+                    .bind(&f.email)
+                    .bind(&f.phone)
+                    .bind(&f.segment)
+                    .bind(now)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                CustomerResult {
+                    id,
+                    external_ref: reference,
+                    status: if same { "unchanged" } else { "updated" }.into(),
+                    referral_code: row.try_get("referral_code")?,
+                    referred_by: None,
+                }
+            }
+            None => {
+                let code = super::queries::new_referral_code();
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO customers (external_ref, name, email, phone, segment, referral_code, referred_by_id, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                )
+                .bind(&reference)
+                .bind(&f.name)
+                .bind(&f.email)
+                .bind(&f.phone)
+                .bind(&f.segment)
+                .bind(&code)
+                .bind(referrer.as_ref().map(|r| r.0))
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some((referrer_id, _)) = &referrer {
+                    sqlx::query(
+                        "INSERT INTO referrals (referrer_id, referred_customer_id, converted, source, occurred_at, created_by_label, created_at)
+                         VALUES ($1, $2, 1, 'api', $3, $4, $3)",
+                    )
+                    .bind(referrer_id)
+                    .bind(id)
+                    .bind(now)
+                    .bind(&actor.label)
+                    .execute(&mut *tx)
+                    .await?;
+                    referrers.insert(*referrer_id);
+                }
+                crate::loyalty::queries::refresh(&mut tx, id, now).await?;
+                CustomerResult {
+                    id,
+                    external_ref: reference,
+                    status: "created".into(),
+                    referral_code: code,
+                    referred_by: referrer.map(|r| r.1),
+                }
+            }
+        };
+        results.push(result);
+    }
+    if !problems.is_empty() {
+        tx.rollback().await?;
+        return Ok(Err(problems));
+    }
+    for r in referrers {
+        crate::loyalty::queries::refresh(&mut tx, r, now).await?;
+    }
+    let count = |s: &str| results.iter().filter(|r| r.status == s).count();
+    Entry::new(actor, "customers.import", "customer")
+        .after(&serde_json::json!({ "created": count("created"), "updated": count("updated"), "sent": results.len() }))
+        .write(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Ok(results))
+}

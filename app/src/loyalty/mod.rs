@@ -1,0 +1,93 @@
+//! Loyalty: what customers did after we served them (orders, referrals, posts), the derived
+//! profile and score, and the return on recovery. Wire types live here.
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod orders;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod queries;
+pub mod score;
+
+use crate::incidents::labelled_enum;
+use serde::{Deserialize, Serialize};
+
+labelled_enum!(
+    /// Where a customer stands, from the score and what they said and did.
+    Segment {
+        Advocate => "advocate", "Advocate",
+        Loyal => "loyal", "Loyal",
+        Passive => "passive", "Passive / at risk",
+        Detractor => "detractor", "Detractor",
+        Churned => "churned", "Churned",
+    }
+);
+
+/// One answer on the customer's score history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AnswerPoint {
+    pub received_at: i64,
+    pub score_type: String,
+    pub score: i64,
+    pub assessment: String,
+}
+
+/// An incident with how fast it was recovered and what the recovery cost.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecoveryRow {
+    pub id: i64,
+    pub category: String,
+    pub proactive: bool,
+    pub detected_at: i64,
+    pub resolved_at: Option<i64>,
+    pub hours_to_recover: Option<f64>,
+    pub spend_minor: i64,
+}
+
+/// What followed a customer's recoveries within the window, against what they cost.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RecoveryReturn {
+    pub window_days: i64,
+    pub recoveries: i64,
+    pub spend_minor: i64,
+    /// Orders placed within the window after a recovery: coincident in time, not proven caused.
+    pub revenue_after_minor: i64,
+    pub orders_after: i64,
+    /// Revenue of customers they referred within the window after a recovery (coincident).
+    pub referral_revenue_after_minor: i64,
+    /// Referrals and posts staff explicitly attributed to one of these recoveries.
+    pub attributed_referrals: i64,
+    pub attributed_posts: i64,
+}
+
+/// The derived loyalty profile of one customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LoyaltyProfile {
+    pub customer_id: i64,
+    pub external_ref: Option<String>,
+    pub name: String,
+    pub score: i64,
+    pub segment: Segment,
+    /// How the score was made: (part, points).
+    pub score_parts: Vec<(String, i64)>,
+    pub tenure_days: i64,
+    pub currency: String,
+    pub orders_total: i64,
+    pub orders_12m: i64,
+    pub revenue_12m_minor: i64,
+    /// Share of orders that were repeat purchases (all but the first), 0–1.
+    pub repeat_rate: Option<f64>,
+    pub last_order_at: Option<i64>,
+    pub answers: Vec<AnswerPoint>,
+    pub open_follow_ups: i64,
+    pub incidents: Vec<RecoveryRow>,
+    pub stories: Vec<(i64, String)>,
+    pub referrals_made: i64,
+    pub referrals_converted: i64,
+    pub referral_revenue_minor: i64,
+    pub audience_reached: i64,
+    pub return_on_recovery: RecoveryReturn,
+}

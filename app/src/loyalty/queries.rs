@@ -1,0 +1,313 @@
+//! Reading a customer's loyalty facts, storing their score when those facts change, and the
+//! profile the customer page and the API show.
+use super::score::{score, Inputs};
+use super::{AnswerPoint, LoyaltyProfile, RecoveryReturn, RecoveryRow, Segment};
+use crate::db::Db;
+use crate::error::AppError;
+use sqlx::{AnyConnection, Row};
+
+const DAY_MS: i64 = 86_400_000;
+/// How long after a recovery what a customer does is counted against it.
+pub const RETURN_WINDOW_DAYS: i64 = 180;
+
+async fn count(conn: &mut AnyConnection, sql: &str, id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?)
+}
+
+/// The facts the score reads, as of `now`.
+pub async fn inputs(conn: &mut AnyConnection, id: i64, now: i64) -> Result<Inputs, AppError> {
+    let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That customer".into()))?;
+    let last_order: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(placed_at) FROM orders WHERE customer_id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let orders_12m: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND placed_at >= $2",
+    )
+    .bind(id)
+    .bind(now - 365 * DAY_MS)
+    .fetch_one(&mut *conn)
+    .await?;
+    let latest = sqlx::query(
+        "SELECT score_type, score, assessment FROM feedback WHERE customer_id = $1 AND received_at >= $2
+         ORDER BY received_at DESC, id DESC LIMIT 1",
+    )
+    .bind(id)
+    .bind(now - 180 * DAY_MS)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let latest_answer = match latest {
+        Some(r) => Some((
+            r.try_get::<String, _>("score_type")?,
+            r.try_get::<i64, _>("score")?,
+            r.try_get::<String, _>("assessment")? != "fine",
+        )),
+        None => None,
+    };
+    Ok(Inputs {
+        days_since_order: last_order.map(|t| (now - t).max(0) / DAY_MS),
+        orders_12m,
+        latest_answer,
+        converted_referrals: count(
+            conn,
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
+            id,
+        )
+        .await?,
+        positive_posts: count(
+            conn,
+            "SELECT COUNT(*) FROM advocacy_events WHERE customer_id = $1 AND sentiment = 'positive'",
+            id,
+        )
+        .await?,
+        open_unhappy_follow_ups: count(
+            conn,
+            "SELECT COUNT(*) FROM follow_ups WHERE customer_id = $1 AND status = 'open' AND assessment = 'unhappy'",
+            id,
+        )
+        .await?,
+        unresolved_incidents: count(
+            conn,
+            "SELECT COUNT(*) FROM incidents WHERE customer_id = $1 AND status <> 'resolved'",
+            id,
+        )
+        .await?,
+        tenure_days: (now - created_at).max(0) / DAY_MS,
+    })
+}
+
+/// Recomputes and stores one customer's score and segment; called in the transaction of every
+/// change to its inputs.
+pub async fn refresh(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
+    let s = score(&inputs(conn, id, now).await?);
+    sqlx::query(
+        "UPDATE customers SET loyalty_score = $1, loyalty_segment = $2, loyalty_at = $3 WHERE id = $4",
+    )
+    .bind(s.score)
+    .bind(s.segment.as_str())
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Refreshes scores older than a day (recency decays with time, not only with changes), a
+/// batch at a time. Returns how many were refreshed.
+pub async fn refresh_stale(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM customers WHERE loyalty_at IS NULL OR loyalty_at < $1 ORDER BY loyalty_at LIMIT $2",
+    )
+    .bind(now - DAY_MS)
+    .bind(batch)
+    .fetch_all(db)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    for id in &ids {
+        refresh(&mut tx, *id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
+}
+
+async fn return_on_recovery(
+    conn: &mut AnyConnection,
+    id: i64,
+    incidents: &[RecoveryRow],
+) -> Result<RecoveryReturn, AppError> {
+    let window = RETURN_WINDOW_DAYS * DAY_MS;
+    let mut r = RecoveryReturn {
+        window_days: RETURN_WINDOW_DAYS,
+        ..Default::default()
+    };
+    // Windows of overlapping recoveries are merged so no order is counted twice.
+    let mut windows: Vec<(i64, i64)> = Vec::new();
+    for i in incidents.iter().filter(|i| i.spend_minor > 0) {
+        let Some(at) = i.resolved_at.or(Some(i.detected_at)) else {
+            continue;
+        };
+        r.recoveries += 1;
+        r.spend_minor += i.spend_minor;
+        match windows.last_mut() {
+            Some(last) if at <= last.1 => last.1 = last.1.max(at + window),
+            _ => windows.push((at, at + window)),
+        }
+    }
+    for (from, to) in windows {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS total FROM orders
+             WHERE customer_id = $1 AND placed_at > $2 AND placed_at <= $3",
+        )
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+        r.orders_after += row.try_get::<i64, _>("n")?;
+        r.revenue_after_minor += row.try_get::<i64, _>("total")?;
+        r.referral_revenue_after_minor += sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(SUM(o.amount_minor), 0) FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
+             WHERE f.referrer_id = $1 AND f.occurred_at > $2 AND f.occurred_at <= $3",
+        )
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&mut *conn)
+        .await?;
+    }
+    r.attributed_referrals = count(
+        conn,
+        "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND incident_id IS NOT NULL",
+        id,
+    )
+    .await?;
+    r.attributed_posts = count(
+        conn,
+        "SELECT COUNT(*) FROM advocacy_events WHERE customer_id = $1 AND incident_id IS NOT NULL",
+        id,
+    )
+    .await?;
+    Ok(r)
+}
+
+/// One customer's loyalty profile as of `now`.
+pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppError> {
+    let mut conn = db.acquire().await?;
+    let c = crate::customers::queries::find(db, id).await?;
+    let scored = score(&inputs(&mut conn, id, now).await?);
+    let orders = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(placed_at) AS last_at,
+                COALESCE(SUM(CASE WHEN placed_at >= $2 THEN amount_minor ELSE 0 END), 0) AS revenue_12m,
+                COALESCE(SUM(CASE WHEN placed_at >= $2 THEN 1 ELSE 0 END), 0) AS n_12m
+         FROM orders WHERE customer_id = $1",
+    )
+    .bind(id)
+    .bind(now - 365 * DAY_MS)
+    .fetch_one(&mut *conn)
+    .await?;
+    let orders_total: i64 = orders.try_get("n")?;
+    let currency: Option<String> = sqlx::query_scalar(
+        "SELECT currency FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let answers = sqlx::query(
+        "SELECT received_at, score_type, score, assessment FROM feedback WHERE customer_id = $1
+         ORDER BY received_at, id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(AnswerPoint {
+            received_at: r.try_get("received_at")?,
+            score_type: r.try_get("score_type")?,
+            score: r.try_get("score")?,
+            assessment: r.try_get("assessment")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let incidents = sqlx::query(
+        "SELECT i.id, c.name AS category, i.proactive, i.detected_at, i.resolved_at,
+                (SELECT COALESCE(SUM(a.amount_minor), 0) FROM recovery_actions a
+                  WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
+         FROM incidents i JOIN incident_categories c ON c.id = i.category_id
+         WHERE i.customer_id = $1 ORDER BY i.detected_at",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let detected: i64 = r.try_get("detected_at")?;
+        let resolved: Option<i64> = r.try_get("resolved_at")?;
+        Ok(RecoveryRow {
+            id: r.try_get("id")?,
+            category: r.try_get("category")?,
+            proactive: r.try_get::<i64, _>("proactive")? == 1,
+            detected_at: detected,
+            resolved_at: resolved,
+            hours_to_recover: resolved
+                .map(|t| ((t - detected) as f64 / 3_600_000.0 * 10.0).round() / 10.0),
+            spend_minor: r.try_get("spend")?,
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let stories = sqlx::query(
+        "SELECT id, title FROM stories WHERE customer_id = $1 ORDER BY occurred_on DESC",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let referral_revenue: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(CASE WHEN f.referred_customer_id IS NULL THEN f.revenue_minor
+                 ELSE (SELECT COALESCE(SUM(o.amount_minor), 0) FROM orders o WHERE o.customer_id = f.referred_customer_id) END), 0)
+         FROM referrals f WHERE f.referrer_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let return_on_recovery = return_on_recovery(&mut conn, id, &incidents).await?;
+    Ok(LoyaltyProfile {
+        customer_id: id,
+        external_ref: c.external_ref,
+        name: c.name,
+        score: scored.score,
+        segment: scored.segment,
+        score_parts: scored.parts,
+        tenure_days: (now - c.created_at).max(0) / DAY_MS,
+        currency: currency.unwrap_or_else(|| "USD".into()),
+        orders_total,
+        orders_12m: orders.try_get("n_12m")?,
+        revenue_12m_minor: orders.try_get("revenue_12m")?,
+        repeat_rate: (orders_total > 0).then(|| (orders_total - 1) as f64 / orders_total as f64),
+        last_order_at: orders.try_get("last_at")?,
+        answers,
+        open_follow_ups: count(
+            &mut conn,
+            "SELECT COUNT(*) FROM follow_ups WHERE customer_id = $1 AND status = 'open'",
+            id,
+        )
+        .await?,
+        incidents,
+        stories,
+        referrals_made: count(
+            &mut conn,
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1",
+            id,
+        )
+        .await?,
+        referrals_converted: count(
+            &mut conn,
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
+            id,
+        )
+        .await?,
+        referral_revenue_minor: referral_revenue,
+        audience_reached: count(
+            &mut conn,
+            "SELECT COALESCE(SUM(audience), 0) FROM advocacy_events WHERE customer_id = $1",
+            id,
+        )
+        .await?,
+        return_on_recovery,
+    })
+}
+
+/// The stored segment of a customer, for lists.
+pub fn parse_segment(value: Option<String>) -> Option<Segment> {
+    value.as_deref().and_then(Segment::parse)
+}

@@ -1,0 +1,84 @@
+//! Demo orders and referrals: a year of orders for the demo customers, and Mei — whose
+//! rental was refunded before she complained — bringing three friends who buy.
+use app::audit::Actor;
+use app::customers::bulk::{self, CustomerIn};
+use app::customers::fields::CustomerFields;
+use app::db::{now_ms, Db};
+use app::error::AppError;
+use app::incidents::money::Money;
+use app::loyalty::orders::{self, OrderIn};
+
+const DAY: i64 = 86_400_000;
+
+/// (customer, days ago of each order, amount in cents)
+const ORDERS: &[(&str, &[i64], i64)] = &[
+    ("c-1001", &[300, 210, 120, 60, 12], 4250),
+    ("c-1002", &[250, 140, 33], 2899),
+    ("c-1003", &[330, 200, 90, 45, 20, 6], 8900),
+    ("c-1004", &[40, 8, 2], 399),
+    ("c-1005", &[160, 25], 11900),
+    ("c-1006", &[90], 6450),
+    ("c-1007", &[400, 380], 15900),
+    ("c-1008", &[70, 15], 2300),
+    ("c-1009", &[220, 100, 18], 1850),
+    ("c-1010", &[35], 54900),
+    ("c-1011", &[500], 3100),
+    ("c-1012", &[150, 80, 10], 23000),
+];
+
+pub async fn seed(db: &Db) -> Result<(), AppError> {
+    let actor = Actor::system("demo seed");
+    let now = now_ms();
+    let code: String =
+        sqlx::query_scalar("SELECT referral_code FROM customers WHERE external_ref = 'c-1004'")
+            .fetch_one(db)
+            .await?;
+    let friends = [
+        ("c-2001", "Ines Moreau"),
+        ("c-2002", "Kofi Mensah"),
+        ("c-2003", "Lucía Romero Vidal"),
+    ]
+    .into_iter()
+    .map(|(reference, name)| {
+        Ok(CustomerIn {
+            fields: CustomerFields::parse(name, "", "", reference, "retail")?,
+            referred_by_code: Some(code.clone()),
+        })
+    })
+    .collect::<Result<Vec<_>, AppError>>()?;
+    if let Err(problems) = bulk::upsert(db, friends, &actor).await? {
+        return Err(AppError::internal(
+            "demo referrals",
+            format!("{problems:?}"),
+        ));
+    }
+    let mut items = Vec::new();
+    for (customer, days, cents) in ORDERS {
+        for (n, ago) in days.iter().enumerate() {
+            items.push(OrderIn {
+                external_id: format!("demo-{customer}-{n}"),
+                customer: customer.to_string(),
+                amount: Money {
+                    minor: cents + (n as i64 * 137) % 900,
+                    currency: "USD".into(),
+                },
+                placed_at: now - ago * DAY,
+            });
+        }
+    }
+    for (n, friend) in ["c-2001", "c-2002", "c-2003"].iter().enumerate() {
+        items.push(OrderIn {
+            external_id: format!("demo-{friend}-0"),
+            customer: friend.to_string(),
+            amount: Money {
+                minor: 3500 + n as i64 * 1200,
+                currency: "USD".into(),
+            },
+            placed_at: now - (2 - n as i64) * DAY,
+        });
+    }
+    if let Err(problems) = orders::ingest(db, items, &actor).await? {
+        return Err(AppError::internal("demo orders", format!("{problems:?}")));
+    }
+    Ok(())
+}

@@ -1,0 +1,378 @@
+//! Customers and orders from other systems, referral attribution, the stored loyalty score and
+//! the profile with its return on recovery.
+use crate::helpers::*;
+use serde_json::{json, Value};
+
+async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url(path))
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn order(id: &str, customer: &str, amount: &str, placed_at: &str) -> Value {
+    json!({"external_id": id, "customer": customer, "amount": {"amount": amount, "currency": "USD"}, "placed_at": placed_at})
+}
+
+fn days_ago(days: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::days(days))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[tokio::test]
+async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    let first = json!([{"external_ref": "c-1001", "name": "Dana Reyes", "email": "dana@example.com", "phone": null, "segment": "retail", "referred_by_code": null}]);
+    let res = post(&app, &token, "/api/v1/customers", &first).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["items"][0]["status"], "created");
+    let code = body["items"][0]["referral_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let again: Value = post(&app, &token, "/api/v1/customers", &first)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["items"][0]["status"], "unchanged");
+    assert_eq!(again["items"][0]["id"], body["items"][0]["id"]);
+
+    let friends = json!([
+        {"external_ref": "c-2001", "name": "Ana Ruiz", "referred_by_code": code.to_lowercase()},
+        {"external_ref": "c-1001", "name": "Dana Reyes-Park", "email": "dana@example.com"},
+    ]);
+    let body: Value = post(&app, &token, "/api/v1/customers", &friends)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["items"][0]["status"], "created");
+    assert_eq!(body["items"][0]["referred_by"], "c-1001");
+    assert_eq!(body["items"][1]["status"], "updated");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM referrals WHERE converted = 1 AND source = 'api'")
+            .await,
+        1
+    );
+
+    // A bad batch is refused whole: nothing of it is stored.
+    let bad = json!([
+        {"external_ref": "c-3001", "name": "Fine Person"},
+        {"external_ref": "c-3002", "name": "", "email": "not-an-email"},
+        {"external_ref": "c-3003", "name": "Unknown Code", "referred_by_code": "NOPE1234"},
+        {"external_ref": "c-3004", "name": "Email Thief", "email": "dana@example.com"},
+    ]);
+    let res = post(&app, &token, "/api/v1/customers", &bad).await;
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    let fields: Vec<(i64, String)> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["index"].as_i64().unwrap(),
+                i["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(fields, [(1, "name".to_string())]);
+    let res = post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([bad[0], bad[2], bad[3]]),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    let fields: Vec<(i64, String)> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["index"].as_i64().unwrap(),
+                i["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [(1, "referred_by_code".into()), (2, "email".into())]
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers WHERE external_ref LIKE 'c-300%'")
+            .await,
+        0
+    );
+    assert_eq!(
+        post(&app, "em_wrong", "/api/v1/customers", &first)
+            .await
+            .status(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn orders_are_idempotent_refused_whole_and_move_the_stored_score() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
+    )
+    .await;
+    let score = || async {
+        app.count("SELECT loyalty_score FROM customers WHERE external_ref = 'c-1001'")
+            .await
+    };
+    assert_eq!(score().await, 15, "a new customer is neutral");
+    let batch = json!([
+        order("o-1", "c-1001", "42.50", &days_ago(40)),
+        order("o-2", "c-1001", "10.00", &days_ago(5))
+    ]);
+    let res = post(&app, &token, "/api/v1/orders", &batch).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["items"][0]["status"], "stored");
+    // 20 (ordered 5 days ago) + 8 (2 orders) + 10 (came back) + 15 (no answer yet) = 53.
+    assert_eq!(score().await, 53);
+    let body: Value = post(&app, &token, "/api/v1/orders", &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["items"][1]["status"], "duplicate");
+    assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 2);
+    for (bad, field) in [
+        (
+            json!([order("o-3", "nobody", "1.00", &days_ago(1))]),
+            "customer",
+        ),
+        (
+            json!([order("o-4", "c-1001", "1.005", &days_ago(1))]),
+            "amount",
+        ),
+        (
+            json!([{"external_id": "o-5", "customer": "c-1001", "amount": {"amount": 5, "currency": "USD"}, "placed_at": days_ago(1)}]),
+            "amount.amount",
+        ),
+        (
+            json!([order("o-6", "c-1001", "1.00", "yesterday")]),
+            "placed_at",
+        ),
+        (
+            json!([order("o-7", "c-1001", "1.00", &days_ago(-3))]),
+            "placed_at",
+        ),
+    ] {
+        let res = post(
+            &app,
+            &token,
+            "/api/v1/orders",
+            &json!([order("o-ok", "c-1001", "1.00", &days_ago(1)), bad[0]]),
+        )
+        .await;
+        assert_eq!(res.status(), 400, "{bad}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["items"][0]["index"], 1);
+        assert_eq!(body["items"][0]["field"], field, "{bad}");
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM orders").await,
+        2,
+        "nothing of a refused batch"
+    );
+    assert_eq!(
+        post(&app, &token, "/api/v1/orders", &json!({}))
+            .await
+            .status(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coincident() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    let staff = app.staff_browser("associate").await;
+    let customers: Value = post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let code = customers["items"][0]["referral_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    post(
+        &app,
+        &token,
+        "/api/v1/orders",
+        &json!([order("o-old", "c-1001", "20.00", &days_ago(30))]),
+    )
+    .await;
+
+    // A proactive refund of 4.00, resolved now.
+    let category: i64 = app
+        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
+        .await;
+    let res = app
+        .call(
+            &staff,
+            "incidents/create",
+            &[
+                ("customer", "c-1001"),
+                ("new_customer_name", ""),
+                ("category_id", &category.to_string()),
+                ("severity", ""),
+                ("source", "staff"),
+                ("occurred_at", ""),
+                ("subject_ref", ""),
+                ("description", "Late parcel"),
+            ],
+        )
+        .await;
+    let incident: i64 = res.json().await.unwrap();
+    let id = incident.to_string();
+    app.call(
+        &staff,
+        "incidents/action",
+        &[
+            ("id", &id),
+            ("kind", "refund"),
+            ("amount", "4.00"),
+            ("currency", "usd"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    let res = app
+        .call(
+            &staff,
+            "incidents/resolve",
+            &[
+                ("id", &id),
+                ("root_cause", "Courier delay"),
+                ("no_action_reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // Afterwards: she orders twice and three friends arrive with her code and buy.
+    post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([
+            {"external_ref": "f-1", "name": "Friend One", "referred_by_code": code},
+            {"external_ref": "f-2", "name": "Friend Two", "referred_by_code": code},
+            {"external_ref": "f-3", "name": "Friend Three", "referred_by_code": code},
+        ]),
+    )
+    .await;
+    // A minute ahead: times are sent to the second, the recovery was stamped to the millisecond.
+    let after = (chrono::Utc::now() + chrono::Duration::minutes(1))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    post(
+        &app,
+        &token,
+        "/api/v1/orders",
+        &json!([
+            order("o-a", "c-1001", "30.00", &after),
+            order("o-b", "c-1001", "12.00", &after),
+            order("o-f1", "f-1", "50.00", &after),
+            order("o-f2", "f-2", "25.00", &after),
+        ]),
+    )
+    .await;
+
+    let res = reqwest::Client::new()
+        .get(app.url("/api/v1/customers/c-1001/profile"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["orders_total"], 3);
+    assert_eq!(p["revenue_12m_minor"], 6200);
+    assert_eq!(p["referrals_made"], 3);
+    assert_eq!(p["referrals_converted"], 3);
+    assert_eq!(p["referral_revenue_minor"], 7500);
+    let r = &p["return_on_recovery"];
+    assert_eq!(r["recoveries"], 1);
+    assert_eq!(r["spend_minor"], 400);
+    assert_eq!(
+        r["orders_after"], 2,
+        "the order before the recovery is not counted"
+    );
+    assert_eq!(r["revenue_after_minor"], 4200);
+    assert_eq!(r["referral_revenue_after_minor"], 7500);
+    assert_eq!(
+        r["attributed_referrals"], 0,
+        "nothing was attributed by staff"
+    );
+    assert_eq!(p["incidents"][0]["spend_minor"], 400);
+    assert!(p["incidents"][0]["hours_to_recover"].is_number());
+    // 20 + 12 (3 orders) + 10 + 15 + 20 (3 referrals) = 77, and referrals make an advocate.
+    assert_eq!(p["score"], 77);
+    assert_eq!(p["segment"], "advocate");
+    assert_eq!(
+        app.count("SELECT loyalty_score FROM customers WHERE external_ref = 'c-1001'")
+            .await,
+        77,
+        "stored as it changed"
+    );
+
+    let missing = reqwest::Client::new()
+        .get(app.url("/api/v1/customers/nobody/profile"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    let page = staff
+        .get(app.url(&format!("/customers/{}", customers["items"][0]["id"])))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Return on recovery")
+            && page.contains("Coincident in time, not proven caused")
+    );
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    for path in [
+        "/api/v1/customers",
+        "/api/v1/orders",
+        "/api/v1/customers/{external_ref}/profile",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} in the OpenAPI document"
+        );
+    }
+}
