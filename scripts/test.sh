@@ -24,7 +24,8 @@ build_site debug
 
 step "Unit and integration tests on SQLite"
 set +e
-cargo test --no-fail-fast -p app -p server
+# TEST_DATABASE_URL is for the PostgreSQL pass below; this pass is SQLite's.
+env -u TEST_DATABASE_URL cargo test --no-fail-fast -p app -p server
 record "tests on SQLite" $?
 set -e
 

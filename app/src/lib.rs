@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/s/:token") view=feedback::pages::survey::SurveyPage ssr=SsrMode::Async/>
+                <Route path=path!("/r/:code") view=loyalty::invite::ReferralPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::pages::PortalHome/>
                 </ParentRoute>

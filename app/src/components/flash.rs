@@ -23,6 +23,7 @@ fn message(code: &str) -> Option<&'static str> {
         "story-saved" => "Story saved. Thank you for writing it down.",
         "comment-added" => "Comment added.",
         "team-created" => "Team created. Put people in it below.",
+        "rated" => "Thank you for your rating: it goes straight to our service team.",
         "welcome" => "Your password is set. Welcome to your portal.",
         _ => return None,
     })

@@ -10,11 +10,17 @@ use crate::accounts::{
 };
 
 #[server(prefix = "/fn", endpoint = "customers/list")]
-pub async fn list_customers(q: String, sort: String, page: i64) -> Result<CustomerPage, AppError> {
+pub async fn list_customers(
+    q: String,
+    sort: String,
+    page: i64,
+    #[server(default)] standing: String,
+) -> Result<CustomerPage, AppError> {
     respond(
         async {
             let staff = require_staff(Role::Associate).await?;
-            super::queries::list(&staff.state.db, &q, super::CustomerSort::parse(&sort), page).await
+            let sort = super::CustomerSort::parse(&sort);
+            super::queries::list(&staff.state.db, &q, sort, &standing, page).await
         }
         .await,
     )
@@ -38,10 +44,12 @@ pub async fn create_customer(
     phone: String,
     external_ref: String,
     segment: String,
+    #[server(default)] referred_by_code: String,
 ) -> Result<i64, AppError> {
     respond(
         async {
             let staff = require_staff(Role::Associate).await?;
+            let db = &staff.state.db;
             let fields = super::fields::CustomerFields::parse(
                 &name,
                 &email,
@@ -49,9 +57,39 @@ pub async fn create_customer(
                 &external_ref,
                 &segment,
             )?;
+            let referrer = match referred_by_code.trim() {
+                "" => None,
+                code => {
+                    let mut conn = db.acquire().await?;
+                    Some(
+                        crate::loyalty::referrals::owner_of(&mut conn, code)
+                            .await?
+                            .ok_or_else(|| {
+                                AppError::field(
+                                    "referred_by_code",
+                                    "No customer has this referral code.",
+                                )
+                            })?
+                            .0,
+                    )
+                }
+            };
             let customer =
-                super::queries::create(&staff.state.db, &fields, &staff.actor(), &staff.ctx.ip)
-                    .await?;
+                super::queries::create(db, &fields, &staff.actor(), &staff.ctx.ip).await?;
+            if let Some(referrer) = referrer {
+                let mut tx = crate::db::begin_write(db).await?;
+                let label = staff.actor().label;
+                crate::loyalty::referrals::attribute(
+                    &mut tx,
+                    referrer,
+                    customer.id,
+                    "staff",
+                    &label,
+                    crate::db::now_ms(),
+                )
+                .await?;
+                tx.commit().await?;
+            }
             leptos_axum::redirect(&format!("/customers/{}?flash=created", customer.id));
             Ok(customer.id)
         }

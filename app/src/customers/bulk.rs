@@ -69,7 +69,6 @@ pub async fn upsert(
     let mut tx = crate::db::begin_write(db).await?;
     let mut problems = Vec::new();
     let mut results = Vec::with_capacity(items.len());
-    let mut referrers = std::collections::BTreeSet::new();
     for (index, item) in items.iter().enumerate() {
         let f = &item.fields;
         let reference = f.external_ref.clone().unwrap_or_default();
@@ -97,23 +96,17 @@ pub async fn upsert(
         }
         let referrer = match &item.referred_by_code {
             None => None,
-            Some(code) => {
-                let r = sqlx::query("SELECT id, COALESCE(external_ref, email, CAST(id AS TEXT)) AS label FROM customers WHERE referral_code = $1")
-                    .bind(code)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match r {
-                    Some(r) => Some((r.try_get::<i64, _>("id")?, r.try_get::<String, _>("label")?)),
-                    None => {
-                        problems.push(ItemError {
-                            index,
-                            field: "referred_by_code".into(),
-                            message: "no customer has this referral code".into(),
-                        });
-                        continue;
-                    }
+            Some(code) => match crate::loyalty::referrals::owner_of(&mut tx, code).await? {
+                Some((id, _, label)) => Some((id, label)),
+                None => {
+                    problems.push(ItemError {
+                        index,
+                        field: "referred_by_code".into(),
+                        message: "no customer has this referral code".into(),
+                    });
+                    continue;
                 }
-            }
+            },
         };
         let result = match existing {
             Some(row) => {
@@ -146,8 +139,8 @@ pub async fn upsert(
             None => {
                 let code = super::queries::new_referral_code();
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO customers (external_ref, name, email, phone, segment, referral_code, referred_by_id, created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                    "INSERT INTO customers (external_ref, name, email, phone, segment, referral_code, created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
                 )
                 .bind(&reference)
                 .bind(&f.name)
@@ -155,22 +148,19 @@ pub async fn upsert(
                 .bind(&f.phone)
                 .bind(&f.segment)
                 .bind(&code)
-                .bind(referrer.as_ref().map(|r| r.0))
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
                 if let Some((referrer_id, _)) = &referrer {
-                    sqlx::query(
-                        "INSERT INTO referrals (referrer_id, referred_customer_id, converted, source, occurred_at, created_by_label, created_at)
-                         VALUES ($1, $2, 1, 'api', $3, $4, $3)",
+                    crate::loyalty::referrals::attribute(
+                        &mut tx,
+                        *referrer_id,
+                        id,
+                        "api",
+                        &actor.label,
+                        now,
                     )
-                    .bind(referrer_id)
-                    .bind(id)
-                    .bind(now)
-                    .bind(&actor.label)
-                    .execute(&mut *tx)
                     .await?;
-                    referrers.insert(*referrer_id);
                 }
                 crate::loyalty::queries::refresh(&mut tx, id, now).await?;
                 CustomerResult {
@@ -187,9 +177,6 @@ pub async fn upsert(
     if !problems.is_empty() {
         tx.rollback().await?;
         return Ok(Err(problems));
-    }
-    for r in referrers {
-        crate::loyalty::queries::refresh(&mut tx, r, now).await?;
     }
     let count = |s: &str| results.iter().filter(|r| r.status == s).count();
     Entry::new(actor, "customers.import", "customer")

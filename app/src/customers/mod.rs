@@ -22,6 +22,11 @@ pub struct Customer {
     pub referral_code: String,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The stored loyalty score (0–100) and segment; see `loyalty::score`.
+    #[serde(default)]
+    pub loyalty_score: Option<i64>,
+    #[serde(default)]
+    pub loyalty_segment: Option<String>,
 }
 
 /// A customer with what the customer page shows about portal access.
@@ -49,16 +54,27 @@ pub enum CustomerSort {
     NameDesc,
     Newest,
     Oldest,
+    ScoreDesc,
+    ScoreAsc,
 }
 
 impl CustomerSort {
-    pub const ALL: [CustomerSort; 4] = [Self::Name, Self::NameDesc, Self::Newest, Self::Oldest];
+    pub const ALL: [CustomerSort; 6] = [
+        Self::Name,
+        Self::NameDesc,
+        Self::Newest,
+        Self::Oldest,
+        Self::ScoreDesc,
+        Self::ScoreAsc,
+    ];
 
     pub fn parse(input: &str) -> Self {
         match input {
             "name_desc" => Self::NameDesc,
             "newest" => Self::Newest,
             "oldest" => Self::Oldest,
+            "score_desc" => Self::ScoreDesc,
+            "score_asc" => Self::ScoreAsc,
             _ => Self::Name,
         }
     }
@@ -68,6 +84,8 @@ impl CustomerSort {
             Self::NameDesc => "name_desc",
             Self::Newest => "newest",
             Self::Oldest => "oldest",
+            Self::ScoreDesc => "score_desc",
+            Self::ScoreAsc => "score_asc",
         }
     }
     pub fn label(self) -> &'static str {
@@ -76,6 +94,8 @@ impl CustomerSort {
             Self::NameDesc => "Name Z–A",
             Self::Newest => "Newest first",
             Self::Oldest => "Oldest first",
+            Self::ScoreDesc => "Highest loyalty first",
+            Self::ScoreAsc => "Lowest loyalty first",
         }
     }
 }

@@ -16,6 +16,7 @@ pub fn CustomersPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.with(|m| m.get("q").unwrap_or_default());
     let sort = move || CustomerSort::parse(&query.with(|m| m.get("sort").unwrap_or_default()));
+    let standing = move || query.with(|m| m.get("standing").unwrap_or_default());
     let page = move || {
         query.with(|m| {
             m.get("page")
@@ -25,13 +26,18 @@ pub fn CustomersPage() -> impl IntoView {
         })
     };
     let customers = Resource::new(
-        move || (q(), sort(), page()),
-        |(q, sort, page)| list_customers(q, sort.as_str().to_string(), page),
+        move || (q(), sort(), page(), standing()),
+        |(q, sort, page, standing)| list_customers(q, sort.as_str().to_string(), page, standing),
     );
     let navigate = use_navigate();
     let on_search = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let url = format!("/customers?q={}&sort={}", encode(&value), sort().as_str());
+        let url = format!(
+            "/customers?q={}&sort={}&standing={}",
+            encode(&value),
+            sort().as_str(),
+            encode(&standing())
+        );
         navigate(
             &url,
             NavigateOptions {
@@ -44,9 +50,10 @@ pub fn CustomersPage() -> impl IntoView {
     let navigate_sort = use_navigate();
     let on_sort = move |ev: leptos::ev::Event| {
         let url = format!(
-            "/customers?q={}&sort={}",
+            "/customers?q={}&sort={}&standing={}",
             encode(&q()),
-            event_target_value(&ev)
+            event_target_value(&ev),
+            encode(&standing())
         );
         navigate_sort(
             &url,
@@ -72,6 +79,12 @@ pub fn CustomersPage() -> impl IntoView {
                     <option value=s.as_str() selected=move || sort() == s>{s.label()}</option>
                 }).collect_view()}
             </select>
+            <label class="visually-hidden" for="customer-standing">"Standing"</label>
+            <select id="customer-standing" name="standing">
+                {[("", "Everyone"), ("advocate", "Advocates"), ("loyal", "Loyal"), ("at_risk", "At risk (passive or detractor)"),
+                  ("passive", "Passive"), ("detractor", "Detractors"), ("churned", "Churned")]
+                    .into_iter().map(|(v, l)| view! { <option value=v selected=move || standing() == v>{l}</option> }).collect_view()}
+            </select>
             <button type="submit" class="button button-quiet">"Search"</button>
         </form>
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
@@ -84,11 +97,11 @@ pub fn CustomersPage() -> impl IntoView {
                         </EmptyState>
                     }.into_any(),
                     Ok(page) => {
-                        let base = format!("/customers?q={}&sort={}&", encode(&q()), sort().as_str());
+                        let base = format!("/customers?q={}&sort={}&standing={}&", encode(&q()), sort().as_str(), encode(&standing()));
                         view! {
                             <div class="table-wrap">
                                 <table class="table">
-                                    <thead><tr><th>"Name"</th><th>"Email"</th><th>"Reference"</th><th>"Segment"</th><th>"Since"</th></tr></thead>
+                                    <thead><tr><th>"Name"</th><th>"Email"</th><th>"Reference"</th><th>"Segment"</th><th>"Loyalty"</th><th>"Since"</th></tr></thead>
                                     <tbody>
                                         {page.items.into_iter().map(|c| view! { <CustomerRow customer=c/> }).collect_view()}
                                     </tbody>
@@ -111,6 +124,10 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
             <td data-label="Email">{customer.email.unwrap_or_default()}</td>
             <td data-label="Reference" class="inline-sm">{customer.external_ref.unwrap_or_default()}</td>
             <td data-label="Segment" class="inline-sm"><span class="tag">{customer.segment}</span></td>
+            <td data-label="Loyalty" class="inline-sm">
+                {customer.loyalty_score.map(|s| view! { <strong>{s}</strong>" " })}
+                {crate::loyalty::pages::segment_badge(crate::loyalty::Segment::parse(customer.loyalty_segment.as_deref().unwrap_or("")))}
+            </td>
             <td data-label="Since" class="hide-sm">{format_date(customer.created_at)}</td>
         </tr>
     }
@@ -182,11 +199,21 @@ pub fn CustomerPage() -> impl IntoView {
 pub fn NewCustomerPage() -> impl IntoView {
     let action = ServerAction::<CreateCustomer>::new();
     let error = Signal::derive(move || action.value().get().and_then(|r| r.err()));
+    let remembered = Resource::new(|| (), |_| crate::loyalty::invite::remembered_referral());
     view! {
         <PageHeader title="Add customer".into()/>
         <ActionForm action=action attr:class="form card">
             <FormAlert error=error/>
             <CustomerFieldsInputs customer=None error=error/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let code = remembered.await.unwrap_or_default();
+                    view! {
+                        <TextField label="Referral code" name="referred_by_code" value=code autocomplete="off" error=error
+                            hint="If a customer referred them: the code from their link (/r/…) or card."/>
+                    }
+                })}
+            </Suspense>
             <div class="form-actions">
                 <button type="submit" class="button" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Saving…" } else { "Add customer" }}
@@ -249,6 +276,8 @@ fn CustomerFieldsInputs(
         referral_code: String::new(),
         created_at: 0,
         updated_at: 0,
+        loyalty_score: None,
+        loyalty_segment: None,
     });
     view! {
         <TextField label="Name" name="name" value=c.name required=true autofocus=true autocomplete="off" error=error/>

@@ -9,7 +9,8 @@ use sqlx::Row;
 
 pub const PER_PAGE: i64 = 25;
 const COLUMNS: &str =
-    "id, external_ref, name, email, phone, segment, referral_code, created_at, updated_at";
+    "id, external_ref, name, email, phone, segment, referral_code, created_at, updated_at,
+    loyalty_score, loyalty_segment";
 
 fn from_row(r: &AnyRow) -> Result<Customer, sqlx::Error> {
     Ok(Customer {
@@ -22,6 +23,27 @@ fn from_row(r: &AnyRow) -> Result<Customer, sqlx::Error> {
         referral_code: r.try_get("referral_code")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
+        loyalty_score: r.try_get("loyalty_score")?,
+        loyalty_segment: r.try_get("loyalty_segment")?,
+    })
+}
+
+/// Which customers the list shows by where they stand ("" = everyone).
+fn standing_clause(standing: &str) -> Result<&'static str, AppError> {
+    Ok(match standing {
+        "" => "1 = 1",
+        "at_risk" => "loyalty_segment IN ('passive', 'detractor')",
+        "advocate" => "loyalty_segment = 'advocate'",
+        "loyal" => "loyalty_segment = 'loyal'",
+        "passive" => "loyalty_segment = 'passive'",
+        "detractor" => "loyalty_segment = 'detractor'",
+        "churned" => "loyalty_segment = 'churned'",
+        _ => {
+            return Err(AppError::field(
+                "standing",
+                "Choose advocates, loyal, passive, detractors, churned or at risk.",
+            ))
+        }
     })
 }
 
@@ -29,6 +51,7 @@ pub async fn list(
     db: &Db,
     q: &str,
     sort: CustomerSort,
+    standing: &str,
     page: i64,
 ) -> Result<CustomerPage, AppError> {
     let page = page.max(1);
@@ -37,9 +60,14 @@ pub async fn list(
         CustomerSort::NameDesc => "LOWER(name) DESC, id DESC",
         CustomerSort::Newest => "created_at DESC, id DESC",
         CustomerSort::Oldest => "created_at ASC, id ASC",
+        CustomerSort::ScoreDesc => "COALESCE(loyalty_score, -1) DESC, id ASC",
+        CustomerSort::ScoreAsc => "COALESCE(loyalty_score, 101) ASC, id ASC",
     };
-    let filter = "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $2 ESCAPE '\\'
-                  OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\')";
+    let filter = format!(
+        "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $2 ESCAPE '\\'
+          OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\') AND {}",
+        standing_clause(standing.trim())?
+    );
     let q = q.trim();
     let pattern = crate::db::like_pattern(q);
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM customers WHERE {filter}"))
@@ -215,6 +243,7 @@ pub async fn create(
             }
             Err(e) => return Err(e.into()),
         };
+        crate::loyalty::queries::refresh(&mut tx, id, now).await?;
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)

@@ -200,4 +200,6 @@ pub struct PortalIncident {
     pub resolved_at: Option<i64>,
     pub actions: Vec<RecoveryAction>,
     pub notices: Vec<Notice>,
+    /// The customer's own rating of the recovery from the portal: (CSAT 1–5, comment).
+    pub my_rating: Option<(i64, String)>,
 }

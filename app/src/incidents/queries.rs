@@ -405,6 +405,14 @@ pub async fn for_portal(db: &Db, customer_id: i64) -> Result<Vec<PortalIncident>
                 .filter(|a| a.status != ActionStatus::Declined)
                 .collect(),
             notices: notices(db, id).await?,
+            my_rating: sqlx::query_as(
+                "SELECT score, comment FROM feedback
+                 WHERE incident_id = $1 AND customer_id = $2 AND channel = 'portal' ORDER BY id LIMIT 1",
+            )
+            .bind(id)
+            .bind(customer_id)
+            .fetch_optional(db)
+            .await?,
         });
     }
     Ok(out)

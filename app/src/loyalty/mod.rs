@@ -1,11 +1,14 @@
 //! Loyalty: what customers did after we served them (orders, referrals, posts), the derived
 //! profile and score, and the return on recovery. Wire types live here.
 pub mod api;
+pub mod invite;
 #[cfg(feature = "ssr")]
 pub mod orders;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod referrals;
 pub mod score;
 
 use crate::incidents::labelled_enum;

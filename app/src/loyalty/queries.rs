@@ -143,7 +143,7 @@ async fn return_on_recovery(
     }
     for (from, to) in windows {
         let row = sqlx::query(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(amount_minor), 0) AS total FROM orders
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS total FROM orders
              WHERE customer_id = $1 AND placed_at > $2 AND placed_at <= $3",
         )
         .bind(id)
@@ -154,7 +154,7 @@ async fn return_on_recovery(
         r.orders_after += row.try_get::<i64, _>("n")?;
         r.revenue_after_minor += row.try_get::<i64, _>("total")?;
         r.referral_revenue_after_minor += sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(SUM(o.amount_minor), 0) FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
+            "SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
              WHERE f.referrer_id = $1 AND f.occurred_at > $2 AND f.occurred_at <= $3",
         )
         .bind(id)
@@ -185,8 +185,8 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     let scored = score(&inputs(&mut conn, id, now).await?);
     let orders = sqlx::query(
         "SELECT COUNT(*) AS n, MAX(placed_at) AS last_at,
-                COALESCE(SUM(CASE WHEN placed_at >= $2 THEN amount_minor ELSE 0 END), 0) AS revenue_12m,
-                COALESCE(SUM(CASE WHEN placed_at >= $2 THEN 1 ELSE 0 END), 0) AS n_12m
+                CAST(COALESCE(SUM(CASE WHEN placed_at >= $2 THEN amount_minor ELSE 0 END), 0) AS BIGINT) AS revenue_12m,
+                CAST(COALESCE(SUM(CASE WHEN placed_at >= $2 THEN 1 ELSE 0 END), 0) AS BIGINT) AS n_12m
          FROM orders WHERE customer_id = $1",
     )
     .bind(id)
@@ -219,7 +219,7 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     .collect::<Result<Vec<_>, AppError>>()?;
     let incidents = sqlx::query(
         "SELECT i.id, c.name AS category, i.proactive, i.detected_at, i.resolved_at,
-                (SELECT COALESCE(SUM(a.amount_minor), 0) FROM recovery_actions a
+                (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
                   WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
          FROM incidents i JOIN incident_categories c ON c.id = i.category_id
          WHERE i.customer_id = $1 ORDER BY i.detected_at",
@@ -253,8 +253,8 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     .map(|r| Ok((r.try_get("id")?, r.try_get("title")?)))
     .collect::<Result<Vec<_>, AppError>>()?;
     let referral_revenue: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(CASE WHEN f.referred_customer_id IS NULL THEN f.revenue_minor
-                 ELSE (SELECT COALESCE(SUM(o.amount_minor), 0) FROM orders o WHERE o.customer_id = f.referred_customer_id) END), 0)
+        "SELECT CAST(COALESCE(SUM(CASE WHEN f.referred_customer_id IS NULL THEN f.revenue_minor
+                 ELSE (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o WHERE o.customer_id = f.referred_customer_id) END), 0) AS BIGINT)
          FROM referrals f WHERE f.referrer_id = $1",
     )
     .bind(id)
@@ -299,7 +299,7 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
         referral_revenue_minor: referral_revenue,
         audience_reached: count(
             &mut conn,
-            "SELECT COALESCE(SUM(audience), 0) FROM advocacy_events WHERE customer_id = $1",
+            "SELECT CAST(COALESCE(SUM(audience), 0) AS BIGINT) FROM advocacy_events WHERE customer_id = $1",
             id,
         )
         .await?,

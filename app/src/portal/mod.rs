@@ -10,6 +10,8 @@ pub struct PortalOverview {
     pub referral_code: String,
     pub referral_link: String,
     pub customer_since: i64,
+    /// Customers who joined with their referral code.
+    pub referrals_brought: i64,
 }
 
 #[cfg(feature = "ssr")]
@@ -28,13 +30,90 @@ pub async fn portal_summary() -> Result<PortalOverview, AppError> {
                 .public_url
                 .trim_end_matches('/')
                 .to_string();
+            let referrals_brought: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
+            )
+            .bind(c.id)
+            .fetch_one(&me.state.db)
+            .await?;
             Ok(PortalOverview {
+                referrals_brought,
                 name: c.name,
                 email: c.email.unwrap_or_default(),
                 referral_link: format!("{base}/r/{}", c.referral_code),
                 referral_code: c.referral_code,
                 customer_since: c.created_at,
             })
+        }
+        .await,
+    )
+}
+
+/// The signed-in customer rates how a resolved incident of theirs was put right (CSAT 1–5 and a
+/// comment). It enters the feedback pipeline like any answer, so a lukewarm rating is followed
+/// up. Another customer's incident is not found, whatever its id.
+#[server(prefix = "/fn", endpoint = "portal/rate")]
+pub async fn rate_recovery(incident: i64, score: String, comment: String) -> Result<i64, AppError> {
+    respond(
+        async {
+            use crate::feedback::queries::{create, NewFeedback};
+            use crate::feedback::{Channel, ScoreType};
+            let me = require_customer().await?;
+            let db = &me.state.db;
+            let status: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM incidents WHERE id = $1 AND customer_id = $2",
+            )
+            .bind(incident)
+            .bind(me.viewer.customer_id)
+            .fetch_optional(db)
+            .await?;
+            match status.as_deref() {
+                None => return Err(AppError::NotFound("That incident".into())),
+                Some("resolved") => {}
+                Some(_) => {
+                    return Err(AppError::Conflict(
+                        "You can rate this once we have put it right.".into(),
+                    ))
+                }
+            }
+            let score = match score.trim().parse::<i64>() {
+                Ok(s) if (1..=5).contains(&s) => s,
+                _ => return Err(AppError::field("score", "Choose a rating from 1 to 5.")),
+            };
+            let comment = comment.trim().to_string();
+            if comment.chars().count() > 2000 {
+                return Err(AppError::field(
+                    "comment",
+                    "Keep it to 2000 characters or fewer.",
+                ));
+            }
+            let key = format!("portal-rating-{}-{incident}", me.viewer.customer_id);
+            let rated: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE idempotency_key = $1")
+                    .bind(&key)
+                    .fetch_one(db)
+                    .await?;
+            if rated > 0 {
+                return Err(AppError::Conflict(
+                    "You have already rated this. Thank you!".into(),
+                ));
+            }
+            let actor = crate::audit::Actor::customer(me.viewer.customer_id, &me.viewer.email);
+            let new = NewFeedback {
+                customer_id: me.viewer.customer_id,
+                channel: Channel::Portal,
+                score_type: ScoreType::Csat,
+                score,
+                comment,
+                received_at: crate::db::now_ms(),
+                incident_id: Some(incident),
+                order_ref: None,
+                survey_link_id: None,
+                idempotency_key: Some(key),
+            };
+            let recorded = create(db, &new, &actor).await?;
+            leptos_axum::redirect("/portal?flash=rated");
+            Ok(recorded.id)
         }
         .await,
     )
@@ -52,7 +131,9 @@ pub mod pages {
     fn PortalIncidents() -> impl IntoView {
         use crate::incidents::api::portal_incidents;
         use crate::incidents::ActionStatus;
-        let incidents = Resource::new(|| (), |_| portal_incidents());
+        // Bumped when a rating is saved, so the list shows it without a reload.
+        let refresh = RwSignal::new(0u64);
+        let incidents = Resource::new(move || refresh.get(), |_| portal_incidents());
         view! {
             <section class="card">
                 <h2>"What went wrong, and what we did"</h2>
@@ -82,6 +163,7 @@ pub mod pages {
                                                     }).collect_view()}
                                                 </ul>
                                             })}
+                                            {(i.status == crate::incidents::Status::Resolved).then(|| view! { <RateRecovery incident=i.id rating=i.my_rating.clone() refresh/> })}
                                             {i.notices.iter().map(|n| view! {
                                                 <article class="notice">
                                                     <h4>{n.subject.clone()}</h4>
@@ -97,6 +179,58 @@ pub mod pages {
                     })}
                 </Transition>
             </section>
+        }
+    }
+
+    /// "How did we do putting it right?": a 1–5 rating with a comment, or the rating given.
+    #[component]
+    fn RateRecovery(
+        incident: i64,
+        rating: Option<(i64, String)>,
+        refresh: RwSignal<u64>,
+    ) -> impl IntoView {
+        use crate::components::form::{error_of, FormAlert};
+        let rate = ServerAction::<super::RateRecovery>::new();
+        Effect::new(move |_| {
+            if matches!(rate.value().get(), Some(Ok(_))) {
+                refresh.update(|n| *n += 1);
+            }
+        });
+        let error = error_of(rate.value());
+        let score_error = move || error.get().and_then(|e| e.field_message("score"));
+        match rating {
+            Some((score, comment)) => view! {
+                <p class="rated" data-testid="my-rating">
+                    {format!("You rated how we put this right: {score} of 5")}
+                    {(!comment.is_empty()).then(|| view! { <span class="quote">{format!(" — “{comment}”")}</span> })}
+                </p>
+            }.into_any(),
+            None => view! {
+                <ActionForm action=rate attr:class="form rate-form">
+                    <FormAlert error=error/>
+                    <input type="hidden" name="incident" value=incident/>
+                    <fieldset class="scale scale-5" class:field-invalid=move || score_error().is_some()>
+                        <legend>"How did we do putting it right?"</legend>
+                        <div class="scale-options">
+                            {(1..=5).map(|n| view! {
+                                <label class="scale-option">
+                                    <input type="radio" name="score" value=n.to_string() required/>
+                                    <span>{n}</span>
+                                </label>
+                            }).collect_view()}
+                        </div>
+                        <div class="scale-ends" aria-hidden="true"><span>"1 = very poorly"</span><span>"5 = very well"</span></div>
+                        {move || score_error().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </fieldset>
+                    <div class="field">
+                        <label for=format!("comment-{incident}")>"Anything you would like to tell us?"</label>
+                        <textarea id=format!("comment-{incident}") name="comment" rows="3" maxlength="2000"></textarea>
+                    </div>
+                    <button class="button" type="submit" disabled=move || rate.pending().get()>
+                        {move || if rate.pending().get() { "Sending…" } else { "Send my rating" }}
+                    </button>
+                </ActionForm>
+            }.into_any(),
         }
     }
 
@@ -116,7 +250,11 @@ pub mod pages {
                             <crate::stories::pages::home::PortalStories/>
                             <section class="card">
                                 <h2>"Your referral link"</h2>
-                                <p>"Share it with friends. We will show here how many people it brought."</p>
+                                <p data-testid="referrals-brought">{match s.referrals_brought {
+                                    0 => "Share it with friends: when they join with it, we will show it here.".to_string(),
+                                    1 => "Your link has brought 1 person so far. Thank you!".to_string(),
+                                    n => format!("Your link has brought {n} people so far. Thank you!"),
+                                }}</p>
                                 <p><code class="secret">{s.referral_link}</code></p>
                                 <p class="muted">{format!("Referral code {}", s.referral_code)}</p>
                             </section>

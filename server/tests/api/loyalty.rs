@@ -376,3 +376,302 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
         );
     }
 }
+
+/// Logs and resolves an incident for a customer with a refund; returns its id.
+async fn recovered(app: &TestApp, staff: &reqwest::Client, customer: &str) -> String {
+    let category: i64 = app
+        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
+        .await;
+    let res = app
+        .call(
+            staff,
+            "incidents/create",
+            &[
+                ("customer", customer),
+                ("new_customer_name", ""),
+                ("category_id", &category.to_string()),
+                ("severity", ""),
+                ("source", "staff"),
+                ("occurred_at", ""),
+                ("subject_ref", ""),
+                ("description", "Late parcel"),
+            ],
+        )
+        .await;
+    let id: i64 = res.json().await.unwrap();
+    let id = id.to_string();
+    app.call(
+        staff,
+        "incidents/action",
+        &[
+            ("id", &id),
+            ("kind", "refund"),
+            ("amount", "4.00"),
+            ("currency", "usd"),
+            ("note", ""),
+        ],
+    )
+    .await;
+    id
+}
+
+#[tokio::test]
+async fn a_customer_rates_their_own_resolved_recovery_once_and_never_anothers() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let (me, me_id) = app.customer_browser().await;
+    let (_other_id, other_email) = app.portal_customer("Someone Else").await;
+    let mine = recovered(&app, &staff, &me_id.to_string()).await;
+    let theirs = recovered(&app, &staff, &other_email).await;
+    let rate = |incident: &str, score: &str| {
+        let form = [
+            ("incident", incident.to_string()),
+            ("score", score.to_string()),
+            ("comment", "Good".to_string()),
+        ];
+        let app = &app;
+        let me = me.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&me, "portal/rate", &form).await.status().as_u16()
+        }
+    };
+    assert_eq!(rate(&mine, "4").await, 409, "not resolved yet");
+    for id in [&mine, &theirs] {
+        let res = app
+            .call(
+                &staff,
+                "incidents/resolve",
+                &[
+                    ("id", id),
+                    ("root_cause", "Courier"),
+                    ("no_action_reason", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    assert_eq!(
+        rate(&theirs, "5").await,
+        404,
+        "another customer's incident is not found"
+    );
+    assert_eq!(rate("999999", "5").await, 404);
+    assert_eq!(rate(&mine, "9").await, 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM feedback").await,
+        0,
+        "nothing stored so far"
+    );
+    assert_eq!(rate(&mine, "4").await, 200);
+    assert_eq!(rate(&mine, "5").await, 409, "once per recovery");
+    // It went through the detector: a bare "Good" after a recovery is followed up.
+    let (channel, assessment): (String, String) =
+        sqlx::query_as("SELECT channel, assessment FROM feedback")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(
+        (channel.as_str(), assessment.as_str()),
+        ("portal", "lukewarm")
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups").await, 1);
+    let list: Value = app
+        .call(&me, "portal/incidents", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "only their own incidents"
+    );
+    assert_eq!(list[0]["my_rating"][0], 4);
+    // Staff-only functions stay closed to customers whatever the id.
+    assert_eq!(
+        app.call(
+            &me,
+            "loyalty/profile",
+            &[("customer_id", &me_id.to_string())]
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&me, "incidents/get", &[("id", &theirs)])
+            .await
+            .status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn the_customers_list_sorts_by_loyalty_and_filters_by_standing() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    let staff = app.staff_browser("associate").await;
+    post(&app, &token, "/api/v1/customers", &json!([
+        {"external_ref": "c-1", "name": "Regular"}, {"external_ref": "c-2", "name": "Lapsed"}, {"external_ref": "c-3", "name": "Newcomer"},
+    ])).await;
+    post(
+        &app,
+        &token,
+        "/api/v1/orders",
+        &json!([
+            order("o-1", "c-1", "10.00", &days_ago(3)),
+            order("o-2", "c-1", "10.00", &days_ago(30)),
+            order("o-3", "c-1", "10.00", &days_ago(60)),
+            order("o-5", "c-1", "10.00", &days_ago(90)),
+            order("o-4", "c-2", "10.00", &days_ago(400)),
+            order("o-6", "c-3", "10.00", &days_ago(1)),
+        ]),
+    )
+    .await;
+    let list = |sort: &'static str, standing: &'static str| {
+        let app = &app;
+        let staff = staff.clone();
+        async move {
+            let res = app
+                .call(
+                    &staff,
+                    "customers/list",
+                    &[
+                        ("q", ""),
+                        ("sort", sort),
+                        ("page", "1"),
+                        ("standing", standing),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            let page: Value = res.json().await.unwrap();
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Regular 20 + 16 + 10 + 15 = 61 (loyal); Newcomer 20 + 4 + 15 = 39 (passive); Lapsed 15
+    // and over a year since the last order (churned).
+    assert_eq!(
+        list("score_desc", "").await,
+        ["Regular", "Newcomer", "Lapsed"]
+    );
+    assert_eq!(
+        list("score_asc", "").await,
+        ["Lapsed", "Newcomer", "Regular"]
+    );
+    assert_eq!(list("name", "churned").await, ["Lapsed"]);
+    assert_eq!(list("name", "at_risk").await, ["Newcomer"]);
+    assert_eq!(list("name", "loyal").await, ["Regular"]);
+    let res = app
+        .call(
+            &staff,
+            "customers/list",
+            &[
+                ("q", ""),
+                ("sort", "name"),
+                ("page", "1"),
+                ("standing", "vip"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
+async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_created_next() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    let body: Value = post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let code = body["items"][0]["referral_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // A counter tablet opens the link: the visit counts and the code is remembered there.
+    let counter = app.staff_browser("associate").await;
+    let page = counter
+        .get(app.url(&format!("/r/{}", code.to_lowercase())))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page
+        .text()
+        .await
+        .unwrap()
+        .contains("Dana thinks you will like it here"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM referral_visits").await, 1);
+    let remembered: String = app
+        .call(&counter, "referrals/remembered", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(remembered, code);
+    let bad = browser()
+        .get(app.url("/r/NOPE42"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(bad.contains("This invitation link is not valid"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM referral_visits").await, 1);
+
+    let create = |code: &str| {
+        let form = [
+            ("name", "Ana Ruiz".to_string()),
+            ("email", "".into()),
+            ("phone", "".into()),
+            ("external_ref", "c-2001".into()),
+            ("segment", "".into()),
+            ("referred_by_code", code.to_string()),
+        ];
+        let app = &app;
+        let counter = counter.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.call(&counter, "customers/create", &form).await
+        }
+    };
+    let res = create("WRONG123").await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers").await,
+        1,
+        "nothing created"
+    );
+    assert_eq!(create(&remembered).await.status(), 200);
+    let (source, converted): (String, i64) =
+        sqlx::query_as("SELECT source, converted FROM referrals")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((source.as_str(), converted), ("staff", 1));
+    let profile: Value = reqwest::Client::new()
+        .get(app.url("/api/v1/customers/c-1001/profile"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["referrals_converted"], 1);
+}
