@@ -17,3 +17,87 @@ pub async fn get_loyalty_profile(customer_id: i64) -> Result<LoyaltyProfile, App
         .await,
     )
 }
+
+/// Records a referral the customer made: of an existing customer (converted) or a prospect.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "loyalty/referral")]
+pub async fn record_referral(
+    customer_id: i64,
+    #[server(default)] referred: String,
+    #[server(default)] prospect_name: String,
+    #[server(default)] converted: Option<String>,
+    #[server(default)] revenue: String,
+    #[server(default)] currency: String,
+    #[server(default)] incident: String,
+    #[server(default)] story: String,
+) -> Result<i64, AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            let form = super::advocacy::ReferralForm {
+                referred: &referred,
+                prospect_name: &prospect_name,
+                converted: converted.is_some_and(|v| !v.is_empty() && v != "false"),
+                revenue: &revenue,
+                currency: &currency,
+                incident: &incident,
+                story: &story,
+            };
+            let id = super::advocacy::record_referral(
+                &staff.state.db,
+                customer_id,
+                &form,
+                &staff.actor(),
+            )
+            .await?;
+            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
+            Ok(id)
+        }
+        .await,
+    )
+}
+
+/// Records a review, post or testimonial by the customer.
+#[allow(clippy::too_many_arguments)]
+#[server(prefix = "/fn", endpoint = "loyalty/post")]
+pub async fn record_post(
+    customer_id: i64,
+    #[server(default)] kind: String,
+    #[server(default)] platform: String,
+    #[server(default)] url: String,
+    #[server(default)] audience: String,
+    #[server(default)] sentiment: String,
+    #[server(default)] occurred_on: String,
+    #[server(default)] incident: String,
+    #[server(default)] story: String,
+) -> Result<i64, AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            let form = super::advocacy::PostForm {
+                kind: &kind,
+                platform: &platform,
+                url: &url,
+                audience: &audience,
+                sentiment: &sentiment,
+                occurred_on: &occurred_on,
+                incident: &incident,
+                story: &story,
+            };
+            let id =
+                super::advocacy::record_post(&staff.state.db, customer_id, &form, &staff.actor())
+                    .await?;
+            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
+            Ok(id)
+        }
+        .await,
+    )
+}

@@ -1,5 +1,7 @@
 //! Loyalty: what customers did after we served them (orders, referrals, posts), the derived
 //! profile and score, and the return on recovery. Wire types live here.
+#[cfg(feature = "ssr")]
+pub mod advocacy;
 pub mod api;
 pub mod invite;
 #[cfg(feature = "ssr")]
@@ -65,6 +67,51 @@ pub struct RecoveryReturn {
     pub attributed_posts: i64,
 }
 
+/// A referral the customer made.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ReferralRow {
+    pub id: i64,
+    pub referred_customer_id: Option<i64>,
+    /// The referred customer's or prospect's name.
+    pub who: String,
+    pub converted: bool,
+    /// "link", "api" or "staff".
+    pub source: String,
+    pub incident_id: Option<i64>,
+    pub story_id: Option<i64>,
+    pub occurred_at: i64,
+    /// The referred customer's order revenue, or what staff recorded for a prospect.
+    pub revenue_minor: i64,
+}
+
+/// A review, post or testimonial by the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PostRow {
+    pub id: i64,
+    pub kind: String,
+    pub platform: String,
+    pub url: Option<String>,
+    pub audience: i64,
+    pub sentiment: String,
+    pub occurred_at: i64,
+    pub incident_id: Option<i64>,
+    pub story_id: Option<i64>,
+}
+
+/// One thing that happened with the customer, for the profile's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TimelineItem {
+    pub at: i64,
+    /// "order", "answer", "incident", "recovered", "story", "referral" or "post".
+    pub kind: String,
+    pub text: String,
+    /// The page of the record behind it, when it has one.
+    pub href: Option<String>,
+}
+
 /// The derived loyalty profile of one customer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -93,4 +140,8 @@ pub struct LoyaltyProfile {
     pub referral_revenue_minor: i64,
     pub audience_reached: i64,
     pub return_on_recovery: RecoveryReturn,
+    pub referrals: Vec<ReferralRow>,
+    pub posts: Vec<PostRow>,
+    /// Everything above in time order, newest first (orders: the latest 50).
+    pub timeline: Vec<TimelineItem>,
 }

@@ -1,7 +1,8 @@
 //! The loyalty profile on the customer page: score and how it was made, what they bought, how
 //! their recoveries went, who they brought, and what followed the recoveries.
-use super::api::get_loyalty_profile;
+use super::api::{get_loyalty_profile, RecordPost, RecordReferral};
 use super::{LoyaltyProfile, Segment};
+use crate::components::form::{error_of, FormAlert, SelectField, TextField};
 use crate::components::layout::LoadError;
 use crate::components::time::format_date;
 use leptos::prelude::*;
@@ -44,13 +45,18 @@ fn trend(p: &LoyaltyProfile) -> Option<String> {
 
 #[component]
 pub fn LoyaltySection(customer_id: i64) -> impl IntoView {
-    let data = Resource::new(move || customer_id, get_loyalty_profile);
+    let referral = ServerAction::<RecordReferral>::new();
+    let post = ServerAction::<RecordPost>::new();
+    let data = Resource::new(
+        move || (customer_id, referral.version().get(), post.version().get()),
+        |(id, ..)| get_loyalty_profile(id),
+    );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading loyalty profile…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
-                    Ok(p) => view! { <Profile p=p/> }.into_any(),
+                    Ok(p) => view! { <Profile p=p/><Advocacy customer_id referral post/> }.into_any(),
                 }
             })}
         </Transition>
@@ -64,7 +70,7 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
     let line = trend(&p);
     let segment_class = format!("badge segment-{}", p.segment.as_str());
     view! {
-        <section class="card loyalty" data-testid="loyalty">
+        <section class="card loyalty" id="loyalty" data-testid="loyalty">
             <div class="section-head">
                 <h2>"Loyalty"</h2>
                 <p class="loyalty-score"><strong data-testid="loyalty-score">{p.score}</strong>" / 100 "<span class=segment_class>{p.segment.label()}</span></p>
@@ -118,10 +124,120 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
                     r.attributed_referrals, r.attributed_posts
                 )}</p>
             })}
+            {(!p.referrals.is_empty()).then(|| view! {
+                <h3>"Referrals"</h3>
+                <ul class="plain-list" data-testid="referrals">
+                    {p.referrals.iter().map(|f| view! {
+                        <li>
+                            {match f.referred_customer_id {
+                                Some(id) => view! { <a href=format!("/customers/{id}")>{f.who.clone()}</a> }.into_any(),
+                                None => view! { <span>{f.who.clone()}</span> }.into_any(),
+                            }}
+                            {format!(" · {} · {} · {}", if f.converted { "converted" } else { "not yet" }, money(f.revenue_minor, &cur), format_date(f.occurred_at))}
+                            {f.incident_id.map(|i| view! { " · after "<a href=format!("/incidents/{i}")>{format!("incident #{i}")}</a> })}
+                            {f.story_id.map(|i| view! { " · after "<a href=format!("/stories/{i}")>{format!("story #{i}")}</a> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!p.posts.is_empty()).then(|| view! {
+                <h3>"Reviews and posts"</h3>
+                <ul class="plain-list" data-testid="posts">
+                    {p.posts.iter().map(|x| view! {
+                        <li>
+                            {match x.url.clone() {
+                                Some(u) => view! { <a href=u rel="noopener noreferrer" target="_blank">{format!("{} on {}", x.kind, x.platform)}</a> }.into_any(),
+                                None => view! { <span>{format!("{} on {}", x.kind, x.platform)}</span> }.into_any(),
+                            }}
+                            {format!(" · {} · reached {} · {}", x.sentiment, x.audience, format_date(x.occurred_at))}
+                            {x.incident_id.map(|i| view! { " · after "<a href=format!("/incidents/{i}")>{format!("incident #{i}")}</a> })}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!p.timeline.is_empty()).then(|| view! {
+                <details class="timeline-box">
+                    <summary>{format!("Timeline ({} events)", p.timeline.len())}</summary>
+                    <ol class="plain-list small" data-testid="timeline">
+                        {p.timeline.iter().map(|e| view! {
+                            <li>
+                                <span class="muted">{format_date(e.at)}" · "</span>
+                                {match e.href.clone() {
+                                    Some(h) => view! { <a href=h>{e.text.clone()}</a> }.into_any(),
+                                    None => view! { <span>{e.text.clone()}</span> }.into_any(),
+                                }}
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </details>
+            })}
             {(!p.stories.is_empty()).then(|| view! {
                 <h3>"Stories about them"</h3>
                 <ul class="plain-list">{p.stories.iter().map(|(id, title)| view! { <li><a href=format!("/stories/{id}")>{title.clone()}</a></li> }).collect_view()}</ul>
             })}
+        </section>
+    }
+}
+
+/// Forms for what staff learn by hand: a referral, and a review, post or testimonial.
+#[component]
+fn Advocacy(
+    customer_id: i64,
+    referral: ServerAction<RecordReferral>,
+    post: ServerAction<RecordPost>,
+) -> impl IntoView {
+    let referral_error = error_of(referral.value());
+    let post_error = error_of(post.value());
+    let opt = |v: &[&str]| {
+        v.iter()
+            .map(|s| (s.to_string(), s[..1].to_uppercase() + &s[1..]))
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <section class="card">
+            <h2>"Record advocacy"</h2>
+            <details open=move || referral_error.get().is_some()>
+                <summary>"A referral"</summary>
+                <ActionForm action=referral attr:class="form">
+                    <FormAlert error=referral_error/>
+                    <input type="hidden" name="customer_id" value=customer_id/>
+                    <TextField label="Referred customer" name="referred" autocomplete="off" error=referral_error
+                        hint="Their id, email or reference, if they are a customer now."/>
+                    <TextField label="Or a prospect's name" name="prospect_name" autocomplete="off" error=referral_error/>
+                    <label class="choice"><input type="checkbox" name="converted" value="on"/><span>"The prospect bought"</span></label>
+                    <div class="field-row">
+                        <TextField label="Prospect revenue" name="revenue" hint="For prospects; a customer's comes from their orders." error=referral_error/>
+                        <TextField label="Currency" name="currency" value="USD" error=referral_error/>
+                    </div>
+                    <div class="field-row">
+                        <TextField label="Because of incident" name="incident" hint="Its number, if a recovery caused it." error=referral_error/>
+                        <TextField label="Because of story" name="story" hint="Its number." error=referral_error/>
+                    </div>
+                    <div class="form-actions"><button class="button" type="submit">"Record referral"</button></div>
+                </ActionForm>
+            </details>
+            <details open=move || post_error.get().is_some()>
+                <summary>"A review, post or testimonial"</summary>
+                <ActionForm action=post attr:class="form">
+                    <FormAlert error=post_error/>
+                    <input type="hidden" name="customer_id" value=customer_id/>
+                    <div class="field-row">
+                        <SelectField label="Kind" name="kind" options=opt(&["review", "post", "testimonial"]) error=post_error/>
+                        <SelectField label="Sentiment" name="sentiment" options=opt(&["positive", "neutral", "negative"]) error=post_error/>
+                    </div>
+                    <TextField label="Platform" name="platform" required=true autocomplete="off" hint="e.g. Google reviews, Instagram." error=post_error/>
+                    <TextField label="Link" name="url" kind="url" autocomplete="off" error=post_error/>
+                    <div class="field-row">
+                        <TextField label="Audience reached" name="audience" hint="Followers or views, if known." error=post_error/>
+                        <TextField label="When" name="occurred_on" kind="date" error=post_error/>
+                    </div>
+                    <div class="field-row">
+                        <TextField label="Because of incident" name="incident" error=post_error/>
+                        <TextField label="Because of story" name="story" error=post_error/>
+                    </div>
+                    <div class="form-actions"><button class="button" type="submit">"Record"</button></div>
+                </ActionForm>
+            </details>
         </section>
     }
 }

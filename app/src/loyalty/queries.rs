@@ -261,7 +261,7 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     .fetch_one(&mut *conn)
     .await?;
     let return_on_recovery = return_on_recovery(&mut conn, id, &incidents).await?;
-    Ok(LoyaltyProfile {
+    LoyaltyProfile {
         customer_id: id,
         external_ref: c.external_ref,
         name: c.name,
@@ -304,10 +304,129 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
         )
         .await?,
         return_on_recovery,
-    })
+        timeline: Vec::new(),
+        referrals: super::advocacy::referrals_of(db, id).await?,
+        posts: super::advocacy::posts_of(db, id).await?,
+    }
+    .with_timeline(db)
+    .await
 }
 
 /// The stored segment of a customer, for lists.
 pub fn parse_segment(value: Option<String>) -> Option<Segment> {
     value.as_deref().and_then(Segment::parse)
+}
+
+impl LoyaltyProfile {
+    /// Fills the timeline from the profile's records and the latest orders.
+    async fn with_timeline(mut self, db: &Db) -> Result<Self, AppError> {
+        use super::TimelineItem;
+        let money = |minor: i64| {
+            crate::incidents::money::Money {
+                minor,
+                currency: self.currency.clone(),
+            }
+            .display()
+        };
+        let item = |at: i64, kind: &str, text: String, href: Option<String>| TimelineItem {
+            at,
+            kind: kind.into(),
+            text,
+            href,
+        };
+        let mut t = Vec::new();
+        let orders = sqlx::query(
+            "SELECT external_id, amount_minor, placed_at FROM orders WHERE customer_id = $1
+             ORDER BY placed_at DESC LIMIT 50",
+        )
+        .bind(self.customer_id)
+        .fetch_all(db)
+        .await?;
+        for o in &orders {
+            let amount: i64 = o.try_get("amount_minor")?;
+            let reference: String = o.try_get("external_id")?;
+            t.push(item(
+                o.try_get("placed_at")?,
+                "order",
+                format!("Order {reference}: {}", money(amount)),
+                None,
+            ));
+        }
+        for a in &self.answers {
+            t.push(item(
+                a.received_at,
+                "answer",
+                format!(
+                    "Answered {} {} ({})",
+                    a.score_type.to_uppercase(),
+                    a.score,
+                    a.assessment
+                ),
+                None,
+            ));
+        }
+        for i in &self.incidents {
+            let href = Some(format!("/incidents/{}", i.id));
+            let how = if i.proactive {
+                "noticed by us"
+            } else {
+                "reported"
+            };
+            t.push(item(
+                i.detected_at,
+                "incident",
+                format!("Incident #{} {}: {how}", i.id, i.category),
+                href.clone(),
+            ));
+            if let Some(at) = i.resolved_at {
+                t.push(item(
+                    at,
+                    "recovered",
+                    format!(
+                        "Incident #{} put right, {} spent",
+                        i.id,
+                        money(i.spend_minor)
+                    ),
+                    href,
+                ));
+            }
+        }
+        for f in &self.referrals {
+            t.push(item(
+                f.occurred_at,
+                "referral",
+                format!("Referred {}", f.who),
+                f.referred_customer_id.map(|c| format!("/customers/{c}")),
+            ));
+        }
+        for p in &self.posts {
+            t.push(item(
+                p.occurred_at,
+                "post",
+                format!(
+                    "{} on {} ({}, reached {})",
+                    p.kind, p.platform, p.sentiment, p.audience
+                ),
+                p.url.clone(),
+            ));
+        }
+        let stories =
+            sqlx::query("SELECT id, title, created_at FROM stories WHERE customer_id = $1")
+                .bind(self.customer_id)
+                .fetch_all(db)
+                .await?;
+        for s in &stories {
+            let id: i64 = s.try_get("id")?;
+            let title: String = s.try_get("title")?;
+            t.push(item(
+                s.try_get("created_at")?,
+                "story",
+                format!("Story: {title}"),
+                Some(format!("/stories/{id}")),
+            ));
+        }
+        t.sort_by_key(|e| std::cmp::Reverse(e.at));
+        self.timeline = t;
+        Ok(self)
+    }
 }

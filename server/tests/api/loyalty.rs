@@ -675,3 +675,147 @@ async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_creat
         .unwrap();
     assert_eq!(profile["referrals_converted"], 1);
 }
+
+#[tokio::test]
+async fn staff_record_referrals_and_posts_attributed_to_a_recovery_and_bad_input_changes_nothing() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let dana = customer(&app, &staff, "Dana Reyes", "c-1001").await;
+    let ana = customer(&app, &staff, "Ana Ruiz", "c-2001").await;
+    let other = customer(&app, &staff, "Someone Else", "c-3001").await;
+    let incident = recovered(&app, &staff, "c-1001").await;
+    let foreign = recovered(&app, &staff, "c-3001").await;
+    let (d, a) = (dana.to_string(), ana.to_string());
+    let call = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
+        let app = &app;
+        let staff = staff.clone();
+        async move {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let res = app.call(&staff, endpoint, &form).await;
+            let status = res.status().as_u16();
+            (status, res.json::<Value>().await.unwrap_or_default())
+        }
+    };
+    let s = |v: &str| v.to_string();
+    let (status, body) = call("loyalty/referral", vec![("customer_id", d.clone())]).await;
+    assert_eq!(status, 422);
+    assert!(body.to_string().contains("prospect_name"));
+    let (status, _) = call(
+        "loyalty/referral",
+        vec![("customer_id", d.clone()), ("referred", d.clone())],
+    )
+    .await;
+    assert_eq!(status, 422, "no self-referral");
+    let (status, body) = call(
+        "loyalty/referral",
+        vec![
+            ("customer_id", d.clone()),
+            ("prospect_name", s("Kim")),
+            ("incident", foreign.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM referrals").await, 0);
+    let (status, _) = call(
+        "loyalty/referral",
+        vec![
+            ("customer_id", d.clone()),
+            ("referred", s("c-2001")),
+            ("incident", incident.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, _) = call(
+        "loyalty/referral",
+        vec![("customer_id", other.to_string()), ("referred", a.clone())],
+    )
+    .await;
+    assert_eq!(status, 422, "already attributed");
+    let (status, _) = call(
+        "loyalty/referral",
+        vec![
+            ("customer_id", d.clone()),
+            ("prospect_name", s("Kim Lee")),
+            ("converted", s("on")),
+            ("revenue", s("80.00")),
+            ("currency", s("USD")),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    for (field, value) in [
+        ("kind", "tweet"),
+        ("sentiment", "great"),
+        ("platform", ""),
+        ("url", "javascript:alert(1)"),
+        ("audience", "lots"),
+        ("occurred_on", "2099-01-01"),
+    ] {
+        let mut form = vec![
+            ("customer_id", d.clone()),
+            ("kind", s("review")),
+            ("sentiment", s("positive")),
+            ("platform", s("Google reviews")),
+            ("audience", s("1,200")),
+        ];
+        form.retain(|(k, _)| *k != field);
+        form.push((field, s(value)));
+        let (status, body) = call("loyalty/post", form).await;
+        assert_eq!(status, 422, "{field}={value}");
+        assert!(body.to_string().contains(field), "{field}: {body}");
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM advocacy_events").await, 0);
+    let (status, _) = call(
+        "loyalty/post",
+        vec![
+            ("customer_id", d.clone()),
+            ("kind", s("review")),
+            ("sentiment", s("positive")),
+            ("platform", s("Google reviews")),
+            ("url", s("https://example.com/r/1")),
+            ("audience", s("1,200")),
+            ("incident", incident.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    let res = app
+        .call(
+            &staff,
+            "incidents/resolve",
+            &[
+                ("id", &incident),
+                ("root_cause", "Courier"),
+                ("no_action_reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let p: Value = app
+        .call(&staff, "loyalty/profile", &[("customer_id", &d)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["referrals_made"], 2);
+    assert_eq!(p["referrals_converted"], 2);
+    assert_eq!(p["referral_revenue_minor"], 8000);
+    assert_eq!(p["audience_reached"], 1200);
+    assert_eq!(p["return_on_recovery"]["attributed_referrals"], 1);
+    assert_eq!(p["return_on_recovery"]["attributed_posts"], 1);
+    assert_eq!(p["posts"][0]["platform"], "Google reviews");
+    assert_eq!(p["referrals"].as_array().unwrap().len(), 2);
+    let kinds: Vec<&str> = p["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    for kind in ["incident", "recovered", "referral", "post"] {
+        assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
+    }
+}
