@@ -80,5 +80,24 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     if let Err(problems) = orders::ingest(db, items, &actor).await? {
         return Err(AppError::internal("demo orders", format!("{problems:?}")));
     }
+    // Mei told her followers about the refund nobody asked for.
+    let (mei, incident): (i64, i64) = sqlx::query_as(
+        "SELECT c.id, i.id FROM customers c JOIN incidents i ON i.customer_id = c.id
+         WHERE c.external_ref = 'c-1004' ORDER BY i.id LIMIT 1",
+    )
+    .fetch_one(db)
+    .await?;
+    let incident = incident.to_string();
+    let post = app::loyalty::advocacy::PostForm {
+        kind: "post",
+        platform: "Instagram",
+        url: "https://instagram.example.com/p/mei-refund",
+        audience: "2400",
+        sentiment: "positive",
+        occurred_on: "",
+        incident: &incident,
+        story: "",
+    };
+    app::loyalty::advocacy::record_post(db, mei, &post, &actor).await?;
     Ok(())
 }

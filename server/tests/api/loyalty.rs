@@ -819,3 +819,100 @@ async fn staff_record_referrals_and_posts_attributed_to_a_recovery_and_bad_input
         assert!(kinds.contains(&kind), "{kind} in {kinds:?}");
     }
 }
+
+#[tokio::test]
+async fn every_portal_function_answers_only_for_the_signed_in_customer() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let (a, a_id) = app.customer_browser().await;
+    let (b_id, b_email) = app.portal_customer("Customer B").await;
+    let b_incident = recovered(&app, &staff, &b_email).await;
+    app.call(
+        &staff,
+        "incidents/resolve",
+        &[
+            ("id", &b_incident),
+            ("root_cause", "Courier"),
+            ("no_action_reason", ""),
+        ],
+    )
+    .await;
+    let b_story = {
+        let res = app
+            .call(
+                &staff,
+                "stories/create",
+                &[
+                    ("title", "For B"),
+                    ("kind", "went_beyond"),
+                    ("situation", "S"),
+                    ("action_taken", "A"),
+                    ("result", "R"),
+                    ("customer", &b_id.to_string()),
+                    ("shareable", "on"),
+                ],
+            )
+            .await;
+        res.json::<i64>().await.unwrap().to_string()
+    };
+    let before = app.count("SELECT COUNT(*) FROM feedback").await;
+    // Reads show A's own records only, whatever B has.
+    let summary: Value = app
+        .call(&a, "portal/summary", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(summary["name"], "Portal Person");
+    let incidents: Value = app
+        .call(&a, "portal/incidents", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(incidents.as_array().unwrap().len(), 0);
+    let stories: Value = app
+        .call(&a, "portal/stories", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stories.as_array().unwrap().len(), 0);
+    // Writes and staff reads with B's ids are refused and change nothing.
+    assert_eq!(
+        app.call(
+            &a,
+            "portal/rate",
+            &[("incident", &b_incident), ("score", "5"), ("comment", "")]
+        )
+        .await
+        .status(),
+        404
+    );
+    assert_eq!(
+        app.call(&a, "stories/get", &[("id", &b_story)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&a, "incidents/get", &[("id", &b_incident)])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&a, "loyalty/profile", &[("customer_id", &b_id.to_string())])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.call(&a, "customers/get", &[("id", &b_id.to_string())])
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, before);
+    assert_ne!(a_id, b_id);
+}
