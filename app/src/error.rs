@@ -73,6 +73,17 @@ impl AppError {
         }
     }
 
+    /// An optional id typed in a form or URL ("" = none).
+    pub fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
+        match value.trim() {
+            "" => Ok(None),
+            v => v
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::field(field, "That is not a valid choice.")),
+        }
+    }
+
     /// The message for one field, if that field failed.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {

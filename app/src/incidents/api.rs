@@ -15,17 +15,6 @@ async fn staff() -> Result<Staff, AppError> {
     require_staff(Role::Associate).await
 }
 
-#[cfg(feature = "ssr")]
-fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        v => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(field, "That is not a valid choice.")),
-    }
-}
-
 /// The incidents list. Every filter is a string as it appears in the page URL ("" = any).
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "incidents/list")]
@@ -49,11 +38,11 @@ pub async fn list_incidents(
             let staff = staff().await?;
             let filter = super::queries::IncidentFilter {
                 status: Status::parse(&status),
-                category_id: optional_id(&category, "category")?,
+                category_id: AppError::optional_id(&category, "category")?,
                 severity: Severity::parse(&severity),
                 source: Source::parse(&source),
-                assignee_id: optional_id(&assignee, "assignee")?,
-                customer_id: optional_id(&customer, "customer")?,
+                assignee_id: AppError::optional_id(&assignee, "assignee")?,
+                customer_id: AppError::optional_id(&customer, "customer")?,
                 week: match week.trim() {
                     "" => None,
                     w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
@@ -114,7 +103,7 @@ pub async fn create_incident(
     respond(
         async {
             let staff = staff().await?;
-            let follow_up = optional_id(&follow_up, "follow_up")?;
+            let follow_up = AppError::optional_id(&follow_up, "follow_up")?;
             let input = super::fields::NewIncident::parse(
                 &customer,
                 &new_customer_name,
@@ -381,7 +370,7 @@ pub async fn save_category(
     respond(
         async {
             let manager = require_staff(Role::Manager).await?;
-            let id = optional_id(&id, "id")?;
+            let id = AppError::optional_id(&id, "id")?;
             let severity = super::Severity::parse(&default_severity).ok_or_else(|| {
                 AppError::field("default_severity", "Choose minor, major or critical.")
             })?;

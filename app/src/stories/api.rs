@@ -22,17 +22,6 @@ async fn today(db: &crate::db::Db) -> Result<chrono::NaiveDate, AppError> {
     Ok(crate::org::clock::day_of(tz, crate::db::now_ms()))
 }
 
-#[cfg(feature = "ssr")]
-fn optional_id(value: &str, field: &str) -> Result<Option<i64>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        v => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(field, format!("That is not a valid {field}."))),
-    }
-}
-
 /// The library; filters as strings from the page URL ("" = any).
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "stories/list")]
@@ -62,8 +51,8 @@ pub async fn list_stories(
                 q,
                 kind: super::StoryKind::parse(&kind),
                 tag,
-                associate_id: optional_id(&associate, "associate")?,
-                customer_id: optional_id(&customer, "customer")?,
+                associate_id: AppError::optional_id(&associate, "associate")?,
+                customer_id: AppError::optional_id(&customer, "customer")?,
                 week,
                 most_kudos: sort == "kudos",
                 spotlighted: spotlight == "1" || spotlight == "true",

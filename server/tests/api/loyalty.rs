@@ -227,40 +227,8 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     )
     .await;
 
-    // A proactive refund of 4.00, resolved now.
-    let category: i64 = app
-        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
-        .await;
-    let res = app
-        .call(
-            &staff,
-            "incidents/create",
-            &[
-                ("customer", "c-1001"),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", "staff"),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", "Late parcel"),
-            ],
-        )
-        .await;
-    let incident: i64 = res.json().await.unwrap();
-    let id = incident.to_string();
-    app.call(
-        &staff,
-        "incidents/action",
-        &[
-            ("id", &id),
-            ("kind", "refund"),
-            ("amount", "4.00"),
-            ("currency", "usd"),
-            ("note", ""),
-        ],
-    )
-    .await;
+    // A refund of 4.00, resolved now.
+    let id = recovered(&app, &staff, "c-1001").await;
     let res = app
         .call(
             &staff,
