@@ -12,6 +12,7 @@ pub mod customers;
 pub mod db;
 pub mod error;
 pub mod feedback;
+pub mod imports;
 pub mod incidents;
 pub mod loyalty;
 pub mod org;
@@ -113,6 +114,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stories/:id/edit") view=stories::pages::form::EditStoryPage/>
                     <Route path=path!("/customers") view=customers::pages::CustomersPage/>
                     <Route path=path!("/customers/new") view=customers::pages::NewCustomerPage/>
+                    <Route path=path!("/customers/import") view=imports::pages::ImportsPage/>
+                    <Route path=path!("/customers/return-on-recovery") view=loyalty::overview::RecoveryReturnPage/>
+                    <Route path=path!("/customers/import/:id") view=imports::pages::ImportPage/>
                     <Route path=path!("/customers/:id") view=customers::pages::CustomerPage/>
                     <Route path=path!("/customers/:id/edit") view=customers::pages::EditCustomerPage/>
                     <ParentRoute path=path!("/admin") view=AdminGate ssr=SsrMode::Async>

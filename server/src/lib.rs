@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router {
             post(http::signin::accept_invitation),
         )
         .merge(http::api::router(state.clone()))
+        .merge(http::imports::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -152,6 +153,9 @@ async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: Strin
             // Recency decays with time alone: scores older than a day are recomputed in batches.
             if let Err(e) = app::loyalty::queries::refresh_stale(&db, now, 500).await {
                 tracing::error!("loyalty refresh failed: {e}");
+            }
+            if let Err(e) = app::imports::run::sweep_abandoned(&db, now).await {
+                tracing::error!("import sweep failed: {e}");
             }
         }
         tick += 1;

@@ -7,7 +7,7 @@ use crate::error::{AppError, FieldError};
 use crate::signals::input::{text, ItemError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 /// One customer as checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,8 +65,25 @@ pub async fn upsert(
     items: Vec<CustomerIn>,
     actor: &Actor,
 ) -> Result<Result<Vec<CustomerResult>, Vec<ItemError>>, AppError> {
-    let now = now_ms();
     let mut tx = crate::db::begin_write(db).await?;
+    let result = apply(&mut tx, &items, actor, &|_, _| {}).await?;
+    if result.is_ok() {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(result)
+}
+
+/// Upserts inside the caller's transaction; `progress` hears (rows done, phase). On
+/// `Err(problems)` the caller must roll back.
+pub async fn apply(
+    tx: &mut AnyConnection,
+    items: &[CustomerIn],
+    actor: &Actor,
+    progress: &(dyn Fn(usize, &str) + Sync),
+) -> Result<Result<Vec<CustomerResult>, Vec<ItemError>>, AppError> {
+    let now = now_ms();
     let mut problems = Vec::new();
     let mut results = Vec::with_capacity(items.len());
     for (index, item) in items.iter().enumerate() {
@@ -96,7 +113,7 @@ pub async fn upsert(
         }
         let referrer = match &item.referred_by_code {
             None => None,
-            Some(code) => match crate::loyalty::referrals::owner_of(&mut tx, code).await? {
+            Some(code) => match crate::loyalty::referrals::owner_of(&mut *tx, code).await? {
                 Some((id, _, label)) => Some((id, label)),
                 None => {
                     problems.push(ItemError {
@@ -153,7 +170,7 @@ pub async fn upsert(
                 .await?;
                 if let Some((referrer_id, _)) = &referrer {
                     crate::loyalty::referrals::attribute(
-                        &mut tx,
+                        &mut *tx,
                         *referrer_id,
                         id,
                         "api",
@@ -162,7 +179,7 @@ pub async fn upsert(
                     )
                     .await?;
                 }
-                crate::loyalty::queries::refresh(&mut tx, id, now).await?;
+                crate::loyalty::queries::refresh(&mut *tx, id, now).await?;
                 CustomerResult {
                     id,
                     external_ref: reference,
@@ -173,9 +190,11 @@ pub async fn upsert(
             }
         };
         results.push(result);
+        if index % 200 == 199 {
+            progress(index + 1, "Writing customers");
+        }
     }
     if !problems.is_empty() {
-        tx.rollback().await?;
         return Ok(Err(problems));
     }
     let count = |s: &str| results.iter().filter(|r| r.status == s).count();
@@ -183,6 +202,5 @@ pub async fn upsert(
         .after(&serde_json::json!({ "created": count("created"), "updated": count("updated"), "sent": results.len() }))
         .write(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(Ok(results))
 }

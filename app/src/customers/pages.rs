@@ -64,8 +64,13 @@ pub fn CustomersPage() -> impl IntoView {
             },
         );
     };
+    let viewer = crate::components::layout::use_viewer();
     view! {
         <PageHeader title="Customers".into()>
+            {move || crate::components::layout::signed_in(viewer)
+                .filter(|v| v.has_role(crate::accounts::Role::Manager))
+                .map(|_| view! { <a class="button button-quiet" href="/customers/import">"Import CSV"</a> })}
+            <a class="button button-quiet" href="/customers/return-on-recovery">"Return on recovery"</a>
             <a class="button" href="/customers/new">"Add customer"</a>
         </PageHeader>
         <Flash/>

@@ -101,3 +101,23 @@ pub async fn record_post(
         .await,
     )
 }
+
+/// Return on recovery across all customers, with the recoveries behind it.
+#[server(prefix = "/fn", endpoint = "loyalty/recovery-return")]
+pub async fn load_recovery_overview(
+    #[server(default)] period: String,
+    #[server(default)] page: i64,
+) -> Result<super::RecoveryOverview, AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            super::recovery_return::overview(&staff.state.db, &period, page, crate::db::now_ms())
+                .await
+        }
+        .await,
+    )
+}

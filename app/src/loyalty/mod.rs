@@ -6,9 +6,12 @@ pub mod api;
 pub mod invite;
 #[cfg(feature = "ssr")]
 pub mod orders;
+pub mod overview;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod recovery_return;
 #[cfg(feature = "ssr")]
 pub mod referrals;
 pub mod score;
@@ -55,16 +58,55 @@ pub struct RecoveryRow {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecoveryReturn {
     pub window_days: i64,
+    /// Incidents with money applied to put them right.
     pub recoveries: i64,
+    pub customers: i64,
     pub spend_minor: i64,
+    /// Recoveries whose window has not ended yet: their figures can still grow.
+    pub open_windows: i64,
     /// Orders placed within the window after a recovery: coincident in time, not proven caused.
     pub revenue_after_minor: i64,
     pub orders_after: i64,
+    /// The same customers' orders in the same length of time before their recoveries: the
+    /// baseline to read the "after" figure against.
+    pub revenue_before_minor: i64,
     /// Revenue of customers they referred within the window after a recovery (coincident).
     pub referral_revenue_after_minor: i64,
     /// Referrals and posts staff explicitly attributed to one of these recoveries.
     pub attributed_referrals: i64,
     pub attributed_posts: i64,
+    pub attributed_audience: i64,
+}
+
+/// One recovery behind the return-on-recovery figures, with what followed its own window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryRecord {
+    pub incident_id: i64,
+    pub customer_id: i64,
+    pub customer: String,
+    pub category: String,
+    pub proactive: bool,
+    /// When it was resolved (or detected, while still open).
+    pub at: i64,
+    pub spend_minor: i64,
+    pub orders_after: i64,
+    pub revenue_after_minor: i64,
+    pub referral_revenue_after_minor: i64,
+    pub attributed_referrals: i64,
+    pub attributed_posts: i64,
+    pub window_open: bool,
+}
+
+/// Return on recovery across all customers for a period, with the records behind it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryOverview {
+    /// "90d", "12m" or "all".
+    pub period: String,
+    pub figures: RecoveryReturn,
+    pub currency: String,
+    pub records: Vec<RecoveryRecord>,
+    pub page: i64,
+    pub per_page: i64,
 }
 
 /// A referral the customer made.

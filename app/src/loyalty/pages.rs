@@ -7,7 +7,7 @@ use crate::components::layout::LoadError;
 use crate::components::time::format_date;
 use leptos::prelude::*;
 
-fn money(minor: i64, currency: &str) -> String {
+pub fn money(minor: i64, currency: &str) -> String {
     crate::incidents::money::Money {
         minor,
         currency: currency.to_string(),
@@ -122,7 +122,7 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
                 <p class="muted small">{format!(
                     "Coincident in time, not proven caused. Explicitly attributed to a recovery by staff: {} referrals, {} posts.",
                     r.attributed_referrals, r.attributed_posts
-                )}</p>
+                )}" "<a href="/customers/return-on-recovery">"Across all customers →"</a></p>
             })}
             {(!p.referrals.is_empty()).then(|| view! {
                 <h3>"Referrals"</h3>

@@ -1,14 +1,12 @@
 //! Reading a customer's loyalty facts, storing their score when those facts change, and the
 //! profile the customer page and the API show.
 use super::score::{score, Inputs};
-use super::{AnswerPoint, LoyaltyProfile, RecoveryReturn, RecoveryRow, Segment};
+use super::{AnswerPoint, LoyaltyProfile, RecoveryRow, Segment};
 use crate::db::Db;
 use crate::error::AppError;
 use sqlx::{AnyConnection, Row};
 
 const DAY_MS: i64 = 86_400_000;
-/// How long after a recovery what a customer does is counted against it.
-pub const RETURN_WINDOW_DAYS: i64 = 180;
 
 async fn count(conn: &mut AnyConnection, sql: &str, id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?)
@@ -118,66 +116,6 @@ pub async fn refresh_stale(db: &Db, now: i64, batch: i64) -> Result<usize, AppEr
     Ok(ids.len())
 }
 
-async fn return_on_recovery(
-    conn: &mut AnyConnection,
-    id: i64,
-    incidents: &[RecoveryRow],
-) -> Result<RecoveryReturn, AppError> {
-    let window = RETURN_WINDOW_DAYS * DAY_MS;
-    let mut r = RecoveryReturn {
-        window_days: RETURN_WINDOW_DAYS,
-        ..Default::default()
-    };
-    // Windows of overlapping recoveries are merged so no order is counted twice.
-    let mut windows: Vec<(i64, i64)> = Vec::new();
-    for i in incidents.iter().filter(|i| i.spend_minor > 0) {
-        let Some(at) = i.resolved_at.or(Some(i.detected_at)) else {
-            continue;
-        };
-        r.recoveries += 1;
-        r.spend_minor += i.spend_minor;
-        match windows.last_mut() {
-            Some(last) if at <= last.1 => last.1 = last.1.max(at + window),
-            _ => windows.push((at, at + window)),
-        }
-    }
-    for (from, to) in windows {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) AS total FROM orders
-             WHERE customer_id = $1 AND placed_at > $2 AND placed_at <= $3",
-        )
-        .bind(id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-        r.orders_after += row.try_get::<i64, _>("n")?;
-        r.revenue_after_minor += row.try_get::<i64, _>("total")?;
-        r.referral_revenue_after_minor += sqlx::query_scalar::<_, i64>(
-            "SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
-             WHERE f.referrer_id = $1 AND f.occurred_at > $2 AND f.occurred_at <= $3",
-        )
-        .bind(id)
-        .bind(from)
-        .bind(to)
-        .fetch_one(&mut *conn)
-        .await?;
-    }
-    r.attributed_referrals = count(
-        conn,
-        "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND incident_id IS NOT NULL",
-        id,
-    )
-    .await?;
-    r.attributed_posts = count(
-        conn,
-        "SELECT COUNT(*) FROM advocacy_events WHERE customer_id = $1 AND incident_id IS NOT NULL",
-        id,
-    )
-    .await?;
-    Ok(r)
-}
-
 /// One customer's loyalty profile as of `now`.
 pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppError> {
     let mut conn = db.acquire().await?;
@@ -260,7 +198,12 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let return_on_recovery = return_on_recovery(&mut conn, id, &incidents).await?;
+    let return_on_recovery = super::recovery_return::figures(
+        &mut conn,
+        super::recovery_return::Scope::customer(id),
+        now,
+    )
+    .await?;
     LoyaltyProfile {
         customer_id: id,
         external_ref: c.external_ref,

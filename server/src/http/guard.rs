@@ -21,7 +21,8 @@ const STAFF_PREFIXES: [&str; 7] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 5] = [
+const MANAGER_PAGES: [&str; 6] = [
+    "/customers/import",
     "/stories/cadence",
     "/follow-ups/settings",
     "/incidents/approvals",

@@ -5,5 +5,6 @@ pub mod context;
 pub mod errors;
 pub mod guard;
 pub mod health;
+pub mod imports;
 pub mod security;
 pub mod signin;

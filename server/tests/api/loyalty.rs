@@ -308,6 +308,73 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
         "stored as it changed"
     );
 
+    assert_eq!(
+        r["revenue_before_minor"], 2000,
+        "the baseline: 30 days before"
+    );
+
+    // Across customers: a second recovery for another customer, with one order after it.
+    post(
+        &app,
+        &token,
+        "/api/v1/customers",
+        &json!([{"external_ref": "c-2002", "name": "Eli Stone"}]),
+    )
+    .await;
+    let second = recovered(&app, &staff, "c-2002").await;
+    post(
+        &app,
+        &token,
+        "/api/v1/orders",
+        &json!([order("o-e", "c-2002", "10.00", &after)]),
+    )
+    .await;
+    let overall: Value = app
+        .call(
+            &staff,
+            "loyalty/recovery-return",
+            &[("period", "12m"), ("page", "1")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let f = &overall["figures"];
+    assert_eq!(f["recoveries"], 2, "{overall}");
+    assert_eq!(f["customers"], 2);
+    assert_eq!(f["spend_minor"], 800);
+    assert_eq!(f["orders_after"], 3);
+    assert_eq!(f["revenue_after_minor"], 5200);
+    assert_eq!(f["revenue_before_minor"], 2000);
+    assert_eq!(f["referral_revenue_after_minor"], 7500);
+    assert_eq!(f["open_windows"], 2);
+    let records = overall["records"].as_array().unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[0]["incident_id"].to_string(),
+        second,
+        "newest first"
+    );
+    assert_eq!(records[1]["revenue_after_minor"], 4200);
+    assert_eq!(records[1]["referral_revenue_after_minor"], 7500);
+    let bad = app
+        .call(
+            &staff,
+            "loyalty/recovery-return",
+            &[("period", "forever"), ("page", "1")],
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let page = staff
+        .get(app.url("/customers/return-on-recovery?period=all"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("coincident in time, not proven caused") && page.contains("Eli Stone"));
+
     let missing = reqwest::Client::new()
         .get(app.url("/api/v1/customers/nobody/profile"))
         .bearer_auth(&token)

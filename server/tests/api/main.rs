@@ -6,6 +6,7 @@ mod cli;
 mod customers;
 mod feedback;
 mod helpers;
+mod imports;
 mod incidents;
 mod loyalty;
 mod security;

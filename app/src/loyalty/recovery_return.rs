@@ -1,0 +1,245 @@
+//! Return on recovery: the one definition, for one customer or across all of them. A recovery
+//! is an incident with money applied to put it right (refunds, credits, reshipments); its
+//! moment is when it was resolved (or detected, while open). What the customer did in the
+//! window after it is counted once, however many of their windows overlap. Those figures are
+//! coincident in time, not proven caused; only referrals and posts staff tied to a recovery
+//! are attributed.
+use super::{RecoveryRecord, RecoveryReturn};
+use crate::error::AppError;
+use sqlx::{AnyConnection, Row};
+
+pub const WINDOW_DAYS: i64 = 180;
+const WINDOW_MS: i64 = WINDOW_DAYS * 86_400_000;
+
+/// Which recoveries count: those whose moment falls in `[from, to)`, of one customer or all.
+#[derive(Clone, Copy, Debug)]
+pub struct Scope {
+    pub customer: Option<i64>,
+    pub from: i64,
+    pub to: i64,
+}
+
+impl Scope {
+    pub fn customer(id: i64) -> Self {
+        Self {
+            customer: Some(id),
+            from: i64::MIN / 2,
+            to: i64::MAX / 2,
+        }
+    }
+}
+
+/// The recoveries in scope: $1 from, $2 to, $3 customer id or 0 for all, $4 the window.
+const RECOVERIES: &str = "WITH rec AS (
+    SELECT i.id, i.customer_id, COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
+           (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
+             WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
+    FROM incidents i
+    WHERE COALESCE(i.resolved_at, i.detected_at) >= $1 AND COALESCE(i.resolved_at, i.detected_at) < $2
+      AND ($3 = 0 OR i.customer_id = $3)
+      AND EXISTS (SELECT 1 FROM recovery_actions a WHERE a.incident_id = i.id AND a.status = 'applied'
+                  AND a.amount_minor > 0))";
+
+async fn scalar(conn: &mut AnyConnection, scope: Scope, sql: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(sql)
+        .bind(scope.from)
+        .bind(scope.to)
+        .bind(scope.customer.unwrap_or(0))
+        .bind(WINDOW_MS)
+        .fetch_one(conn)
+        .await?)
+}
+
+pub async fn figures(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    now: i64,
+) -> Result<RecoveryReturn, AppError> {
+    let totals = sqlx::query(&format!(
+        "{RECOVERIES} SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS customers,
+                CAST(COALESCE(SUM(spend), 0) AS BIGINT) AS spend,
+                CAST(COALESCE(SUM(CASE WHEN at + $4 > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows
+         FROM rec"
+    ))
+    .bind(scope.from)
+    .bind(scope.to)
+    .bind(scope.customer.unwrap_or(0))
+    .bind(WINDOW_MS)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    let orders = |after: bool| {
+        let window = if after {
+            "o.placed_at > r.at AND o.placed_at <= r.at + r.w"
+        } else {
+            "o.placed_at > r.at - r.w AND o.placed_at <= r.at"
+        };
+        format!(
+            "{RECOVERIES} SELECT {{}} FROM orders o
+             WHERE o.customer_id IN (SELECT customer_id FROM rec)
+               AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = o.customer_id AND {window})"
+        )
+    };
+    let after = orders(true);
+    let before = orders(false);
+    Ok(RecoveryReturn {
+        window_days: WINDOW_DAYS,
+        recoveries: totals.try_get("n")?,
+        customers: totals.try_get("customers")?,
+        spend_minor: totals.try_get("spend")?,
+        open_windows: totals.try_get("open_windows")?,
+        orders_after: scalar(conn, scope, &after.replace("{}", "COUNT(*)")).await?,
+        revenue_after_minor: scalar(
+            conn,
+            scope,
+            &after.replace("{}", "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)"),
+        )
+        .await?,
+        revenue_before_minor: scalar(
+            conn,
+            scope,
+            &before.replace("{}", "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)"),
+        )
+        .await?,
+        referral_revenue_after_minor: scalar(
+            conn,
+            scope,
+            &format!(
+                "{RECOVERIES} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)
+                 FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
+                 WHERE f.referrer_id IN (SELECT customer_id FROM rec)
+                   AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = f.referrer_id
+                               AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w)"
+            ),
+        )
+        .await?,
+        attributed_referrals: scalar(
+            conn,
+            scope,
+            &format!(
+                "{RECOVERIES} SELECT COUNT(*) FROM referrals WHERE incident_id IN (SELECT id FROM rec)"
+            ),
+        )
+        .await?,
+        attributed_posts: scalar(
+            conn,
+            scope,
+            &format!(
+                "{RECOVERIES} SELECT COUNT(*) FROM advocacy_events WHERE incident_id IN (SELECT id FROM rec)"
+            ),
+        )
+        .await?,
+        attributed_audience: scalar(
+            conn,
+            scope,
+            &format!(
+                "{RECOVERIES} SELECT CAST(COALESCE(SUM(audience), 0) AS BIGINT) FROM advocacy_events
+                 WHERE incident_id IN (SELECT id FROM rec)"
+            ),
+        )
+        .await?,
+    })
+}
+
+/// The recoveries behind the figures, newest first, each with what followed its own window.
+pub async fn records(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RecoveryRecord>, AppError> {
+    let rows = sqlx::query(&format!(
+        "{RECOVERIES}
+         SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at, r.spend,
+                (SELECT COUNT(*) FROM orders o WHERE o.customer_id = r.customer_id
+                  AND o.placed_at > r.at AND o.placed_at <= r.at + $4) AS orders_after,
+                (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
+                  WHERE o.customer_id = r.customer_id AND o.placed_at > r.at AND o.placed_at <= r.at + $4) AS revenue_after,
+                (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM referrals f
+                  JOIN orders o ON o.customer_id = f.referred_customer_id
+                  WHERE f.referrer_id = r.customer_id AND f.occurred_at > r.at AND f.occurred_at <= r.at + $4) AS referral_revenue,
+                (SELECT COUNT(*) FROM referrals f WHERE f.incident_id = r.id) AS attributed_referrals,
+                (SELECT COUNT(*) FROM advocacy_events e WHERE e.incident_id = r.id) AS attributed_posts,
+                i.proactive
+         FROM rec r JOIN customers c ON c.id = r.customer_id JOIN incidents i ON i.id = r.id
+              JOIN incident_categories k ON k.id = i.category_id
+         ORDER BY r.at DESC, r.id DESC LIMIT $5 OFFSET $6"
+    ))
+    .bind(scope.from)
+    .bind(scope.to)
+    .bind(scope.customer.unwrap_or(0))
+    .bind(WINDOW_MS)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let at: i64 = r.try_get("at")?;
+            Ok(RecoveryRecord {
+                incident_id: r.try_get("id")?,
+                customer_id: r.try_get("customer_id")?,
+                customer: r.try_get("customer")?,
+                category: r.try_get("category")?,
+                proactive: r.try_get::<i64, _>("proactive")? == 1,
+                at,
+                spend_minor: r.try_get("spend")?,
+                orders_after: r.try_get("orders_after")?,
+                revenue_after_minor: r.try_get("revenue_after")?,
+                referral_revenue_after_minor: r.try_get("referral_revenue")?,
+                attributed_referrals: r.try_get("attributed_referrals")?,
+                attributed_posts: r.try_get("attributed_posts")?,
+                window_open: at + WINDOW_MS > now,
+            })
+        })
+        .collect()
+}
+
+pub const PER_PAGE: i64 = 25;
+
+/// The start of a period ending now: "90d", "12m" (the default) or "all".
+pub fn period_start(period: &str, now: i64) -> Result<(&'static str, i64), AppError> {
+    const DAY: i64 = 86_400_000;
+    match period.trim() {
+        "90d" => Ok(("90d", now - 90 * DAY)),
+        "" | "12m" => Ok(("12m", now - 365 * DAY)),
+        "all" => Ok(("all", i64::MIN / 2)),
+        other => Err(AppError::field(
+            "period",
+            format!("'{other}' is not a period; use 90d, 12m or all"),
+        )),
+    }
+}
+
+/// Return on recovery across all customers for recoveries in the period, with a page of the
+/// records behind it.
+pub async fn overview(
+    db: &crate::db::Db,
+    period: &str,
+    page: i64,
+    now: i64,
+) -> Result<super::RecoveryOverview, AppError> {
+    let (period, from) = period_start(period, now)?;
+    let page = page.max(1);
+    let scope = Scope {
+        customer: None,
+        from,
+        to: now + 1,
+    };
+    let mut conn = db.acquire().await?;
+    let figures = figures(&mut conn, scope, now).await?;
+    let records = records(&mut conn, scope, now, PER_PAGE, (page - 1) * PER_PAGE).await?;
+    let currency: Option<String> =
+        sqlx::query_scalar("SELECT currency FROM orders ORDER BY placed_at DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(super::RecoveryOverview {
+        period: period.into(),
+        figures,
+        currency: currency.unwrap_or_else(|| "USD".into()),
+        records,
+        page,
+        per_page: PER_PAGE,
+    })
+}
