@@ -19,6 +19,7 @@ pub mod org;
 pub mod outbox;
 pub mod pages;
 pub mod portal;
+pub mod reports;
 pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod settings;
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
                 <ParentRoute path=path!("") view=StaffLayout ssr=SsrMode::Async>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/reports/weekly") view=reports::pages::WeeklyReportPage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>
                     <Route path=path!("/incidents/approvals") view=incidents::pages::approvals::ApprovalsPage/>

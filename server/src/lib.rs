@@ -118,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(http::api::router(state.clone()))
         .merge(http::imports::router())
+        .merge(http::reports::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -93,24 +93,46 @@ pub fn summarize(
     }
 }
 
-/// The figures for answers received and follow-ups closed in [from, to).
+/// The figures for answers received and follow-ups closed in [from, to), for a scope: a team's
+/// or an associate's answers are those about incidents they were assigned or followed up by
+/// them; follow-ups are theirs by assignment.
 #[cfg(feature = "ssr")]
-pub async fn for_range(db: &Db, from: i64, to: i64, now: i64) -> Result<FeedbackFigures, AppError> {
-    let answers: Vec<(String, i64, String)> =
-        sqlx::query_as("SELECT score_type, score, assessment FROM feedback WHERE received_at >= $1 AND received_at < $2")
-            .bind(from)
-            .bind(to)
-            .fetch_all(db)
-            .await?;
+pub async fn for_range(
+    db: &Db,
+    from: i64,
+    to: i64,
+    now: i64,
+    scope: crate::org::scope::StaffScope,
+) -> Result<FeedbackFigures, AppError> {
+    use crate::org::scope::StaffScope;
+    let (team, associate) = scope.binds();
+    let answers: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        "SELECT score_type, score, assessment FROM feedback f WHERE received_at >= $1 AND received_at < $2
+           AND (($3 = 0 AND $4 = 0)
+                OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = f.incident_id AND {})
+                OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.feedback_id = f.id AND {}))",
+        StaffScope::clause("i.assignee_id", 3, 4),
+        StaffScope::clause("u.assignee_id", 3, 4)
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(team)
+    .bind(associate)
+    .fetch_all(db)
+    .await?;
     let answers: Vec<(ScoreType, i64, Assessment)> = answers
         .into_iter()
         .filter_map(|(t, s, a)| Some((ScoreType::parse(&t)?, s, Assessment::parse(&a)?)))
         .collect();
-    let closed: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT assessment, closed_at, due_at, outcome FROM follow_ups WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2",
-    )
+    let closed: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT assessment, closed_at, due_at, outcome FROM follow_ups
+         WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2 AND {}",
+        StaffScope::clause("assignee_id", 3, 4)
+    ))
     .bind(from)
     .bind(to)
+    .bind(team)
+    .bind(associate)
     .fetch_all(db)
     .await?;
     let closed: Vec<ClosedFollowUp> = closed
@@ -124,10 +146,14 @@ pub async fn for_range(db: &Db, from: i64, to: i64, now: i64) -> Result<Feedback
         .collect();
     // Overdue at the end of the period: opened before it, due before it, not closed by then.
     let at = to.min(now);
-    let overdue: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM follow_ups WHERE opened_at < $1 AND due_at <= $1 AND (closed_at IS NULL OR closed_at > $1)",
-    )
+    let overdue: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM follow_ups WHERE opened_at < $1 AND due_at <= $1
+           AND (closed_at IS NULL OR closed_at > $1) AND {}",
+        StaffScope::clause("assignee_id", 2, 3)
+    ))
     .bind(at)
+    .bind(team)
+    .bind(associate)
     .fetch_one(db)
     .await?;
     Ok(summarize(&answers, &closed, overdue))

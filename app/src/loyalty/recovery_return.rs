@@ -6,17 +6,20 @@
 //! are attributed.
 use super::{RecoveryRecord, RecoveryReturn};
 use crate::error::AppError;
+use crate::org::scope::StaffScope;
 use sqlx::{AnyConnection, Row};
 
 pub const WINDOW_DAYS: i64 = 180;
 const WINDOW_MS: i64 = WINDOW_DAYS * 86_400_000;
 
-/// Which recoveries count: those whose moment falls in `[from, to)`, of one customer or all.
+/// Which recoveries count: those whose moment falls in `[from, to)`, of one customer or all,
+/// handled by the staff in `staff`.
 #[derive(Clone, Copy, Debug)]
 pub struct Scope {
     pub customer: Option<i64>,
     pub from: i64,
     pub to: i64,
+    pub staff: StaffScope,
 }
 
 impl Scope {
@@ -25,12 +28,16 @@ impl Scope {
             customer: Some(id),
             from: i64::MIN / 2,
             to: i64::MAX / 2,
+            staff: StaffScope::Organisation,
         }
     }
 }
 
-/// The recoveries in scope: $1 from, $2 to, $3 customer id or 0 for all, $4 the window.
-const RECOVERIES: &str = "WITH rec AS (
+/// The recoveries in scope: $1 from, $2 to, $3 customer id or 0 for all, $4 the window, $5 and
+/// $6 the staff scope.
+fn recoveries() -> String {
+    format!(
+        "WITH rec AS (
     SELECT i.id, i.customer_id, COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
            (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
              WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
@@ -38,16 +45,44 @@ const RECOVERIES: &str = "WITH rec AS (
     WHERE COALESCE(i.resolved_at, i.detected_at) >= $1 AND COALESCE(i.resolved_at, i.detected_at) < $2
       AND ($3 = 0 OR i.customer_id = $3)
       AND EXISTS (SELECT 1 FROM recovery_actions a WHERE a.incident_id = i.id AND a.status = 'applied'
-                  AND a.amount_minor > 0))";
+                  AND a.amount_minor > 0)
+      AND {})",
+        StaffScope::clause("i.assignee_id", 5, 6)
+    )
+}
+
+impl Scope {
+    fn bind<'q, O>(
+        self,
+        query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+        let (team, associate) = self.staff.binds();
+        query
+            .bind(self.from)
+            .bind(self.to)
+            .bind(self.customer.unwrap_or(0))
+            .bind(WINDOW_MS)
+            .bind(team)
+            .bind(associate)
+    }
+
+    fn bind_rows<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let (team, associate) = self.staff.binds();
+        query
+            .bind(self.from)
+            .bind(self.to)
+            .bind(self.customer.unwrap_or(0))
+            .bind(WINDOW_MS)
+            .bind(team)
+            .bind(associate)
+    }
+}
 
 async fn scalar(conn: &mut AnyConnection, scope: Scope, sql: &str) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(sql)
-        .bind(scope.from)
-        .bind(scope.to)
-        .bind(scope.customer.unwrap_or(0))
-        .bind(WINDOW_MS)
-        .fetch_one(conn)
-        .await?)
+    Ok(scope.bind(sqlx::query_scalar(sql)).fetch_one(conn).await?)
 }
 
 pub async fn figures(
@@ -55,19 +90,17 @@ pub async fn figures(
     scope: Scope,
     now: i64,
 ) -> Result<RecoveryReturn, AppError> {
-    let totals = sqlx::query(&format!(
-        "{RECOVERIES} SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS customers,
+    let rec = recoveries();
+    let totals = scope
+        .bind_rows(sqlx::query(&format!(
+            "{rec} SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS customers,
                 CAST(COALESCE(SUM(spend), 0) AS BIGINT) AS spend,
-                CAST(COALESCE(SUM(CASE WHEN at + $4 > $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows
-         FROM rec"
-    ))
-    .bind(scope.from)
-    .bind(scope.to)
-    .bind(scope.customer.unwrap_or(0))
-    .bind(WINDOW_MS)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+                CAST(COALESCE(SUM(CASE WHEN at + $4 > $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows
+             FROM rec"
+        )))
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?;
     let orders = |after: bool| {
         let window = if after {
             "o.placed_at > r.at AND o.placed_at <= r.at + r.w"
@@ -75,7 +108,7 @@ pub async fn figures(
             "o.placed_at > r.at - r.w AND o.placed_at <= r.at"
         };
         format!(
-            "{RECOVERIES} SELECT {{}} FROM orders o
+            "{rec} SELECT {{}} FROM orders o
              WHERE o.customer_id IN (SELECT customer_id FROM rec)
                AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = o.customer_id AND {window})"
         )
@@ -105,7 +138,7 @@ pub async fn figures(
             conn,
             scope,
             &format!(
-                "{RECOVERIES} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)
+                "{rec} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)
                  FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
                  WHERE f.referrer_id IN (SELECT customer_id FROM rec)
                    AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = f.referrer_id
@@ -117,7 +150,7 @@ pub async fn figures(
             conn,
             scope,
             &format!(
-                "{RECOVERIES} SELECT COUNT(*) FROM referrals WHERE incident_id IN (SELECT id FROM rec)"
+                "{rec} SELECT COUNT(*) FROM referrals WHERE incident_id IN (SELECT id FROM rec)"
             ),
         )
         .await?,
@@ -125,7 +158,7 @@ pub async fn figures(
             conn,
             scope,
             &format!(
-                "{RECOVERIES} SELECT COUNT(*) FROM advocacy_events WHERE incident_id IN (SELECT id FROM rec)"
+                "{rec} SELECT COUNT(*) FROM advocacy_events WHERE incident_id IN (SELECT id FROM rec)"
             ),
         )
         .await?,
@@ -133,7 +166,7 @@ pub async fn figures(
             conn,
             scope,
             &format!(
-                "{RECOVERIES} SELECT CAST(COALESCE(SUM(audience), 0) AS BIGINT) FROM advocacy_events
+                "{rec} SELECT CAST(COALESCE(SUM(audience), 0) AS BIGINT) FROM advocacy_events
                  WHERE incident_id IN (SELECT id FROM rec)"
             ),
         )
@@ -149,8 +182,9 @@ pub async fn records(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RecoveryRecord>, AppError> {
-    let rows = sqlx::query(&format!(
-        "{RECOVERIES}
+    let rec = recoveries();
+    let rows = scope.bind_rows(sqlx::query(&format!(
+        "{rec}
          SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at, r.spend,
                 (SELECT COUNT(*) FROM orders o WHERE o.customer_id = r.customer_id
                   AND o.placed_at > r.at AND o.placed_at <= r.at + $4) AS orders_after,
@@ -164,12 +198,8 @@ pub async fn records(
                 i.proactive
          FROM rec r JOIN customers c ON c.id = r.customer_id JOIN incidents i ON i.id = r.id
               JOIN incident_categories k ON k.id = i.category_id
-         ORDER BY r.at DESC, r.id DESC LIMIT $5 OFFSET $6"
-    ))
-    .bind(scope.from)
-    .bind(scope.to)
-    .bind(scope.customer.unwrap_or(0))
-    .bind(WINDOW_MS)
+         ORDER BY r.at DESC, r.id DESC LIMIT $7 OFFSET $8"
+    )))
     .bind(limit)
     .bind(offset)
     .fetch_all(conn)
@@ -226,6 +256,7 @@ pub async fn overview(
         customer: None,
         from,
         to: now + 1,
+        staff: StaffScope::Organisation,
     };
     let mut conn = db.acquire().await?;
     let figures = figures(&mut conn, scope, now).await?;

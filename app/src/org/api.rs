@@ -20,6 +20,13 @@ pub async fn load_org_settings() -> Result<OrgSettings, AppError> {
                 time_zones: super::clock::names(),
                 teams: super::teams::list(db).await?,
                 members: super::teams::members(db).await?,
+                associates_see_reports: super::store::get(
+                    db,
+                    crate::reports::api::ASSOCIATES_SEE_ALL,
+                )
+                .await?
+                .as_deref()
+                    == Some("1"),
             })
         }
         .await,

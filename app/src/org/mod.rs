@@ -3,6 +3,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod pages;
+pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod store;
 #[cfg(feature = "ssr")]
@@ -34,6 +35,8 @@ pub struct OrgSettings {
     pub time_zones: Vec<String>,
     pub teams: Vec<Team>,
     pub members: Vec<Member>,
+    /// Whether associates may open their team's and the organisation's weekly report.
+    pub associates_see_reports: bool,
 }
 
 /// The time zone used until an admin picks one.

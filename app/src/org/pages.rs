@@ -3,6 +3,7 @@ use super::api::{load_org_settings, AssignTeam, CreateTeam, SaveTimeZone};
 use crate::components::flash::Flash;
 use crate::components::form::{error_of, FormAlert, TextField};
 use crate::components::layout::{LoadError, PageHeader};
+use crate::reports::api::SaveReportAccess;
 use leptos::prelude::*;
 
 #[component]
@@ -10,9 +11,11 @@ pub fn OrganisationPage() -> impl IntoView {
     let save_tz = ServerAction::<SaveTimeZone>::new();
     let create = ServerAction::<CreateTeam>::new();
     let assign = ServerAction::<AssignTeam>::new();
+    let access = ServerAction::<SaveReportAccess>::new();
     let data = Resource::new(
         move || {
             (
+                access.version().get(),
                 save_tz.version().get(),
                 create.version().get(),
                 assign.version().get(),
@@ -49,6 +52,17 @@ pub fn OrganisationPage() -> impl IntoView {
                                         </select>
                                     </div>
                                     <div class="form-actions"><button class="button" type="submit">"Save time zone"</button></div>
+                                </ActionForm>
+                            </section>
+                            <section class="card">
+                                <h2>"Weekly report"</h2>
+                                <ActionForm action=access attr:class="form">
+                                    <label class="checkbox">
+                                        <input type="checkbox" name="open" value="1" checked=s.associates_see_reports/>
+                                        " Associates may open their team's and the whole organisation's weekly report"
+                                    </label>
+                                    <p class="hint">"Off: associates see only their own figures; managers and admins see every scope."</p>
+                                    <div class="form-actions"><button class="button" type="submit">"Save"</button></div>
                                 </ActionForm>
                             </section>
                             <section class="card">

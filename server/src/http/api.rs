@@ -3,6 +3,7 @@ pub mod feedback;
 pub mod incidents;
 pub mod loyalty;
 pub mod openapi;
+pub mod reports;
 pub mod signals;
 
 use app::admin::tokens::queries::{authenticate, ApiClient};
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         )
         .route("/api/v1/orders", post(loyalty::orders))
         .route("/api/v1/incidents", get(incidents::list))
+        .route("/api/v1/reports/weekly", get(reports::weekly))
         .route("/api/v1/incidents/{id}", get(incidents::get))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()

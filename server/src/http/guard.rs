@@ -10,8 +10,9 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-const STAFF_PREFIXES: [&str; 7] = [
+const STAFF_PREFIXES: [&str; 8] = [
     "/dashboard",
+    "/reports",
     "/feedback",
     "/incidents",
     "/follow-ups",

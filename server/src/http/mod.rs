@@ -6,5 +6,6 @@ pub mod errors;
 pub mod guard;
 pub mod health;
 pub mod imports;
+pub mod reports;
 pub mod security;
 pub mod signin;

@@ -378,6 +378,13 @@ fn server_functions(customer_id: &str) -> Vec<Endpoint> {
         ("stories/cadence", vec![], Needs::Manager),
         ("imports/get", vec![("id", s("999999"))], Needs::Manager),
         (
+            "reports/weekly",
+            vec![("week", s("2026-W47"))],
+            Needs::Staff,
+        ),
+        ("reports/scopes", vec![], Needs::Staff),
+        ("reports/access", vec![], Needs::Admin),
+        (
             "loyalty/recovery-return",
             vec![("period", s("12m")), ("page", s("1"))],
             Needs::Staff,
@@ -486,6 +493,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/follow-ups/settings",
         "/stories/cadence",
         "/customers/import",
+        "/reports/weekly",
         "/feedback",
         "/feedback/surveys",
         "/stories",

@@ -9,6 +9,7 @@ mod helpers;
 mod imports;
 mod incidents;
 mod loyalty;
+mod reports;
 mod security;
 mod signals;
 mod signin;

@@ -78,9 +78,9 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Extra Mile API", description = "Send service signals, survey answers, customers and orders; read incidents, feedback and loyalty profiles. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens)."),
-    paths(super::whoami, super::signals::ingest, super::incidents::list, super::incidents::get, super::feedback::create, super::feedback::get, super::loyalty::customers, super::loyalty::orders, super::loyalty::profile),
-    components(schemas(SignalIn, MoneyIn, BatchResult, ApiError, WhoAmI, TokenInfo, super::incidents::ApiIncident, super::feedback::FeedbackItem, super::feedback::FeedbackBatchResult, app::feedback::ingest::FeedbackResult, app::feedback::ingest::FollowUpRef, app::feedback::Reason, super::loyalty::CustomerItem, super::loyalty::OrderItem, super::loyalty::CustomerBatchResult, super::loyalty::OrderBatchResult, app::customers::bulk::CustomerResult, app::loyalty::orders::OrderResult, app::loyalty::LoyaltyProfile, app::loyalty::RecoveryRow, app::loyalty::RecoveryReturn, app::loyalty::AnswerPoint, app::loyalty::Segment, app::loyalty::ReferralRow, app::loyalty::PostRow, app::loyalty::TimelineItem)),
+    info(title = "Extra Mile API", description = "Send service signals, survey answers, customers and orders; read incidents, feedback, loyalty profiles and the weekly report. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens)."),
+    paths(super::whoami, super::signals::ingest, super::incidents::list, super::incidents::get, super::feedback::create, super::feedback::get, super::loyalty::customers, super::loyalty::orders, super::loyalty::profile, super::reports::weekly),
+    components(schemas(SignalIn, MoneyIn, BatchResult, ApiError, WhoAmI, TokenInfo, super::incidents::ApiIncident, super::feedback::FeedbackItem, super::feedback::FeedbackBatchResult, app::feedback::ingest::FeedbackResult, app::feedback::ingest::FollowUpRef, app::feedback::Reason, super::loyalty::CustomerItem, super::loyalty::OrderItem, super::loyalty::CustomerBatchResult, super::loyalty::OrderBatchResult, app::customers::bulk::CustomerResult, app::loyalty::orders::OrderResult, app::loyalty::LoyaltyProfile, app::loyalty::RecoveryRow, app::loyalty::RecoveryReturn, app::loyalty::AnswerPoint, app::loyalty::Segment, app::loyalty::ReferralRow, app::loyalty::PostRow, app::loyalty::TimelineItem, super::reports::ApiWeeklyReport, super::reports::ApiScope, app::reports::Figure, app::reports::TrendWeek)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -1,0 +1,143 @@
+//! The weekly report server functions. Managers and admins see any scope; associates see their
+//! own, and their team's and the organisation's only where the organisation allows it.
+use super::WeeklyReport;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The setting that opens team and organisation reports to associates ("1" = open).
+pub const ASSOCIATES_SEE_ALL: &str = "reports.associates_see_team_and_organisation";
+
+#[cfg(feature = "ssr")]
+pub mod access {
+    use super::ASSOCIATES_SEE_ALL;
+    use crate::accounts::{Role, StaffViewer};
+    use crate::db::Db;
+    use crate::error::AppError;
+    use crate::org::scope::StaffScope;
+
+    /// The scope to report on for `viewer`, who asked for `wanted`; an associate asking for
+    /// nothing gets their own report when they may not see the organisation's.
+    pub async fn resolve(
+        db: &Db,
+        viewer: &StaffViewer,
+        wanted: StaffScope,
+        asked: bool,
+    ) -> Result<StaffScope, AppError> {
+        if viewer.role.at_least(Role::Manager) {
+            return Ok(wanted);
+        }
+        let open = crate::org::store::get(db, ASSOCIATES_SEE_ALL)
+            .await?
+            .as_deref()
+            == Some("1");
+        let team: Option<i64> = sqlx::query_scalar("SELECT team_id FROM staff_users WHERE id = $1")
+            .bind(viewer.id)
+            .fetch_one(db)
+            .await?;
+        match wanted {
+            StaffScope::Associate(id) if id == viewer.id => Ok(wanted),
+            StaffScope::Organisation if open => Ok(wanted),
+            StaffScope::Organisation if !asked => Ok(StaffScope::Associate(viewer.id)),
+            StaffScope::Team(t) if open && team == Some(t) => Ok(wanted),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+#[server(prefix = "/fn", endpoint = "reports/weekly")]
+pub async fn load_weekly_report(
+    #[server(default)] week: String,
+    #[server(default)] team: String,
+    #[server(default)] associate: String,
+) -> Result<WeeklyReport, AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            let db = &staff.state.db;
+            let wanted = crate::org::scope::StaffScope::parse(&team, &associate)
+                .map_err(|m| AppError::field("scope", m))?;
+            let asked = !team.trim().is_empty() || !associate.trim().is_empty();
+            let scope = match access::resolve(db, &staff.viewer, wanted, asked).await {
+                Err(AppError::Forbidden) => {
+                    return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await)
+                }
+                other => other?,
+            };
+            super::weekly::report(db, &week, scope, crate::db::now_ms()).await
+        }
+        .await,
+    )
+}
+
+/// Opens or closes team and organisation reports to associates.
+#[server(prefix = "/fn", endpoint = "reports/access")]
+pub async fn save_report_access(#[server(default)] open: Option<String>) -> Result<(), AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            let value = if open.is_some() { "1" } else { "0" };
+            let mut tx = crate::db::begin_write(&admin.state.db).await?;
+            crate::org::store::put(&mut *tx, ASSOCIATES_SEE_ALL, value).await?;
+            crate::audit::Entry::new(&admin.actor(), "org.report_access", "org_settings")
+                .after(&value)
+                .write(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            leptos_axum::redirect("/admin/organisation?flash=saved");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A scope the viewer may open: its query string ("" = organisation) and its name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeOption {
+    pub query: String,
+    pub label: String,
+}
+
+/// The scopes the viewer may choose on the weekly report.
+#[server(prefix = "/fn", endpoint = "reports/scopes")]
+pub async fn report_scopes() -> Result<Vec<ScopeOption>, AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    use crate::org::scope::StaffScope;
+    respond(
+        async {
+            let staff = require_staff(Role::Associate).await?;
+            let db = &staff.state.db;
+            let mut wanted = vec![(StaffScope::Organisation, "Whole organisation".to_string())];
+            for team in crate::org::teams::list(db).await? {
+                wanted.push((StaffScope::Team(team.id), format!("Team {}", team.name)));
+            }
+            for member in crate::org::teams::members(db).await? {
+                wanted.push((StaffScope::Associate(member.id), member.name));
+            }
+            let mut options = Vec::new();
+            for (scope, label) in wanted {
+                if access::resolve(db, &staff.viewer, scope, true)
+                    .await
+                    .is_ok()
+                {
+                    options.push(ScopeOption {
+                        query: scope.query(),
+                        label,
+                    });
+                }
+            }
+            Ok(options)
+        }
+        .await,
+    )
+}

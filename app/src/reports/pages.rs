@@ -1,0 +1,260 @@
+//! The weekly report page (`/reports/weekly`): one ISO week and one scope, every figure with its
+//! change and its records, twelve-week trends drawn on the server, export and print.
+use super::api::{load_weekly_report, report_scopes};
+use super::{show, show_change, Figure, WeeklyReport};
+use crate::components::layout::{LoadError, PageHeader};
+use crate::url_encoding::encode;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn WeeklyReportPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
+    let week = move || param("week");
+    // The scope menu sends `scope=team=3`; links send `team=3` or `associate=5`.
+    let from_menu = move |k: &str| {
+        let chosen = param("scope");
+        match chosen.split_once('=') {
+            Some((key, id)) if key == k => id.to_string(),
+            _ => String::new(),
+        }
+    };
+    let team = move || {
+        Some(param("team"))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| from_menu("team"))
+    };
+    let associate = move || {
+        Some(param("associate"))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| from_menu("associate"))
+    };
+    let report = Resource::new(
+        move || (week(), team(), associate()),
+        |(w, t, a)| load_weekly_report(w, t, a),
+    );
+    let scopes = Resource::new(|| (), |_| report_scopes());
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Adding up the week…"</p> }>
+            {move || Suspend::new(async move {
+                let scopes = scopes.await.unwrap_or_default();
+                match report.await {
+                    Err(e) => view! {
+                        <PageHeader title="Weekly report".into()/>
+                        <LoadError error=e/>
+                        <p><a href="/reports/weekly">"Back to the last complete week"</a></p>
+                    }.into_any(),
+                    Ok(r) => view! { <Report report=r scopes/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+fn scope_query(r: &WeeklyReport) -> String {
+    r.scope.query()
+}
+
+fn shift(week: &str, weeks: i64) -> Option<String> {
+    let monday = crate::stories::cadence::parse_week(week).ok()?;
+    Some(crate::stories::cadence::week_label(
+        monday + chrono::Duration::days(7 * weeks),
+    ))
+}
+
+#[component]
+fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl IntoView {
+    let r = report;
+    let scope = scope_query(&r);
+    let link = move |week: &str| {
+        let mut q = format!("/reports/weekly?week={}", encode(week));
+        if !scope.is_empty() {
+            q.push('&');
+            q.push_str(&scope);
+        }
+        q
+    };
+    let prev = shift(&r.week, -1).map(|w| link(&w));
+    let next = shift(&r.week, 1).map(|w| link(&w));
+    let export = link(&r.week).replace("/reports/weekly?", "/reports/weekly.csv?");
+    let current = scope_query(&r);
+    let groups = ["Incidents", "Feedback", "Stories", "Advocacy"];
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = leptos::web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    let currency = r.currency.clone();
+    view! {
+        <PageHeader title=format!("Weekly report · {}", r.week)>
+            <a class="button button-quiet" href=export download>"Export CSV"</a>
+            <button class="button button-quiet print-button" type="button" on:click=print>"Print"</button>
+        </PageHeader>
+        <p class="muted report-scope" data-testid="report-scope">
+            {format!("{} · {} to {}", r.scope_name,
+                crate::components::time::format_date(r.from),
+                crate::components::time::format_date(r.to - 1))}
+        </p>
+        <form class="toolbar report-controls" method="get" action="/reports/weekly">
+            <label for="report-week">"Week"</label>
+            <input id="report-week" type="week" name="week" value=r.week.clone()/>
+            <label for="report-scope">"For"</label>
+            <select id="report-scope" name="scope" data-testid="scope-select">
+                {scopes.into_iter().map(|o| {
+                    let selected = o.query == current;
+                    view! { <option value=o.query.clone() selected=selected>{o.label}</option> }
+                }).collect_view()}
+            </select>
+            <button class="button button-quiet" type="submit">"Show"</button>
+            {prev.map(|h| view! { <a class="button button-quiet" href=h rel="prev">"← Week before"</a> })}
+            {next.map(|h| view! { <a class="button button-quiet" href=h rel="next">"Week after →"</a> })}
+        </form>
+        {groups.into_iter().map(|g| {
+            let figures: Vec<Figure> = r.figures.iter().filter(|f| f.group == g).cloned().collect();
+            let currency = currency.clone();
+            let previous = r.previous_week.clone();
+            view! {
+                <section class="report-group">
+                    <h2>{g}</h2>
+                    <div class="figures">
+                        {figures.into_iter().map(|f| view! { <ReportFigure figure=f currency=currency.clone() previous=previous.clone()/> }).collect_view()}
+                    </div>
+                </section>
+            }
+        }).collect_view()}
+        <Trends report=r.clone()/>
+        <p class="muted small">"Return on recovery counts orders and referred revenue in the 180 days after recoveries made in the 52 weeks to this week: coincident in time, not proven caused. Figures for a team or a person cover the incidents and follow-ups assigned to them and their stories."</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReportFigure(figure: Figure, currency: String, previous: String) -> impl IntoView {
+    let f = figure;
+    let change = show_change(&f.unit, f.change, &currency);
+    let direction = match f.change {
+        Some(c) if c > 0.0 => "change-up",
+        Some(c) if c < 0.0 => "change-down",
+        _ => "change-none",
+    };
+    view! {
+        <a class="figure card card-link" href=f.href.clone() data-figure=f.key.clone()>
+            <span class="figure-value">{show(&f.unit, f.value, &currency)}</span>
+            <span class="figure-label">{f.label.clone()}</span>
+            <span class=format!("figure-change {direction}")>{format!("{change} vs {previous}")}</span>
+        </a>
+    }
+}
+
+/// Points of a sparkline in a 240×64 box; weeks without a value leave a gap.
+fn path(values: &[Option<f64>]) -> (String, Vec<(f64, f64, Option<f64>)>) {
+    let present: Vec<f64> = values.iter().flatten().copied().collect();
+    let (lo, hi) = present
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let step = 228.0 / (values.len().max(2) - 1) as f64;
+    let points: Vec<(f64, f64, Option<f64>)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let x = 6.0 + i as f64 * step;
+            let y = v.map_or(58.0, |v| 58.0 - (v - lo) / span * 52.0);
+            (x, y, *v)
+        })
+        .collect();
+    let mut d = String::new();
+    let mut pen_down = false;
+    for (x, y, v) in &points {
+        if v.is_some() {
+            d.push_str(&format!(
+                "{}{x:.1},{y:.1} ",
+                if pen_down { "L" } else { "M" }
+            ));
+            pen_down = true;
+        } else {
+            pen_down = false;
+        }
+    }
+    (d, points)
+}
+
+#[component]
+fn Trends(report: WeeklyReport) -> impl IntoView {
+    let r = report;
+    let labels: Vec<(String, String, String)> = r
+        .trend_keys
+        .iter()
+        .map(|k| {
+            let f = r.figures.iter().find(|f| &f.key == k);
+            (
+                k.clone(),
+                f.map(|f| f.label.clone()).unwrap_or_default(),
+                f.map(|f| f.unit.clone()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let currency = r.currency.clone();
+    view! {
+        <section class="report-group trends">
+            <h2>"Twelve-week trends"</h2>
+            <div class="trend-grid">
+                {labels.iter().enumerate().map(|(i, (key, label, unit))| {
+                    let values: Vec<Option<f64>> = r.trend.iter().map(|w| w.values.get(i).copied().flatten()).collect();
+                    let (d, points) = path(&values);
+                    let first = r.trend.first().map(|w| w.week.clone()).unwrap_or_default();
+                    let last = r.trend.last().map(|w| w.week.clone()).unwrap_or_default();
+                    let latest = show(unit, values.last().copied().flatten(), &currency);
+                    let summary = format!("{label}, {first} to {last}: {}", values.iter().zip(&r.trend)
+                        .map(|(v, w)| format!("{} {}", w.week, show(unit, *v, &currency))).collect::<Vec<_>>().join(", "));
+                    let weeks: Vec<String> = r.trend.iter().map(|w| w.week.clone()).collect();
+                    let unit = unit.clone();
+                    let currency = currency.clone();
+                    view! {
+                        <figure class="trend card" data-trend=key.clone()>
+                            <figcaption><strong>{label.clone()}</strong>" "<span class="muted small">{format!("latest {latest}")}</span></figcaption>
+                            <svg viewBox="0 0 240 64" width="240" height="64" role="img" aria-label=summary>
+                                <line x1="6" y1="58" x2="234" y2="58" class="trend-axis"/>
+                                <path d=d class="trend-line"/>
+                                {points.into_iter().zip(weeks).filter(|((_, _, v), _)| v.is_some()).map(|((x, y, v), w)| view! {
+                                    <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="trend-point">
+                                        <title>{format!("{w}: {}", show(&unit, v, &currency))}</title>
+                                    </circle>
+                                }).collect_view()}
+                            </svg>
+                        </figure>
+                    }
+                }).collect_view()}
+            </div>
+            <details class="trend-table">
+                <summary>"Show the trends as a table"</summary>
+                <div class="table-wrap"><table class="table">
+                    <thead><tr><th>"Week"</th>{labels.iter().map(|(_, l, _)| view! { <th>{l.clone()}</th> }).collect_view()}</tr></thead>
+                    <tbody>
+                        {r.trend.iter().map(|w| view! {
+                            <tr>
+                                <td data-label="Week">{w.week.clone()}</td>
+                                {w.values.iter().zip(&labels).map(|(v, (_, l, unit))| view! { <td data-label=l.clone()>{show(unit, *v, &r.currency)}</td> }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table></div>
+            </details>
+        </section>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sparklines_leave_gaps_for_empty_weeks() {
+        let (d, points) = super::path(&[Some(1.0), None, Some(3.0), Some(2.0)]);
+        assert_eq!(points.len(), 4);
+        assert_eq!(d.matches('M').count(), 2, "{d}");
+        assert_eq!(points[2].1, 6.0, "the highest value is at the top");
+        assert_eq!(points[0].1, 58.0, "the lowest at the bottom");
+    }
+}

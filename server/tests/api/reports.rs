@@ -1,0 +1,304 @@
+//! The weekly report: figures on hand-computed data for a chosen week, the change against the
+//! week before, scopes, who may see which scope, the CSV export and the JSON API.
+use crate::helpers::*;
+use reqwest::Client;
+use serde_json::{json, Value};
+
+/// 2026-W40 starts on Monday 2026-09-28 (UTC, the default time zone).
+const W40_MONDAY: i64 = 1_790_553_600_000;
+const HOUR: i64 = 3_600_000;
+
+/// Logs an incident through the staff function, then places it in time.
+async fn incident(
+    app: &TestApp,
+    staff: &Client,
+    detected_at: i64,
+    hours_to_resolve: Option<i64>,
+    proactive: bool,
+    assignee: Option<i64>,
+) -> i64 {
+    let category: i64 = app
+        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
+        .await;
+    let res = app
+        .call(
+            staff,
+            "incidents/create",
+            &[
+                ("customer", "c-1001"),
+                ("new_customer_name", ""),
+                ("category_id", &category.to_string()),
+                ("severity", ""),
+                ("source", "staff"),
+                ("occurred_at", ""),
+                ("subject_ref", ""),
+                ("description", "Late parcel"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let id: i64 = res.json().await.unwrap();
+    sqlx::query(
+        "UPDATE incidents SET detected_at = $1, occurred_at = $1, created_at = $1, resolved_at = $2,
+                status = $3, proactive = $4, assignee_id = $5 WHERE id = $6",
+    )
+    .bind(detected_at)
+    .bind(hours_to_resolve.map(|h| detected_at + h * HOUR))
+    .bind(if hours_to_resolve.is_some() { "resolved" } else { "open" })
+    .bind(i64::from(proactive))
+    .bind(assignee)
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    id
+}
+
+async fn report(app: &TestApp, token: &str, query: &str) -> reqwest::Response {
+    Client::new()
+        .get(app.url(&format!("/api/v1/reports/weekly?{query}")))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn figure<'a>(report: &'a Value, key: &str) -> &'a Value {
+    report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == key)
+        .unwrap_or_else(|| panic!("no figure {key}"))
+}
+
+#[tokio::test]
+async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Reports").await;
+    let (priya, staff) = staff_with_id(&app, "associate").await;
+    customer(&app, &staff, "Dana Reyes", "c-1001").await;
+    // W40: three detected (one before any complaint), resolved after 2, 4 and 10 hours — two of
+    // them Priya's. W39: one detected, resolved after 6 hours.
+    let monday = W40_MONDAY + 9 * HOUR;
+    incident(&app, &staff, monday, Some(2), true, Some(priya)).await;
+    incident(
+        &app,
+        &staff,
+        monday + 24 * HOUR,
+        Some(4),
+        false,
+        Some(priya),
+    )
+    .await;
+    incident(&app, &staff, monday + 48 * HOUR, Some(10), false, None).await;
+    incident(&app, &staff, monday - 7 * 24 * HOUR, Some(6), false, None).await;
+    // Answers in W40: NPS 10, 9, 3 → (2 − 1) / 3 = 33.
+    let answers: Vec<Value> = [(10, "a"), (9, "b"), (3, "c")]
+        .iter()
+        .map(|(score, key)| {
+            json!({"idempotency_key": format!("w40-{key}"), "customer": "c-1001", "score_type": "nps",
+                   "score": score, "comment": "", "channel": "survey",
+                   "received_at": "2026-09-30T09:00:00Z", "incident": null})
+        })
+        .collect();
+    let res = Client::new()
+        .post(app.url("/api/v1/feedback"))
+        .bearer_auth(&token)
+        .json(&answers)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    let res = report(&app, &token, "week=2026-W40").await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["week"], "2026-W40");
+    assert_eq!(r["previous_week"], "2026-W39");
+    assert_eq!(r["from"], W40_MONDAY);
+    assert_eq!(r["scope"]["kind"], "organisation");
+    let opened = figure(&r, "incidents_opened");
+    assert_eq!(
+        (&opened["value"], &opened["previous"], &opened["change"]),
+        (&json!(3.0), &json!(1.0), &json!(2.0))
+    );
+    assert_eq!(opened["href"], "/incidents?week=2026-W40");
+    assert_eq!(figure(&r, "proactive_share")["value"], 33.3);
+    assert_eq!(figure(&r, "recovery_hours_median")["value"], 4.0);
+    assert_eq!(figure(&r, "recovery_hours_median")["previous"], 6.0);
+    assert_eq!(figure(&r, "recovery_hours_p90")["value"], 10.0);
+    assert_eq!(figure(&r, "nps")["value"], 33.0);
+    assert_eq!(figure(&r, "nps")["previous"], Value::Null);
+    assert_eq!(figure(&r, "feedback_answers")["value"], 3.0);
+    assert_eq!(r["trend"].as_array().unwrap().len(), 12);
+    assert_eq!(r["trend"][11]["week"], "2026-W40");
+    assert_eq!(r["trend"][0]["week"], "2026-W29");
+
+    // Priya's own figures: her two incidents.
+    let mine: Value = report(&app, &token, &format!("week=2026-W40&associate={priya}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["scope"]["kind"], "associate");
+    assert_eq!(figure(&mine, "incidents_opened")["value"], 2.0);
+    assert_eq!(figure(&mine, "recovery_hours_median")["value"], 3.0);
+    assert_eq!(
+        figure(&mine, "incidents_opened")["href"],
+        format!("/incidents?week=2026-W40&assignee={priya}")
+    );
+
+    for (query, status) in [
+        ("week=2026-W99", 400),
+        ("week=last", 400),
+        ("team=1&associate=2", 400),
+        ("associate=999999", 404),
+    ] {
+        assert_eq!(
+            report(&app, &token, query).await.status(),
+            status,
+            "{query}"
+        );
+    }
+    let unauthenticated = Client::new()
+        .get(app.url("/api/v1/reports/weekly"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthenticated.status(), 401);
+    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/reports/weekly"]["get"].is_object());
+}
+
+#[tokio::test]
+async fn associates_see_their_own_report_and_more_only_when_the_organisation_allows() {
+    let app = spawn_app().await;
+    let (me, associate) = staff_with_id(&app, "associate").await;
+    let (other, _) = staff_with_id(&app, "associate").await;
+    let manager = app.staff_browser("manager").await;
+    let admin = app.staff_browser("admin").await;
+    let team: i64 = app
+        .call(&admin, "org/teams/create", &[("name", "Front desk")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.call(
+        &admin,
+        "org/teams/assign",
+        &[("staff_id", &me.to_string()), ("team", &team.to_string())],
+    )
+    .await;
+    let get = |client: &Client, team: &str, associate: &str| {
+        let client = client.clone();
+        let (team, associate) = (team.to_string(), associate.to_string());
+        let app = &app;
+        async move {
+            app.call(
+                &client,
+                "reports/weekly",
+                &[("week", ""), ("team", &team), ("associate", &associate)],
+            )
+            .await
+        }
+    };
+    // By default an associate asking for nothing gets their own figures.
+    let own: Value = get(&associate, "", "").await.json().await.unwrap();
+    assert_eq!(own["scope"], json!({ "Associate": me }));
+    assert_eq!(get(&associate, "", &me.to_string()).await.status(), 200);
+    assert_eq!(get(&associate, "", &other.to_string()).await.status(), 403);
+    assert_eq!(get(&associate, &team.to_string(), "").await.status(), 403);
+    let csv = associate
+        .get(app.url(&format!("/reports/weekly.csv?team={team}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 403);
+
+    // Managers see every scope.
+    let org: Value = get(&manager, "", "").await.json().await.unwrap();
+    assert_eq!(org["scope"], "Organisation");
+    assert_eq!(get(&manager, &team.to_string(), "").await.status(), 200);
+
+    // The organisation opens team and organisation reports to associates.
+    app.call(&admin, "reports/access", &[("open", "1")]).await;
+    let org: Value = get(&associate, "", "").await.json().await.unwrap();
+    assert_eq!(org["scope"], "Organisation");
+    assert_eq!(get(&associate, &team.to_string(), "").await.status(), 200);
+    assert_eq!(
+        get(&associate, "", &other.to_string()).await.status(),
+        403,
+        "another person's figures stay theirs"
+    );
+    let scopes: Value = app
+        .call(&associate, "reports/scopes", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let labels: Vec<&str> = scopes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.contains(&"Whole organisation") && labels.contains(&"Team Front desk"));
+    assert_eq!(
+        labels.len(),
+        3,
+        "the organisation, their team and themselves: {labels:?}"
+    );
+
+    let (customer, _) = app.customer_browser().await;
+    assert_eq!(get(&customer, "", "").await.status(), 403);
+}
+
+#[tokio::test]
+async fn the_weekly_figures_export_as_csv_and_the_page_renders_without_javascript() {
+    let app = spawn_app().await;
+    let manager = app.staff_browser("manager").await;
+    let res = manager
+        .get(app.url("/reports/weekly.csv?week=2026-W47"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"weekly-report-2026-W47.csv\""
+    );
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "week,scope,group,figure,value,2026-W46,change,unit,value_raw,previous_raw"
+    );
+    assert!(lines.iter().any(|l| l.starts_with(
+        "2026-W47,Whole organisation,Incidents,Incidents opened,0,0,no change,count,0,0"
+    )));
+    assert_eq!(lines.len(), 23, "a header and 22 figures");
+
+    let page = manager
+        .get(app.url("/reports/weekly?week=2026-W47"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Weekly report · 2026-W47"));
+    assert!(page.contains("<svg") && page.contains("Show the trends as a table"));
+    assert!(page.contains("href=\"/feedback?week=2026-W47&amp;assessment=lukewarm\""));
+    let anonymous = browser()
+        .get(app.url("/reports/weekly"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&anonymous), "/login?next=/reports/weekly");
+}
