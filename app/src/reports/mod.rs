@@ -3,6 +3,8 @@
 //! the modules that define them (incidents here, feedback, stories, loyalty); this module only
 //! gathers and lays them out.
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod lists;
 pub mod metrics;
 pub mod pages;
 #[cfg(feature = "ssr")]
@@ -84,6 +86,33 @@ pub struct TrendWeek {
     pub values: Vec<Option<f64>>,
 }
 
+/// One row of a list: what it is, why it is there, and where to act on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ListRow {
+    pub title: String,
+    pub detail: String,
+    pub note: String,
+    pub href: String,
+}
+
+/// A list on the weekly report: its first rows and how many there are in all.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct List {
+    /// "at_risk", "overdue_follow_ups", "approvals", "spotlights" or "without_story".
+    pub key: String,
+    pub title: String,
+    pub total: i64,
+    pub rows: Vec<ListRow>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct WeeklyLists {
+    pub lists: Vec<List>,
+}
+
 /// The weekly report for one week and scope.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WeeklyReport {
@@ -98,6 +127,7 @@ pub struct WeeklyReport {
     pub figures: Vec<Figure>,
     pub trend_keys: Vec<String>,
     pub trend: Vec<TrendWeek>,
+    pub lists: WeeklyLists,
 }
 
 /// The figures drawn as twelve-week trends.

@@ -78,6 +78,7 @@ fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl In
     let prev = shift(&r.week, -1).map(|w| link(&w));
     let next = shift(&r.week, 1).map(|w| link(&w));
     let export = link(&r.week).replace("/reports/weekly?", "/reports/weekly.csv?");
+    let export_figures = export.clone();
     let current = scope_query(&r);
     let groups = ["Incidents", "Feedback", "Stories", "Advocacy"];
     let print = move |_| {
@@ -89,7 +90,7 @@ fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl In
     let currency = r.currency.clone();
     view! {
         <PageHeader title=format!("Weekly report · {}", r.week)>
-            <a class="button button-quiet" href=export download>"Export CSV"</a>
+            <a class="button button-quiet" href=export_figures download>"Export CSV"</a>
             <button class="button button-quiet print-button" type="button" on:click=print>"Print"</button>
         </PageHeader>
         <p class="muted report-scope" data-testid="report-scope">
@@ -124,8 +125,49 @@ fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl In
                 </section>
             }
         }).collect_view()}
+        <Lists lists=r.lists.clone() export=export.clone()/>
         <Trends report=r.clone()/>
         <p class="muted small">"Return on recovery counts orders and referred revenue in the 180 days after recoveries made in the 52 weeks to this week: coincident in time, not proven caused. Figures for a team or a person cover the incidents and follow-ups assigned to them and their stories."</p>
+    }
+    .into_any()
+}
+
+#[component]
+fn Lists(lists: super::WeeklyLists, export: String) -> impl IntoView {
+    view! {
+        <section class="report-group report-lists">
+            <h2>"Needs attention"</h2>
+            <div class="list-grid">
+                {lists.lists.into_iter().map(|l| {
+                    let csv = format!("{export}&list={}", l.key);
+                    let shown = l.rows.len() as i64;
+                    view! {
+                        <div class="card report-list" data-list=l.key.clone()>
+                            <h3>{format!("{} ({})", l.title, l.total)}</h3>
+                            {if l.rows.is_empty() {
+                                view! { <p class="muted small">"Nothing here this week."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="plain-list">
+                                        {l.rows.into_iter().map(|row| view! {
+                                            <li>
+                                                <a href=row.href>{row.title}</a>
+                                                <span class="small">{format!(" · {}", row.detail)}</span>
+                                                {(!row.note.is_empty()).then(|| view! { <span class="small muted">{format!(" · {}", row.note)}</span> })}
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
+                            <p class="small">
+                                {(l.total > shown).then(|| format!("Showing {shown} of {}. ", l.total))}
+                                <a href=csv download>"Download CSV"</a>
+                            </p>
+                        </div>
+                    }
+                }).collect_view()}
+            </div>
+        </section>
     }
     .into_any()
 }

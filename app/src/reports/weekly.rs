@@ -249,5 +249,6 @@ pub async fn report(
         figures: super::figures_of(&this, &before, scope),
         trend_keys: super::TREND_KEYS.iter().map(|k| k.to_string()).collect(),
         trend,
+        lists: super::lists::for_week(db, tz, monday, scope, super::lists::PAGE_ROWS, now).await?,
     })
 }

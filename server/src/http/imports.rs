@@ -5,7 +5,7 @@ use app::accounts::{Role, Viewer};
 use app::imports::{csv, ImportKind};
 use app::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
@@ -110,15 +110,5 @@ async fn error_report(
             csv::escape(&e.message)
         ));
     }
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"import-{id}-errors.csv\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    super::csv_attachment(&format!("import-{id}-errors.csv"), body)
 }

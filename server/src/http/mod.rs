@@ -9,3 +9,20 @@ pub mod imports;
 pub mod reports;
 pub mod security;
 pub mod signin;
+
+/// A CSV file download.
+pub fn csv_attachment(file: &str, body: String) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{file}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}

@@ -7,7 +7,6 @@ use app::org::scope::StaffScope;
 use app::reports::{show, show_change};
 use app::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -25,6 +24,9 @@ struct WeeklyQuery {
     team: String,
     #[serde(default)]
     associate: String,
+    /// One of the report's lists instead of its figures.
+    #[serde(default)]
+    list: String,
 }
 
 async fn weekly_csv(
@@ -48,6 +50,9 @@ async fn weekly_csv(
         }
         Err(e) => return e.into_response(),
     };
+    if !q.list.is_empty() {
+        return list_csv(&state, &q, scope).await;
+    }
     let report =
         match app::reports::weekly::report(&state.db, &q.week, scope, app::db::now_ms()).await {
             Ok(r) => r,
@@ -75,15 +80,40 @@ async fn weekly_csv(
         ));
     }
     let file = format!("weekly-report-{}.csv", report.week);
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file}\""),
-            ),
-        ],
-        body,
-    )
-        .into_response()
+    super::csv_attachment(&file, body)
+}
+
+/// Every row (up to the export limit) of one of the report's lists.
+async fn list_csv(state: &AppState, q: &WeeklyQuery, scope: StaffScope) -> Response {
+    use app::reports::lists;
+    let Some((key, _)) = lists::LISTS.iter().find(|(k, _)| *k == q.list) else {
+        return app::error::AppError::field("list", "no such list on the weekly report")
+            .into_response();
+    };
+    let now = app::db::now_ms();
+    let found = async {
+        let tz = app::org::clock::time_zone(&state.db).await?;
+        let monday = app::reports::weekly::week_of(&q.week, tz, now)?;
+        let all = lists::for_week(&state.db, tz, monday, scope, lists::EXPORT_ROWS, now).await?;
+        Ok::<_, app::error::AppError>((app::stories::cadence::week_label(monday), all))
+    }
+    .await;
+    let (week, all) = match found {
+        Ok(found) => found,
+        Err(e) => return e.into_response(),
+    };
+    let mut body = String::from("week,list,item,detail,note,link\r\n");
+    for list in all.lists.iter().filter(|l| l.key == *key) {
+        for row in &list.rows {
+            body.push_str(&format!(
+                "{week},{},{},{},{},{}\r\n",
+                escape(&list.title),
+                escape(&row.title),
+                escape(&row.detail),
+                escape(&row.note),
+                escape(&row.href)
+            ));
+        }
+    }
+    super::csv_attachment(&format!("weekly-report-{week}-{key}.csv"), body)
 }

@@ -134,6 +134,53 @@ async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures()
     assert_eq!(r["trend"].as_array().unwrap().len(), 12);
     assert_eq!(r["trend"][11]["week"], "2026-W40");
     assert_eq!(r["trend"][0]["week"], "2026-W29");
+    let lists: Vec<&str> = r["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            "at_risk",
+            "overdue_follow_ups",
+            "approvals",
+            "spotlights",
+            "without_story"
+        ]
+    );
+    let without = &r["lists"][4];
+    assert!(
+        without["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["href"] == format!("/stories?associate={priya}")),
+        "{without}"
+    );
+    let manager = app.staff_browser("manager").await;
+    let csv = manager
+        .get(app.url("/reports/weekly.csv?week=2026-W40&list=without_story"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv.headers()["content-disposition"],
+        "attachment; filename=\"weekly-report-2026-W40-without_story.csv\""
+    );
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("week,list,item,detail,note,link\r\n"));
+    assert!(
+        text.contains(&format!("/stories?associate={priya}")),
+        "{text}"
+    );
+    let bad = manager
+        .get(app.url("/reports/weekly.csv?list=everything"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
 
     // Priya's own figures: her two incidents.
     let mine: Value = report(&app, &token, &format!("week=2026-W40&associate={priya}"))

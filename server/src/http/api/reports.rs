@@ -2,7 +2,7 @@
 //! shows and exports.
 use super::error;
 use app::org::scope::StaffScope;
-use app::reports::{Figure, TrendWeek, WeeklyReport};
+use app::reports::{Figure, List, TrendWeek, WeeklyReport};
 use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -48,6 +48,9 @@ pub struct ApiWeeklyReport {
     figures: Vec<Figure>,
     trend_keys: Vec<String>,
     trend: Vec<TrendWeek>,
+    /// At-risk customers, overdue follow-ups, approvals waiting, spotlight stories and
+    /// associates without a story: the first rows of each and their totals.
+    lists: Vec<List>,
 }
 
 impl From<WeeklyReport> for ApiWeeklyReport {
@@ -71,6 +74,7 @@ impl From<WeeklyReport> for ApiWeeklyReport {
             figures: r.figures,
             trend_keys: r.trend_keys,
             trend: r.trend,
+            lists: r.lists.lists,
         }
     }
 }
