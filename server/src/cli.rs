@@ -1,4 +1,5 @@
-//! The command line: `serve` (default), `migrate`, `seed-demo`, `user add`, `token create`.
+//! The command line: `serve` (default), `migrate`, `seed-demo`, `generate`, `user add`,
+//! `token create`.
 use crate::config::Config;
 use crate::Application;
 use app::audit::Actor;
@@ -28,6 +29,15 @@ pub enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Fill an empty database with a generated organisation at a chosen scale, for load
+    /// tests and benchmarks (about ten events per customer over two years).
+    Generate {
+        #[arg(long)]
+        customers: usize,
+        /// Seed for the random choices: the same seed gives the same data.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
     },
     /// Manage API tokens.
     Token {
@@ -83,6 +93,20 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             app::db::connect(&config.database_url, 1).await?;
             println!(
                 "Migrations applied to {}.",
+                app::db::redact(&config.database_url)
+            );
+            Ok(())
+        }
+        Command::Generate { customers, seed } => {
+            if customers == 0 {
+                return Err("--customers must be at least 1".into());
+            }
+            let db = app::db::connect(&config.database_url, 2).await?;
+            let rows = crate::generate::run(&db, customers, seed)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "Generated {customers} customers and {rows} rows in {}.",
                 app::db::redact(&config.database_url)
             );
             Ok(())

@@ -2,6 +2,7 @@
 //! commands. `main` only parses arguments; tests build the same application on port 0.
 pub mod cli;
 pub mod config;
+pub mod generate;
 pub mod http;
 pub mod seed;
 

@@ -156,3 +156,62 @@ async fn user_add_with_role_customer_gives_an_existing_customer_portal_access() 
     );
     assert!(!unknown.status.success());
 }
+
+#[tokio::test]
+async fn generate_fills_an_empty_database_that_the_report_then_reads() {
+    let app = spawn_app().await;
+    let out = extramile(&app, &["generate", "--customers", "3000"], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.starts_with("Generated 3000 customers and "), "{said}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("generate: 3000 of 3000 customers"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 3000);
+    let events = app
+        .count(
+            "SELECT (SELECT COUNT(*) FROM orders) + (SELECT COUNT(*) FROM feedback)
+                  + (SELECT COUNT(*) FROM signals) + (SELECT COUNT(*) FROM incidents)
+                  + (SELECT COUNT(*) FROM follow_ups) + (SELECT COUNT(*) FROM referrals)
+                  + (SELECT COUNT(*) FROM stories)",
+        )
+        .await;
+    assert!(
+        (7 * 3000..14 * 3000).contains(&events),
+        "about ten events per customer, got {events}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM customers WHERE loyalty_segment IS NULL")
+            .await,
+        0,
+        "every generated customer has a score"
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM incidents WHERE proactive = 1")
+            .await
+            > 0
+    );
+    let token = api_token(&app, "Bench").await;
+    let report: serde_json::Value = reqwest::Client::new()
+        .get(app.url("/api/v1/reports/weekly"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let opened = report["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "incidents_opened")
+        .unwrap();
+    assert!(opened["value"].as_f64().unwrap() > 0.0, "{opened}");
+
+    let again = extramile(&app, &["generate", "--customers", "10"], "");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds 3000 customers"));
+}
