@@ -8,43 +8,16 @@
 //! "1,4") the client counts. `BENCH_MATCH_EVERY` (default 50, so 2%) how often a signal crosses
 //! the demo rule's threshold and opens or joins an incident, with its refund and notice.
 use app::audit::Actor;
+use common::{database, percentile};
 use serde_json::{json, Value};
 use server::config::Config;
 use server::Application;
 use std::time::{Duration, Instant};
 
-const CUSTOMERS: usize = 10_000;
+#[path = "common.rs"]
+mod common;
 
-async fn database() -> String {
-    match std::env::var("BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))
-    {
-        Some(admin) => {
-            sqlx::any::install_default_drivers();
-            let name = format!("extramile_bench_{}", std::process::id());
-            let pool = sqlx::AnyPool::connect(&admin)
-                .await
-                .expect("connect to BENCH_DATABASE_URL");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&pool)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .unwrap();
-            let (base, _) = admin.rsplit_once('/').unwrap();
-            format!("{base}/{name}")
-        }
-        None => format!(
-            "sqlite://{}",
-            std::env::temp_dir()
-                .join(format!("extramile-bench-{}.db", std::process::id()))
-                .display()
-        ),
-    }
-}
+const CUSTOMERS: usize = 10_000;
 
 fn batch(run: usize, batch_no: usize, match_every: usize) -> Value {
     let items: Vec<Value> = (0..1000)
@@ -69,10 +42,6 @@ fn batch(run: usize, batch_no: usize, match_every: usize) -> Value {
         })
         .collect();
     Value::Array(items)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 #[tokio::main]

@@ -37,7 +37,7 @@ impl Scope {
 /// $6 the staff scope.
 fn recoveries() -> String {
     format!(
-        "WITH rec AS (
+        "WITH rec AS MATERIALIZED (
     SELECT i.id, i.customer_id, COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
            (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
              WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
@@ -101,6 +101,8 @@ pub async fn figures(
         .bind(now)
         .fetch_one(&mut *conn)
         .await?;
+    // Driven from the recoveries through the (customer, time) indexes; DISTINCT counts an
+    // order once however many of the customer's windows it falls in.
     let orders = |after: bool| {
         let window = if after {
             "o.placed_at > r.at AND o.placed_at <= r.at + r.w"
@@ -108,9 +110,8 @@ pub async fn figures(
             "o.placed_at > r.at - r.w AND o.placed_at <= r.at"
         };
         format!(
-            "{rec} SELECT {{}} FROM orders o
-             WHERE o.customer_id IN (SELECT customer_id FROM rec)
-               AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = o.customer_id AND {window})"
+            "{rec} SELECT {{}} FROM (SELECT DISTINCT o.id, o.amount_minor FROM rec r
+               JOIN orders o ON o.customer_id = r.customer_id AND {window}) o"
         )
     };
     let after = orders(true);
@@ -138,11 +139,11 @@ pub async fn figures(
             conn,
             scope,
             &format!(
-                "{rec} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)
-                 FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
-                 WHERE f.referrer_id IN (SELECT customer_id FROM rec)
-                   AND EXISTS (SELECT 1 FROM rec r WHERE r.customer_id = f.referrer_id
-                               AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w)"
+                "{rec} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
+                 JOIN (SELECT DISTINCT f.referred_customer_id FROM rec r
+                       JOIN referrals f ON f.referrer_id = r.customer_id
+                        AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w) x
+                   ON o.customer_id = x.referred_customer_id"
             ),
         )
         .await?,

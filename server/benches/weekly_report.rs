@@ -1,0 +1,151 @@
+//! The weekly report, the incidents list and the customer profile under load, on a database
+//! filled by `extramile generate`. Requests pick a random week of the last year and a random
+//! scope (organisation, team, associate). Reports p50/p95/p99 latency and requests per second.
+//! A benchmark, not a test: nothing here asserts a time.
+//!
+//! `cargo bench -p server --bench weekly_report` generates `BENCH_CUSTOMERS` (default 100,000)
+//! customers into a fresh SQLite file, or a fresh PostgreSQL database with
+//! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`; `BENCH_REQUESTS` (default
+//! 100) sets the requests per endpoint.
+use app::audit::Actor;
+use common::{database, percentile};
+use rand::{Rng, SeedableRng};
+use server::config::Config;
+use server::Application;
+use std::time::{Duration, Instant};
+
+#[path = "common.rs"]
+mod common;
+
+/// Picks the next request's path.
+type PathOf<'a> = Box<dyn Fn(&mut rand::rngs::StdRng) -> String + 'a>;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[tokio::main]
+async fn main() {
+    let customers = env("BENCH_CUSTOMERS", 100_000);
+    let requests = env("BENCH_REQUESTS", 100);
+    let url = database().await;
+    let config = Config {
+        database_url: url.clone(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        log_filter: "warn".into(),
+        seed_demo: false,
+        db_max_connections: 10,
+        site_root: "target/site".into(),
+        smtp_url: None,
+        mail_from: "Extra Mile <notices@localhost>".into(),
+        settings: Default::default(),
+    };
+    let app = Application::build(&config).await.expect("app builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state.db.clone();
+    let started = Instant::now();
+    let rows = server::generate::run(&db, customers, 7)
+        .await
+        .expect("generate");
+    println!(
+        "generated {customers} customers, {rows} rows in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    let (_, token) =
+        app::admin::tokens::queries::create(&db, "bench", None, &Actor::system("bench"))
+            .await
+            .unwrap();
+    let teams: Vec<i64> = sqlx::query_scalar("SELECT id FROM teams")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    let staff: Vec<i64> = sqlx::query_scalar("SELECT id FROM staff_users WHERE role = 'associate'")
+        .fetch_all(&db)
+        .await
+        .unwrap();
+    tokio::spawn(app.run_until_stopped());
+    let dialect = if url.starts_with("postgres") {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!("on {dialect}, {requests} requests per endpoint, one client");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(11);
+    let today = chrono::Utc::now().date_naive();
+    let http = reqwest::Client::new();
+    let endpoints: [(&str, PathOf<'_>); 3] = [
+        (
+            "weekly report",
+            Box::new(|rng| {
+                let day = today - chrono::Duration::days(rng.gen_range(7..365));
+                let week = app::stories::cadence::week_label(day);
+                match rng.gen_range(0..3) {
+                    0 => format!("/api/v1/reports/weekly?week={week}"),
+                    1 => format!(
+                        "/api/v1/reports/weekly?week={week}&team={}",
+                        teams[rng.gen_range(0..teams.len())]
+                    ),
+                    _ => format!(
+                        "/api/v1/reports/weekly?week={week}&associate={}",
+                        staff[rng.gen_range(0..staff.len())]
+                    ),
+                }
+            }),
+        ),
+        (
+            "incidents list",
+            Box::new(|rng| {
+                let day = today - chrono::Duration::days(rng.gen_range(7..365));
+                format!(
+                    "/api/v1/incidents?week={}",
+                    app::stories::cadence::week_label(day)
+                )
+            }),
+        ),
+        (
+            "customer profile",
+            Box::new(move |rng| {
+                format!(
+                    "/api/v1/customers/g-{}/profile",
+                    rng.gen_range(1..=customers)
+                )
+            }),
+        ),
+    ];
+    for (name, path) in &endpoints {
+        // Warm the caches first: the targets are for a warm server.
+        for _ in 0..3 {
+            let _ = http
+                .get(format!("{base}{}", path(&mut rng)))
+                .bearer_auth(&token)
+                .send()
+                .await;
+        }
+        let mut latencies: Vec<Duration> = Vec::new();
+        let started = Instant::now();
+        for _ in 0..requests {
+            let t = Instant::now();
+            let res = http
+                .get(format!("{base}{}", path(&mut rng)))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200);
+            res.bytes().await.unwrap();
+            latencies.push(t.elapsed());
+        }
+        let elapsed = started.elapsed();
+        latencies.sort();
+        println!(
+            "  {name}: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, {:.1} requests/s",
+            percentile(&latencies, 0.50).as_secs_f64() * 1000.0,
+            percentile(&latencies, 0.95).as_secs_f64() * 1000.0,
+            percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
+            requests as f64 / elapsed.as_secs_f64()
+        );
+    }
+}
