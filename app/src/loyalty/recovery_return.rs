@@ -35,7 +35,14 @@ impl Scope {
 
 /// The recoveries in scope: $1 from, $2 to, $3 customer id or 0 for all, $4 the window, $5 and
 /// $6 the staff scope.
-fn recoveries() -> String {
+fn recoveries(scope: Scope) -> String {
+    // One customer's recoveries are read through the customer index; `$3 = 0` keeps the
+    // parameter bound for every scope.
+    let customer = if scope.customer.is_some() {
+        "i.customer_id = $3"
+    } else {
+        "$3 = 0"
+    };
     format!(
         "WITH rec AS MATERIALIZED (
     SELECT i.id, i.customer_id, COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
@@ -43,11 +50,11 @@ fn recoveries() -> String {
              WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
     FROM incidents i
     WHERE COALESCE(i.resolved_at, i.detected_at) >= $1 AND COALESCE(i.resolved_at, i.detected_at) < $2
-      AND ($3 = 0 OR i.customer_id = $3)
+      AND {customer}
       AND EXISTS (SELECT 1 FROM recovery_actions a WHERE a.incident_id = i.id AND a.status = 'applied'
                   AND a.amount_minor > 0)
       AND {})",
-        StaffScope::clause("i.assignee_id", 5, 6)
+        StaffScope::clause("i.assignee_id", 5, 6),
     )
 }
 
@@ -90,7 +97,7 @@ pub async fn figures(
     scope: Scope,
     now: i64,
 ) -> Result<RecoveryReturn, AppError> {
-    let rec = recoveries();
+    let rec = recoveries(scope);
     let totals = scope
         .bind_rows(sqlx::query(&format!(
             "{rec} SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS customers,
@@ -183,7 +190,7 @@ pub async fn records(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RecoveryRecord>, AppError> {
-    let rec = recoveries();
+    let rec = recoveries(scope);
     let rows = scope.bind_rows(sqlx::query(&format!(
         "{rec}
          SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at, r.spend,

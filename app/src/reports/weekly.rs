@@ -183,6 +183,24 @@ pub async fn week_figures(
     })
 }
 
+/// Only what the trend draws (`TREND_KEYS`): incidents, feedback and stories.
+async fn trend_figures(
+    db: &Db,
+    tz: Tz,
+    monday: NaiveDate,
+    scope: StaffScope,
+    now: i64,
+) -> Result<WeekFigures, AppError> {
+    let range = crate::org::clock::week_range(tz, monday);
+    Ok(WeekFigures {
+        week: week_label(monday),
+        incidents: incidents(db, range, scope).await?,
+        feedback: crate::feedback::figures::for_range(db, range.0, range.1, now, scope).await?,
+        stories: crate::stories::figures::for_week(db, tz, monday, scope).await?,
+        ..Default::default()
+    })
+}
+
 /// The name of a scope for headings, or NotFound for a team or person that does not exist.
 pub async fn scope_name(db: &Db, scope: StaffScope) -> Result<String, AppError> {
     let found: Option<String> = match scope {
@@ -222,7 +240,7 @@ pub async fn report(
         } else if back == 1 {
             before.clone()
         } else {
-            week_figures(db, tz, day, scope, now).await?
+            trend_figures(db, tz, day, scope, now).await?
         };
         let laid_out = super::figures_of(&figures, &figures, scope);
         trend.push(TrendWeek {
