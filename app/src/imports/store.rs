@@ -92,7 +92,8 @@ fn json<T: serde::Serialize>(value: &T) -> String {
 const VIEW_COLUMNS: &str = "i.id, i.kind, i.file_name, i.status, i.rows_total, i.header_json, i.preview_json,
     i.errors_json, i.error_count, i.message, i.summary, s.name AS created_by, i.created_at, i.finished_at";
 
-pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
+/// The import with every error kept.
+async fn load(db: &Db, id: i64) -> Result<ImportView, AppError> {
     let row = sqlx::query(&format!(
         "SELECT {VIEW_COLUMNS} FROM imports i JOIN staff_users s ON s.id = i.created_by WHERE i.id = $1"
     ))
@@ -100,7 +101,11 @@ pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
     .fetch_optional(db)
     .await?
     .ok_or_else(|| AppError::NotFound("This import".into()))?;
-    let mut view = to_view(&row)?;
+    to_view(&row)
+}
+
+pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
+    let mut view = load(db, id).await?;
     view.errors.truncate(SHOWN_ERRORS);
     if view.status == ImportStatus::Running {
         if let Some((done, phase)) = super::progress::get(id) {
@@ -113,14 +118,7 @@ pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
 
 /// Every kept error, for the CSV report.
 pub async fn errors(db: &Db, id: i64) -> Result<(ImportView, Vec<LineError>), AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {VIEW_COLUMNS} FROM imports i JOIN staff_users s ON s.id = i.created_by WHERE i.id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| AppError::NotFound("This import".into()))?;
-    let mut view = to_view(&row)?;
+    let mut view = load(db, id).await?;
     let all = std::mem::take(&mut view.errors);
     Ok((view, all))
 }

@@ -15,32 +15,56 @@ pub mod access {
     use crate::error::AppError;
     use crate::org::scope::StaffScope;
 
-    /// The scope to report on for `viewer`, who asked for `wanted`; an associate asking for
-    /// nothing gets their own report when they may not see the organisation's.
+    /// What a staff member may see of the weekly report, read once per request.
+    pub struct Access {
+        viewer: StaffViewer,
+        /// The organisation opened team and organisation reports to associates.
+        open: bool,
+        team: Option<i64>,
+    }
+
+    impl Access {
+        pub async fn load(db: &Db, viewer: &StaffViewer) -> Result<Self, AppError> {
+            let open = crate::org::store::get(db, ASSOCIATES_SEE_ALL)
+                .await?
+                .as_deref()
+                == Some("1");
+            let team: Option<i64> =
+                sqlx::query_scalar("SELECT team_id FROM staff_users WHERE id = $1")
+                    .bind(viewer.id)
+                    .fetch_one(db)
+                    .await?;
+            Ok(Self {
+                viewer: viewer.clone(),
+                open,
+                team,
+            })
+        }
+
+        /// The scope to report on for someone who asked for `wanted`; an associate asking for
+        /// nothing gets their own report when they may not see the organisation's.
+        pub fn resolve(&self, wanted: StaffScope, asked: bool) -> Result<StaffScope, AppError> {
+            if self.viewer.role.at_least(Role::Manager) {
+                return Ok(wanted);
+            }
+            match wanted {
+                StaffScope::Associate(id) if id == self.viewer.id => Ok(wanted),
+                StaffScope::Organisation if self.open => Ok(wanted),
+                StaffScope::Organisation if !asked => Ok(StaffScope::Associate(self.viewer.id)),
+                StaffScope::Team(t) if self.open && self.team == Some(t) => Ok(wanted),
+                _ => Err(AppError::Forbidden),
+            }
+        }
+    }
+
+    /// `Access::load` then `resolve`, for a single question.
     pub async fn resolve(
         db: &Db,
         viewer: &StaffViewer,
         wanted: StaffScope,
         asked: bool,
     ) -> Result<StaffScope, AppError> {
-        if viewer.role.at_least(Role::Manager) {
-            return Ok(wanted);
-        }
-        let open = crate::org::store::get(db, ASSOCIATES_SEE_ALL)
-            .await?
-            .as_deref()
-            == Some("1");
-        let team: Option<i64> = sqlx::query_scalar("SELECT team_id FROM staff_users WHERE id = $1")
-            .bind(viewer.id)
-            .fetch_one(db)
-            .await?;
-        match wanted {
-            StaffScope::Associate(id) if id == viewer.id => Ok(wanted),
-            StaffScope::Organisation if open => Ok(wanted),
-            StaffScope::Organisation if !asked => Ok(StaffScope::Associate(viewer.id)),
-            StaffScope::Team(t) if open && team == Some(t) => Ok(wanted),
-            _ => Err(AppError::Forbidden),
-        }
+        Access::load(db, viewer).await?.resolve(wanted, asked)
     }
 }
 
