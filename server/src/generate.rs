@@ -416,6 +416,10 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
         ids.customer += n as i64;
         let mut tx = db.begin().await?;
         written += t.write(&mut tx).await?;
+        // The aggregates are rebuilt whole at the end: the touches these rows left name nothing new.
+        sqlx::query("DELETE FROM report_touches")
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         done += n;
         eprintln!(
@@ -467,10 +471,18 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
     }
     let mut tx = db.begin().await?;
     written += stories.write(&mut tx).await?;
+    sqlx::query("DELETE FROM report_touches")
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     advance_sequences(db).await?;
     eprintln!(
-        "generate: done: {customers} customers, {written} rows in {:.0} s",
+        "generate: {written} rows in {:.0} s; computing the weekly report's aggregates",
+        started.elapsed().as_secs_f64()
+    );
+    let weeks = app::reports::aggregates::refresh::rebuild(db, now_ms()).await?;
+    eprintln!(
+        "generate: done: {customers} customers, {written} rows, {weeks} weeks aggregated in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     Ok(written)

@@ -140,7 +140,8 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Delivers queued emails every second; once a minute checks whether today's digest of overdue
-/// follow-ups is due and refreshes loyalty scores older than a day. Claims and idempotent
+/// follow-ups is due and refreshes loyalty scores older than a day; every five seconds brings
+/// the weekly report's recent weeks up to date. Claims and idempotent
 /// updates make all of it safe on several instances.
 async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String) {
     let mut tick: u64 = 0;
@@ -158,6 +159,13 @@ async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: Strin
             }
             if let Err(e) = app::imports::run::sweep_abandoned(&db, now).await {
                 tracing::error!("import sweep failed: {e}");
+            }
+        }
+        if tick.is_multiple_of(5) {
+            if let Err(e) =
+                app::reports::aggregates::refresh::keep_fresh(&db, app::db::now_ms()).await
+            {
+                tracing::error!("weekly report aggregates refresh failed: {e}");
             }
         }
         tick += 1;

@@ -44,119 +44,205 @@ fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
 
+/// The counts the figures are made of: they add up across people and weeks, the rates do not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub answers: i64,
+    pub nps_answers: i64,
+    pub promoters: i64,
+    pub detractors: i64,
+    pub csat_answers: i64,
+    pub satisfied: i64,
+    pub lukewarm: i64,
+    pub follow_ups_closed: i64,
+    pub closed_within_sla: i64,
+    pub overdue: i64,
+    pub lukewarm_closed: i64,
+    pub problems_found: i64,
+}
+
+impl Counts {
+    /// Names and values, for storing and reading the weekly aggregates.
+    pub fn entries(&self) -> [(&'static str, i64); 12] {
+        [
+            ("answers", self.answers),
+            ("nps_answers", self.nps_answers),
+            ("promoters", self.promoters),
+            ("detractors", self.detractors),
+            ("csat_answers", self.csat_answers),
+            ("satisfied", self.satisfied),
+            ("lukewarm", self.lukewarm),
+            ("follow_ups_closed", self.follow_ups_closed),
+            ("closed_within_sla", self.closed_within_sla),
+            ("overdue", self.overdue),
+            ("lukewarm_closed", self.lukewarm_closed),
+            ("problems_found", self.problems_found),
+        ]
+    }
+
+    pub fn from_entries(get: impl Fn(&str) -> i64) -> Self {
+        Self {
+            answers: get("answers"),
+            nps_answers: get("nps_answers"),
+            promoters: get("promoters"),
+            detractors: get("detractors"),
+            csat_answers: get("csat_answers"),
+            satisfied: get("satisfied"),
+            lukewarm: get("lukewarm"),
+            follow_ups_closed: get("follow_ups_closed"),
+            closed_within_sla: get("closed_within_sla"),
+            overdue: get("overdue"),
+            lukewarm_closed: get("lukewarm_closed"),
+            problems_found: get("problems_found"),
+        }
+    }
+
+    pub fn plus(&self, other: &Counts) -> Counts {
+        let (a, b) = (self.entries(), other.entries());
+        Counts::from_entries(|k| a.iter().chain(&b).filter(|e| e.0 == k).map(|e| e.1).sum())
+    }
+
+    fn add_answer(&mut self, (kind, score, assessment): (ScoreType, i64, Assessment)) {
+        self.answers += 1;
+        match kind {
+            ScoreType::Nps => {
+                self.nps_answers += 1;
+                self.promoters += (score >= 9) as i64;
+                self.detractors += (score <= 6) as i64;
+            }
+            ScoreType::Csat => {
+                self.csat_answers += 1;
+                self.satisfied += (score >= 4) as i64;
+            }
+            _ => {}
+        }
+        self.lukewarm += (assessment == Assessment::Lukewarm) as i64;
+    }
+
+    fn add_closed(&mut self, c: &ClosedFollowUp) {
+        self.follow_ups_closed += 1;
+        self.closed_within_sla += (c.closed_at <= c.due_at) as i64;
+        if c.assessment == Assessment::Lukewarm {
+            self.lukewarm_closed += 1;
+            self.problems_found += (c.outcome == Some(Outcome::ProblemFound)) as i64;
+        }
+    }
+}
+
+impl FeedbackFigures {
+    pub fn from_counts(c: &Counts) -> Self {
+        let n = c.nps_answers;
+        FeedbackFigures {
+            count: c.answers,
+            nps_answers: n,
+            nps: (n > 0)
+                .then(|| ((c.promoters - c.detractors) as f64 * 100.0 / n as f64).round() as i64),
+            csat_answers: c.csat_answers,
+            csat: percent(c.satisfied, c.csat_answers),
+            lukewarm: c.lukewarm,
+            lukewarm_share: percent(c.lukewarm, c.answers),
+            follow_ups_closed: c.follow_ups_closed,
+            closed_within_sla: c.closed_within_sla,
+            overdue: c.overdue,
+            lukewarm_closed: c.lukewarm_closed,
+            problems_found: c.problems_found,
+            good_hid_problem_rate: percent(c.problems_found, c.lukewarm_closed),
+        }
+    }
+}
+
 /// Computes the figures from raw rows; kept pure so the definitions are tested on fixtures.
 pub fn summarize(
     answers: &[(ScoreType, i64, Assessment)],
     closed: &[ClosedFollowUp],
     overdue: i64,
 ) -> FeedbackFigures {
-    let nps: Vec<i64> = answers
-        .iter()
-        .filter(|a| a.0 == ScoreType::Nps)
-        .map(|a| a.1)
-        .collect();
-    let promoters = nps.iter().filter(|s| **s >= 9).count() as i64;
-    let detractors = nps.iter().filter(|s| **s <= 6).count() as i64;
-    let csat: Vec<i64> = answers
-        .iter()
-        .filter(|a| a.0 == ScoreType::Csat)
-        .map(|a| a.1)
-        .collect();
-    let satisfied = csat.iter().filter(|s| **s >= 4).count() as i64;
-    let lukewarm = answers
-        .iter()
-        .filter(|a| a.2 == Assessment::Lukewarm)
-        .count() as i64;
-    let lukewarm_closed: Vec<&ClosedFollowUp> = closed
-        .iter()
-        .filter(|c| c.assessment == Assessment::Lukewarm)
-        .collect();
-    let problems_found = lukewarm_closed
-        .iter()
-        .filter(|c| c.outcome == Some(Outcome::ProblemFound))
-        .count() as i64;
-    let n = nps.len() as i64;
-    FeedbackFigures {
-        count: answers.len() as i64,
-        nps_answers: n,
-        nps: (n > 0).then(|| ((promoters - detractors) as f64 * 100.0 / n as f64).round() as i64),
-        csat_answers: csat.len() as i64,
-        csat: percent(satisfied, csat.len() as i64),
-        lukewarm,
-        lukewarm_share: percent(lukewarm, answers.len() as i64),
-        follow_ups_closed: closed.len() as i64,
-        closed_within_sla: closed.iter().filter(|c| c.closed_at <= c.due_at).count() as i64,
+    let mut c = Counts {
         overdue,
-        lukewarm_closed: lukewarm_closed.len() as i64,
-        problems_found,
-        good_hid_problem_rate: percent(problems_found, lukewarm_closed.len() as i64),
-    }
+        ..Default::default()
+    };
+    answers.iter().for_each(|a| c.add_answer(*a));
+    closed.iter().for_each(|f| c.add_closed(f));
+    FeedbackFigures::from_counts(&c)
 }
 
-/// The figures for answers received and follow-ups closed in [from, to), for a scope: a team's
-/// or an associate's answers are those about incidents they were assigned or followed up by
-/// them; follow-ups are theirs by assignment.
+/// The counts for answers received and follow-ups closed in [from, to), and follow-ups overdue
+/// at `overdue_at`, per owner: an answer belongs to whoever followed it up, else to whoever
+/// had its incident (0 when nobody); a follow-up to its assignee.
 #[cfg(feature = "ssr")]
-pub async fn for_range(
-    db: &Db,
+pub async fn by_owner(
+    conn: &mut sqlx::AnyConnection,
     from: i64,
     to: i64,
-    now: i64,
-    scope: crate::org::scope::StaffScope,
-) -> Result<FeedbackFigures, AppError> {
-    use crate::org::scope::StaffScope;
-    let (team, associate) = scope.binds();
-    let answers: Vec<(String, i64, String)> = sqlx::query_as(&format!(
-        "SELECT score_type, score, assessment FROM feedback f WHERE received_at >= $1 AND received_at < $2
-           AND (($3 = 0 AND $4 = 0)
-                OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = f.incident_id AND {})
-                OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.feedback_id = f.id AND {}))",
-        StaffScope::clause("i.assignee_id", 3, 4),
-        StaffScope::clause("u.assignee_id", 3, 4)
-    ))
+    overdue_at: i64,
+) -> Result<std::collections::BTreeMap<i64, Counts>, AppError> {
+    let mut out: std::collections::BTreeMap<i64, Counts> = Default::default();
+    let answers: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT COALESCE(u.assignee_id, i.assignee_id, 0), f.score_type, f.score, f.assessment
+         FROM feedback f LEFT JOIN follow_ups u ON u.feedback_id = f.id
+              LEFT JOIN incidents i ON i.id = f.incident_id
+         WHERE f.received_at >= $1 AND f.received_at < $2",
+    )
     .bind(from)
     .bind(to)
-    .bind(team)
-    .bind(associate)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let answers: Vec<(ScoreType, i64, Assessment)> = answers
-        .into_iter()
-        .filter_map(|(t, s, a)| Some((ScoreType::parse(&t)?, s, Assessment::parse(&a)?)))
-        .collect();
-    let closed: Vec<(String, i64, i64, Option<String>)> = sqlx::query_as(&format!(
-        "SELECT assessment, closed_at, due_at, outcome FROM follow_ups
-         WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2 AND {}",
-        StaffScope::clause("assignee_id", 3, 4)
-    ))
+    for (owner, t, s, a) in answers {
+        if let (Some(t), Some(a)) = (ScoreType::parse(&t), Assessment::parse(&a)) {
+            out.entry(owner).or_default().add_answer((t, s, a));
+        }
+    }
+    let closed: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), assessment, closed_at, due_at, outcome FROM follow_ups
+         WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2",
+    )
     .bind(from)
     .bind(to)
-    .bind(team)
-    .bind(associate)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let closed: Vec<ClosedFollowUp> = closed
-        .into_iter()
-        .map(|(a, closed_at, due_at, o)| ClosedFollowUp {
+    for (owner, a, closed_at, due_at, o) in closed {
+        out.entry(owner).or_default().add_closed(&ClosedFollowUp {
             assessment: Assessment::parse(&a).unwrap_or(Assessment::Lukewarm),
             closed_at,
             due_at,
             outcome: o.as_deref().and_then(Outcome::parse),
-        })
-        .collect();
-    // Overdue at the end of the period: opened before it, due before it, not closed by then.
-    let at = to.min(now);
-    let overdue: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM follow_ups WHERE opened_at < $1 AND due_at <= $1
-           AND (closed_at IS NULL OR closed_at > $1) AND {}",
-        StaffScope::clause("assignee_id", 2, 3)
-    ))
+        });
+    }
+    for (owner, n) in overdue_by_owner(conn, overdue_at).await? {
+        out.entry(owner).or_default().overdue = n;
+    }
+    Ok(out)
+}
+
+/// Follow-ups overdue at `at` per assignee: opened before it, due by then, not closed by then.
+/// Read as the open ones plus those closed later, each through its own index.
+#[cfg(feature = "ssr")]
+pub async fn overdue_by_owner(
+    conn: &mut sqlx::AnyConnection,
+    at: i64,
+) -> Result<Vec<(i64, i64)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT owner, CAST(COUNT(*) AS BIGINT) FROM (
+            SELECT COALESCE(assignee_id, 0) AS owner FROM follow_ups
+             WHERE closed_at IS NULL AND opened_at < $1 AND due_at <= $1
+            UNION ALL
+            SELECT COALESCE(assignee_id, 0) FROM follow_ups
+             WHERE closed_at > $1 AND opened_at < $1 AND due_at <= $1) x GROUP BY owner",
+    )
     .bind(at)
-    .bind(team)
-    .bind(associate)
-    .fetch_one(db)
-    .await?;
-    Ok(summarize(&answers, &closed, overdue))
+    .fetch_all(conn)
+    .await?)
+}
+
+/// The whole organisation's figures for [from, to), overdue at its end (or now, if sooner).
+#[cfg(feature = "ssr")]
+pub async fn for_range(db: &Db, from: i64, to: i64, now: i64) -> Result<FeedbackFigures, AppError> {
+    let mut conn = db.acquire().await?;
+    let total = by_owner(&mut conn, from, to, to.min(now))
+        .await?
+        .values()
+        .fold(Counts::default(), |a, b| a.plus(b));
+    Ok(FeedbackFigures::from_counts(&total))
 }
 
 #[cfg(test)]

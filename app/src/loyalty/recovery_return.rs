@@ -45,7 +45,8 @@ fn recoveries(scope: Scope) -> String {
     };
     format!(
         "WITH rec AS MATERIALIZED (
-    SELECT i.id, i.customer_id, COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
+    SELECT i.id, i.customer_id, COALESCE(i.assignee_id, 0) AS owner,
+           COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
            (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
              WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
     FROM incidents i
@@ -59,20 +60,6 @@ fn recoveries(scope: Scope) -> String {
 }
 
 impl Scope {
-    fn bind<'q, O>(
-        self,
-        query: sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::QueryScalar<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-        let (team, associate) = self.staff.binds();
-        query
-            .bind(self.from)
-            .bind(self.to)
-            .bind(self.customer.unwrap_or(0))
-            .bind(WINDOW_MS)
-            .bind(team)
-            .bind(associate)
-    }
-
     fn bind_rows<'q>(
         self,
         query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
@@ -88,8 +75,112 @@ impl Scope {
     }
 }
 
-async fn scalar(conn: &mut AnyConnection, scope: Scope, sql: &str) -> Result<i64, AppError> {
-    Ok(scope.bind(sqlx::query_scalar(sql)).fetch_one(conn).await?)
+/// What happens at `t` belongs to recovery `r` when no other recovery of the customer came
+/// between them: each order or referral is credited to the latest recovery before it, so sums
+/// over any set of recoveries (a week, an associate, a year) add up without counting twice.
+fn latest_before(t: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM incidents j WHERE j.customer_id = r.customer_id
+            AND COALESCE(j.resolved_at, j.detected_at) >= r.at AND COALESCE(j.resolved_at, j.detected_at) < {t}
+            AND (COALESCE(j.resolved_at, j.detected_at) > r.at OR j.id > r.id)
+            AND EXISTS (SELECT 1 FROM recovery_actions b WHERE b.incident_id = j.id
+                        AND b.status = 'applied' AND b.amount_minor > 0))"
+    )
+}
+
+/// The baseline's mirror: an order before recoveries belongs to the first one after it.
+fn earliest_after(t: &str) -> String {
+    format!(
+        "NOT EXISTS (SELECT 1 FROM incidents j WHERE j.customer_id = r.customer_id
+            AND COALESCE(j.resolved_at, j.detected_at) >= {t} AND COALESCE(j.resolved_at, j.detected_at) <= r.at
+            AND (COALESCE(j.resolved_at, j.detected_at) < r.at OR j.id < r.id)
+            AND EXISTS (SELECT 1 FROM recovery_actions b WHERE b.incident_id = j.id
+                        AND b.status = 'applied' AND b.amount_minor > 0))"
+    )
+}
+
+/// The additive figures of the recoveries in scope, per owner (the incident's assignee, 0 when
+/// unassigned) when `per_owner`, else one row under owner 0.
+pub async fn sums(
+    conn: &mut AnyConnection,
+    scope: Scope,
+    per_owner: bool,
+) -> Result<Vec<(i64, RecoveryReturn)>, AppError> {
+    let rec = recoveries(scope);
+    let (owner, group) = if per_owner {
+        ("r.owner", "GROUP BY r.owner")
+    } else {
+        ("0", "")
+    };
+    let grouped = |select: &str, from: &str| {
+        format!("{rec} SELECT {owner} AS owner, {select} FROM {from} {group}")
+    };
+    let after = format!(
+        "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
+           AND o.placed_at <= r.at + r.w AND {}",
+        latest_before("o.placed_at")
+    );
+    let before = format!(
+        "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at - r.w
+           AND o.placed_at <= r.at AND {}",
+        earliest_after("o.placed_at")
+    );
+    let referred = format!(
+        "rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
+           AND f.occurred_at <= r.at + r.w AND {}
+         JOIN orders o ON o.customer_id = f.referred_customer_id",
+        latest_before("f.occurred_at")
+    );
+    let statements = [
+        grouped(
+            "COUNT(*), CAST(COALESCE(SUM(r.spend), 0) AS BIGINT)",
+            "rec r",
+        ),
+        grouped(
+            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
+            &after,
+        ),
+        grouped(
+            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
+            &before,
+        ),
+        grouped(
+            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
+            &referred,
+        ),
+        grouped(
+            "COUNT(*), COUNT(*)",
+            "rec r JOIN referrals f ON f.incident_id = r.id",
+        ),
+        grouped(
+            "COUNT(*), CAST(COALESCE(SUM(e.audience), 0) AS BIGINT)",
+            "rec r JOIN advocacy_events e ON e.incident_id = r.id",
+        ),
+    ];
+    let mut out: std::collections::BTreeMap<i64, RecoveryReturn> = Default::default();
+    for (n, sql) in statements.iter().enumerate() {
+        let rows = scope
+            .bind_rows(sqlx::query(sql))
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in rows {
+            let (owner, a, b): (i64, i64, i64) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let f = out.entry(owner).or_insert_with(|| RecoveryReturn {
+                window_days: WINDOW_DAYS,
+                ..Default::default()
+            });
+            match n {
+                0 => (f.recoveries, f.spend_minor) = (a, b),
+                1 => (f.orders_after, f.revenue_after_minor) = (a, b),
+                2 => f.revenue_before_minor = b,
+                3 => f.referral_revenue_after_minor = b,
+                4 => f.attributed_referrals = a,
+                _ => (f.attributed_posts, f.attributed_audience) = (a, b),
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 pub async fn figures(
@@ -100,86 +191,24 @@ pub async fn figures(
     let rec = recoveries(scope);
     let totals = scope
         .bind_rows(sqlx::query(&format!(
-            "{rec} SELECT COUNT(*) AS n, COUNT(DISTINCT customer_id) AS customers,
-                CAST(COALESCE(SUM(spend), 0) AS BIGINT) AS spend,
+            "{rec} SELECT COUNT(DISTINCT customer_id) AS customers,
                 CAST(COALESCE(SUM(CASE WHEN at + $4 > $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows
              FROM rec"
         )))
         .bind(now)
         .fetch_one(&mut *conn)
         .await?;
-    // Driven from the recoveries through the (customer, time) indexes; DISTINCT counts an
-    // order once however many of the customer's windows it falls in.
-    let orders = |after: bool| {
-        let window = if after {
-            "o.placed_at > r.at AND o.placed_at <= r.at + r.w"
-        } else {
-            "o.placed_at > r.at - r.w AND o.placed_at <= r.at"
-        };
-        format!(
-            "{rec} SELECT {{}} FROM (SELECT DISTINCT o.id, o.amount_minor FROM rec r
-               JOIN orders o ON o.customer_id = r.customer_id AND {window}) o"
-        )
-    };
-    let after = orders(true);
-    let before = orders(false);
-    Ok(RecoveryReturn {
-        window_days: WINDOW_DAYS,
-        recoveries: totals.try_get("n")?,
-        customers: totals.try_get("customers")?,
-        spend_minor: totals.try_get("spend")?,
-        open_windows: totals.try_get("open_windows")?,
-        orders_after: scalar(conn, scope, &after.replace("{}", "COUNT(*)")).await?,
-        revenue_after_minor: scalar(
-            conn,
-            scope,
-            &after.replace("{}", "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)"),
-        )
-        .await?,
-        revenue_before_minor: scalar(
-            conn,
-            scope,
-            &before.replace("{}", "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)"),
-        )
-        .await?,
-        referral_revenue_after_minor: scalar(
-            conn,
-            scope,
-            &format!(
-                "{rec} SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
-                 JOIN (SELECT DISTINCT f.referred_customer_id FROM rec r
-                       JOIN referrals f ON f.referrer_id = r.customer_id
-                        AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w) x
-                   ON o.customer_id = x.referred_customer_id"
-            ),
-        )
-        .await?,
-        attributed_referrals: scalar(
-            conn,
-            scope,
-            &format!(
-                "{rec} SELECT COUNT(*) FROM referrals WHERE incident_id IN (SELECT id FROM rec)"
-            ),
-        )
-        .await?,
-        attributed_posts: scalar(
-            conn,
-            scope,
-            &format!(
-                "{rec} SELECT COUNT(*) FROM advocacy_events WHERE incident_id IN (SELECT id FROM rec)"
-            ),
-        )
-        .await?,
-        attributed_audience: scalar(
-            conn,
-            scope,
-            &format!(
-                "{rec} SELECT CAST(COALESCE(SUM(audience), 0) AS BIGINT) FROM advocacy_events
-                 WHERE incident_id IN (SELECT id FROM rec)"
-            ),
-        )
-        .await?,
-    })
+    let mut figures = sums(conn, scope, false)
+        .await?
+        .pop()
+        .map(|(_, f)| f)
+        .unwrap_or(RecoveryReturn {
+            window_days: WINDOW_DAYS,
+            ..Default::default()
+        });
+    figures.customers = totals.try_get("customers")?;
+    figures.open_windows = totals.try_get("open_windows")?;
+    Ok(figures)
 }
 
 /// The recoveries behind the figures, newest first, each with what followed its own window.

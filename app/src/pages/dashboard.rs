@@ -41,7 +41,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         let range = crate::org::clock::week_range(tz, monday);
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
         let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id).await?;
-        let feedback = crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms(), Default::default()).await?;
+        let feedback = crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?;
         Ok(Attention {
             open: count(IncidentFilter { status: Some(Status::Open), ..Default::default() }).await?,
             recovering: count(IncidentFilter { status: Some(Status::Recovering), ..Default::default() }).await?,
@@ -61,7 +61,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
             follow_ups_overdue: follow_ups.overdue,
             follow_ups_mine: follow_ups.mine,
             feedback,
-            stories: crate::stories::figures::for_week(db, tz, monday, Default::default()).await?,
+            stories: crate::stories::figures::for_week(db, tz, monday).await?,
         })
     }.await)
 }

@@ -25,6 +25,37 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     Some(v[rank.min(v.len()) - 1])
 }
 
+/// `median` over (value, how many times) pairs, as if each value were repeated.
+pub fn median_of_counts(counts: &[(f64, i64)]) -> Option<f64> {
+    let n: i64 = counts.iter().map(|c| c.1).sum();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => nth_of_counts(counts, n / 2),
+        _ => Some((nth_of_counts(counts, n / 2 - 1)? + nth_of_counts(counts, n / 2)?) / 2.0),
+    }
+}
+
+/// `percentile` over (value, how many times) pairs.
+pub fn percentile_of_counts(counts: &[(f64, i64)], p: f64) -> Option<f64> {
+    let n: i64 = counts.iter().map(|c| c.1).sum();
+    if n == 0 {
+        return None;
+    }
+    let rank = ((p / 100.0) * n as f64).ceil().max(1.0) as i64;
+    nth_of_counts(counts, rank.min(n) - 1)
+}
+
+/// The `i`-th (from 0) value in sorted order.
+fn nth_of_counts(counts: &[(f64, i64)], i: i64) -> Option<f64> {
+    let mut sorted = counts.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut seen = 0;
+    sorted.into_iter().find_map(|(v, n)| {
+        seen += n;
+        (i < seen).then_some(v)
+    })
+}
+
 /// `part` of `whole` in percent, to one decimal; None when there is nothing to divide.
 pub fn share(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
@@ -43,6 +74,20 @@ pub fn hours(ms: i64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_values_give_the_same_median_and_percentiles_as_the_values() {
+        let values = [4.0, 1.0, 3.0, 10.0, 3.0, 3.0, 7.5];
+        let counts = [(3.0, 3), (10.0, 1), (1.0, 1), (7.5, 1), (4.0, 1)];
+        assert_eq!(median_of_counts(&counts), median(&values));
+        assert_eq!(median_of_counts(&counts[..3]), Some(3.0));
+        assert_eq!(median_of_counts(&[(1.0, 1), (4.0, 1)]), Some(2.5));
+        for p in [1.0, 50.0, 90.0, 99.0, 100.0] {
+            assert_eq!(percentile_of_counts(&counts, p), percentile(&values, p));
+        }
+        assert_eq!(median_of_counts(&[]), None);
+        assert_eq!(percentile_of_counts(&[(2.0, 0)], 90.0), None);
+    }
 
     #[test]
     fn medians_of_odd_even_and_empty_sets() {

@@ -2,6 +2,8 @@
 //! change against the week before and a link to the records behind it. The figures come from
 //! the modules that define them (incidents here, feedback, stories, loyalty); this module only
 //! gathers and lays them out.
+#[cfg(feature = "ssr")]
+pub mod aggregates;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod lists;

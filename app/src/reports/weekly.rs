@@ -1,14 +1,17 @@
 //! Reading the weekly report: the incident and advocacy figures defined here, the others from
 //! the modules that own them, for a week and a scope.
+use super::aggregates::{self, read, Counts, Week};
 use super::{metrics, AdvocacyFigures, IncidentFigures, TrendWeek, WeekFigures, WeeklyReport};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::loyalty::recovery_return::{self, Scope};
+use crate::loyalty::recovery_return;
+use crate::loyalty::RecoveryReturn;
 use crate::org::scope::StaffScope;
 use crate::stories::cadence::{parse_week, week_label};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
-use sqlx::Row;
+use sqlx::AnyConnection;
+use std::collections::BTreeMap;
 
 /// The Monday of the last complete week in `tz`: the week a Monday-morning review is about.
 pub fn last_complete_week(tz: Tz, now: i64) -> NaiveDate {
@@ -23,182 +26,235 @@ pub fn week_of(label: &str, tz: Tz, now: i64) -> Result<NaiveDate, AppError> {
     }
 }
 
-/// A number for a statement bound as ($1 from, $2 to, $3 team, $4 associate).
-async fn number(
-    db: &Db,
-    sql: &str,
+/// Incidents opened (and how many proactively), resolved with their times to recover, and
+/// recovery money applied in [from, to), per assignee.
+pub async fn incidents_by_owner(
+    conn: &mut AnyConnection,
     (from, to): (i64, i64),
-    scope: StaffScope,
-) -> Result<i64, AppError> {
-    let (team, associate) = scope.binds();
-    Ok(sqlx::query_scalar(sql)
-        .bind(from)
-        .bind(to)
-        .bind(team)
-        .bind(associate)
-        .fetch_one(db)
-        .await?)
+    week: &mut Week,
+) -> Result<(), AppError> {
+    let opened: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), COUNT(*), CAST(COALESCE(SUM(proactive), 0) AS BIGINT)
+         FROM incidents WHERE detected_at >= $1 AND detected_at < $2 GROUP BY COALESCE(assignee_id, 0)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, n, proactive) in opened {
+        week.add(owner, "opened", n);
+        week.add(owner, "proactive", proactive);
+    }
+    let resolved: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), detected_at, resolved_at FROM incidents
+         WHERE resolved_at >= $1 AND resolved_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, detected, resolved) in resolved {
+        week.add(owner, "resolved", 1);
+        let tenths = (metrics::hours(resolved - detected) * 10.0).round() as i64;
+        *week
+            .times
+            .entry(owner)
+            .or_default()
+            .entry(tenths)
+            .or_default() += 1;
+    }
+    let spend: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(i.assignee_id, 0), CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT)
+         FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= $1
+           AND COALESCE(a.decided_at, a.created_at) < $2
+         GROUP BY COALESCE(i.assignee_id, 0)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, minor) in spend {
+        week.add(owner, "spend", minor);
+    }
+    Ok(())
 }
 
-pub async fn incidents(
-    db: &Db,
+/// Referrals and posts in [from, to), each belonging to the assignee of the incident or else
+/// the associate of the story staff attributed it to (0 when neither).
+pub async fn advocacy_by_owner(
+    conn: &mut AnyConnection,
     (from, to): (i64, i64),
-    scope: StaffScope,
-) -> Result<IncidentFigures, AppError> {
-    let (team, associate) = scope.binds();
-    let in_scope = StaffScope::clause("assignee_id", 3, 4);
-    let opened = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(proactive), 0) AS BIGINT) AS proactive FROM incidents
-         WHERE detected_at >= $1 AND detected_at < $2 AND {in_scope}"
+    week: &mut Week,
+) -> Result<(), AppError> {
+    let owner = "COALESCE(i.assignee_id, s.associate_id, 0)";
+    let attributed =
+        "LEFT JOIN incidents i ON i.id = x.incident_id LEFT JOIN stories s ON s.id = x.story_id";
+    let referrals: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "SELECT {owner}, COUNT(*), CAST(COALESCE(SUM(x.converted), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN x.referred_customer_id IS NULL THEN x.revenue_minor ELSE 0 END), 0) AS BIGINT)
+         FROM referrals x {attributed}
+         WHERE x.occurred_at >= $1 AND x.occurred_at < $2 GROUP BY {owner}"
     ))
     .bind(from)
     .bind(to)
-    .bind(team)
-    .bind(associate)
-    .fetch_one(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let durations: Vec<f64> = sqlx::query_as::<_, (i64, i64)>(&format!(
-        "SELECT detected_at, resolved_at FROM incidents
-         WHERE resolved_at >= $1 AND resolved_at < $2 AND {in_scope}"
+    for (o, n, converted, prospects) in referrals {
+        week.add(o, "referrals", n);
+        week.add(o, "conversions", converted);
+        week.add(o, "referral_revenue", prospects);
+    }
+    let orders: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT {owner}, CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
+         JOIN referrals x ON x.referred_customer_id = o.customer_id {attributed}
+         WHERE o.placed_at >= $1 AND o.placed_at < $2 GROUP BY {owner}"
     ))
     .bind(from)
     .bind(to)
-    .bind(team)
-    .bind(associate)
-    .fetch_all(db)
-    .await?
-    .into_iter()
-    .map(|(detected, resolved)| metrics::hours(resolved - detected))
-    .collect();
-    let spend = number(
-        db,
-        &format!(
-            "SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
-             JOIN incidents i ON i.id = a.incident_id
-             WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= $1
-               AND COALESCE(a.decided_at, a.created_at) < $2 AND {}",
-            StaffScope::clause("i.assignee_id", 3, 4)
-        ),
-        (from, to),
-        scope,
-    )
+    .fetch_all(&mut *conn)
     .await?;
-    let n: i64 = opened.try_get("n")?;
-    let proactive: i64 = opened.try_get("proactive")?;
-    Ok(IncidentFigures {
-        opened: n,
-        proactive,
-        proactive_share: metrics::share(proactive, n),
-        resolved: durations.len() as i64,
-        recovery_hours_median: metrics::median(&durations),
-        recovery_hours_p90: metrics::percentile(&durations, 90.0),
-        recovery_spend_minor: spend,
-    })
-}
-
-/// Referrals and posts in the week. For a team or an associate: those staff attributed to
-/// their incidents or stories.
-pub async fn advocacy(
-    db: &Db,
-    (from, to): (i64, i64),
-    scope: StaffScope,
-) -> Result<AdvocacyFigures, AppError> {
-    let (team, associate) = scope.binds();
-    let attributed = format!(
-        "(($3 = 0 AND $4 = 0)
-          OR EXISTS (SELECT 1 FROM incidents i WHERE i.id = x.incident_id AND {})
-          OR EXISTS (SELECT 1 FROM stories s WHERE s.id = x.story_id AND {}))",
-        StaffScope::clause("i.assignee_id", 3, 4),
-        StaffScope::clause("s.associate_id", 3, 4)
-    );
-    let referrals = sqlx::query(&format!(
-        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(x.converted), 0) AS BIGINT) AS converted,
-                CAST(COALESCE(SUM(CASE WHEN x.referred_customer_id IS NULL THEN x.revenue_minor ELSE 0 END), 0) AS BIGINT) AS prospects
-         FROM referrals x WHERE x.occurred_at >= $1 AND x.occurred_at < $2 AND {attributed}"
+    for (o, minor) in orders {
+        week.add(o, "referral_revenue", minor);
+    }
+    let audience: Vec<(i64, i64)> = sqlx::query_as(&format!(
+        "SELECT {owner}, CAST(COALESCE(SUM(x.audience), 0) AS BIGINT) FROM advocacy_events x {attributed}
+         WHERE x.occurred_at >= $1 AND x.occurred_at < $2 GROUP BY {owner}"
     ))
     .bind(from)
     .bind(to)
-    .bind(team)
-    .bind(associate)
-    .fetch_one(db)
+    .fetch_all(&mut *conn)
     .await?;
-    let referred_orders = number(
-        db,
-        &format!(
-            "SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
-             JOIN referrals x ON x.referred_customer_id = o.customer_id
-             WHERE o.placed_at >= $1 AND o.placed_at < $2 AND {attributed}"
-        ),
-        (from, to),
-        scope,
-    )
-    .await?;
-    let audience = number(
-        db,
-        &format!(
-            "SELECT CAST(COALESCE(SUM(x.audience), 0) AS BIGINT) FROM advocacy_events x
-             WHERE x.occurred_at >= $1 AND x.occurred_at < $2 AND {attributed}"
-        ),
-        (from, to),
-        scope,
-    )
-    .await?;
-    Ok(AdvocacyFigures {
-        referrals: referrals.try_get("n")?,
-        conversions: referrals.try_get("converted")?,
-        referral_revenue_minor: referred_orders + referrals.try_get::<i64, _>("prospects")?,
-        audience_reached: audience,
-    })
+    for (o, n) in audience {
+        week.add(o, "audience", n);
+    }
+    Ok(())
 }
 
-/// Every figure for the week starting `monday`.
-pub async fn week_figures(
-    db: &Db,
-    tz: Tz,
-    monday: NaiveDate,
-    scope: StaffScope,
-    now: i64,
-) -> Result<WeekFigures, AppError> {
-    let range = crate::org::clock::week_range(tz, monday);
-    let mut conn = db.acquire().await?;
-    let recovery_return = recovery_return::figures(
-        &mut conn,
-        Scope {
-            customer: None,
-            from: range.1 - 364 * 86_400_000,
-            to: range.1,
-            staff: scope,
-        },
-        now,
-    )
-    .await?;
-    drop(conn);
-    Ok(WeekFigures {
-        week: week_label(monday),
-        incidents: incidents(db, range, scope).await?,
-        feedback: crate::feedback::figures::for_range(db, range.0, range.1, now, scope).await?,
-        stories: crate::stories::figures::for_week(db, tz, monday, scope).await?,
-        advocacy: advocacy(db, range, scope).await?,
-        recovery_return,
-    })
+fn incident_figures(c: &Counts, times: &[(f64, i64)]) -> IncidentFigures {
+    let get = |k: &str| c.get(k).copied().unwrap_or(0);
+    IncidentFigures {
+        opened: get("opened"),
+        proactive: get("proactive"),
+        proactive_share: metrics::share(get("proactive"), get("opened")),
+        resolved: get("resolved"),
+        recovery_hours_median: metrics::median_of_counts(times),
+        recovery_hours_p90: metrics::percentile_of_counts(times, 90.0),
+        recovery_spend_minor: get("spend"),
+    }
 }
 
-/// Only what the trend draws (`TREND_KEYS`): incidents, feedback and stories.
-async fn trend_figures(
-    db: &Db,
-    tz: Tz,
-    monday: NaiveDate,
-    scope: StaffScope,
-    now: i64,
-) -> Result<WeekFigures, AppError> {
-    let range = crate::org::clock::week_range(tz, monday);
-    Ok(WeekFigures {
-        week: week_label(monday),
-        incidents: incidents(db, range, scope).await?,
-        feedback: crate::feedback::figures::for_range(db, range.0, range.1, now, scope).await?,
-        stories: crate::stories::figures::for_week(db, tz, monday, scope).await?,
+fn advocacy_figures(c: &Counts) -> AdvocacyFigures {
+    let get = |k: &str| c.get(k).copied().unwrap_or(0);
+    AdvocacyFigures {
+        referrals: get("referrals"),
+        conversions: get("conversions"),
+        referral_revenue_minor: get("referral_revenue"),
+        audience_reached: get("audience"),
+    }
+}
+
+/// Return on recovery for the recoveries of the 52 weeks ending with `monday`'s.
+fn rolling_return(counts: &BTreeMap<NaiveDate, Counts>, monday: NaiveDate) -> RecoveryReturn {
+    let from = monday - Duration::days(7 * 51);
+    let sum = |k: &str| -> i64 {
+        counts
+            .range(from..=monday)
+            .filter_map(|(_, c)| c.get(k))
+            .sum()
+    };
+    RecoveryReturn {
+        window_days: recovery_return::WINDOW_DAYS,
+        recoveries: sum("rec_recoveries"),
+        spend_minor: sum("rec_spend"),
+        orders_after: sum("rec_orders_after"),
+        revenue_after_minor: sum("rec_revenue_after"),
+        revenue_before_minor: sum("rec_revenue_before"),
+        referral_revenue_after_minor: sum("rec_referral_revenue_after"),
+        attributed_referrals: sum("rec_attributed_referrals"),
+        attributed_posts: sum("rec_attributed_posts"),
+        attributed_audience: sum("rec_attributed_audience"),
         ..Default::default()
+    }
+}
+
+/// Follow-ups overdue now for a scope: the unfinished week's figure moves with the clock.
+async fn overdue_now(
+    conn: &mut AnyConnection,
+    scope: StaffScope,
+    now: i64,
+) -> Result<i64, AppError> {
+    let members: Option<Vec<i64>> = match scope {
+        StaffScope::Organisation => None,
+        StaffScope::Associate(a) => Some(vec![a]),
+        StaffScope::Team(t) => Some(
+            sqlx::query_scalar("SELECT id FROM staff_users WHERE team_id = $1")
+                .bind(t)
+                .fetch_all(&mut *conn)
+                .await?,
+        ),
+    };
+    Ok(crate::feedback::figures::overdue_by_owner(conn, now)
+        .await?
+        .into_iter()
+        .filter(|(owner, _)| members.as_ref().is_none_or(|m| m.contains(owner)))
+        .map(|(_, n)| n)
+        .sum())
+}
+
+/// The figures for the weeks from `first` to `last` (trend weeks need no story roster or
+/// return on recovery; `full` weeks get them).
+async fn weeks_figures(
+    db: &Db,
+    tz: Tz,
+    scope: StaffScope,
+    (first, last): (NaiveDate, NaiveDate),
+    full: &[NaiveDate],
+    now: i64,
+) -> Result<BTreeMap<NaiveDate, WeekFigures>, AppError> {
+    let rolling_from = full.iter().min().copied().unwrap_or(first) - Duration::days(7 * 51);
+    let needed: Vec<NaiveDate> = std::iter::successors(Some(rolling_from.min(first)), |w| {
+        Some(*w + Duration::days(7)).filter(|n| *n <= last)
     })
+    .collect();
+    aggregates::refresh::refresh(db, &needed, now).await?;
+    let mut conn = db.acquire().await?;
+    let counts = read::counts(&mut conn, scope, (rolling_from.min(first), last)).await?;
+    let times = read::times(&mut conn, scope, (first, last)).await?;
+    let active = crate::stories::figures::active_associates(&mut conn, scope).await?;
+    let empty = Counts::new();
+    let mut out = BTreeMap::new();
+    let mut w = first;
+    while w <= last {
+        let c = counts.get(&w).unwrap_or(&empty);
+        let mut feedback =
+            crate::feedback::figures::Counts::from_entries(|k| c.get(k).copied().unwrap_or(0));
+        if crate::org::clock::week_range(tz, w).1 > now {
+            feedback.overdue = overdue_now(&mut conn, scope, now).await?;
+        }
+        let mut figures = WeekFigures {
+            week: week_label(w),
+            incidents: incident_figures(c, times.get(&w).map(Vec::as_slice).unwrap_or(&[])),
+            feedback: crate::feedback::figures::FeedbackFigures::from_counts(&feedback),
+            advocacy: advocacy_figures(c),
+            ..Default::default()
+        };
+        if full.contains(&w) {
+            let per_owner = read::stories_per_owner(&mut conn, w).await?;
+            figures.stories =
+                crate::stories::figures::from_counts(week_label(w), &per_owner, &active);
+            figures.recovery_return = rolling_return(&counts, w);
+        }
+        let get = |k: &str| c.get(k).copied().unwrap_or(0);
+        figures.stories.week = week_label(w);
+        figures.stories.stories = get("stories");
+        figures.stories.kudos = get("kudos");
+        figures.stories.spotlighted = get("spotlighted");
+        figures.stories.turned_around = get("turned_around");
+        out.insert(w, figures);
+        w += Duration::days(7);
+    }
+    Ok(out)
 }
 
 /// The name of a scope for headings, or NotFound for a team or person that does not exist.
@@ -220,7 +276,8 @@ pub async fn scope_name(db: &Db, scope: StaffScope) -> Result<String, AppError> 
     found.ok_or_else(|| AppError::NotFound("This team or person".into()))
 }
 
-/// The report for a week and scope, with the week before and a twelve-week trend.
+/// The report for a week and scope, with the week before and a twelve-week trend, read from
+/// the weekly aggregates.
 pub async fn report(
     db: &Db,
     week: &str,
@@ -230,27 +287,31 @@ pub async fn report(
     let tz = crate::org::clock::time_zone(db).await?;
     let monday = week_of(week, tz, now)?;
     let scope_name = scope_name(db, scope).await?;
-    let this = week_figures(db, tz, monday, scope, now).await?;
-    let before = week_figures(db, tz, monday - Duration::days(7), scope, now).await?;
-    let mut trend = Vec::with_capacity(12);
-    for back in (0..12).rev() {
-        let day = monday - Duration::days(7 * back);
-        let figures = if back == 0 {
-            this.clone()
-        } else if back == 1 {
-            before.clone()
-        } else {
-            trend_figures(db, tz, day, scope, now).await?
-        };
-        let laid_out = super::figures_of(&figures, &figures, scope);
-        trend.push(TrendWeek {
-            week: week_label(day),
-            values: super::TREND_KEYS
-                .iter()
-                .map(|k| laid_out.iter().find(|f| f.key == *k).and_then(|f| f.value))
-                .collect(),
-        });
-    }
+    let previous = monday - Duration::days(7);
+    let weeks = weeks_figures(
+        db,
+        tz,
+        scope,
+        (monday - Duration::days(7 * 11), monday),
+        &[previous, monday],
+        now,
+    )
+    .await?;
+    let this = weeks[&monday].clone();
+    let before = weeks[&previous].clone();
+    let trend = weeks
+        .iter()
+        .map(|(day, figures)| {
+            let laid_out = super::figures_of(figures, figures, scope);
+            TrendWeek {
+                week: week_label(*day),
+                values: super::TREND_KEYS
+                    .iter()
+                    .map(|k| laid_out.iter().find(|f| f.key == *k).and_then(|f| f.value))
+                    .collect(),
+            }
+        })
+        .collect();
     let currency: Option<String> =
         sqlx::query_scalar("SELECT currency FROM orders ORDER BY placed_at DESC LIMIT 1")
             .fetch_optional(db)

@@ -2,6 +2,7 @@
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names one — driven over HTTP.
 mod access;
 mod admin;
+mod aggregates;
 mod cli;
 mod customers;
 mod feedback;

@@ -1,0 +1,314 @@
+//! Bringing the aggregates up to date: the weeks named by touches, weeks computed before they
+//! ended, and weeks asked for that were never computed (or in another time zone).
+use super::compute;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::loyalty::recovery_return::WINDOW_DAYS;
+use chrono::{Datelike, Duration, NaiveDate};
+use chrono_tz::Tz;
+use sqlx::{AnyConnection, Row};
+use std::collections::{BTreeMap, BTreeSet};
+
+const WINDOW_MS: i64 = WINDOW_DAYS * 86_400_000;
+/// Touches name at most this many weeks of a span (an overdue follow-up open for years).
+const MAX_SPAN_WEEKS: i64 = 520;
+
+fn monday_of_day(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(day.weekday().num_days_from_monday() as i64)
+}
+
+/// Recomputes what is out of date, with `needed` weeks computed if they are not. Returns how
+/// many weeks were computed.
+pub async fn refresh(db: &Db, needed: &[NaiveDate], now: i64) -> Result<usize, AppError> {
+    let tz = crate::org::clock::time_zone(db).await?;
+    let current = crate::org::clock::monday_of(tz, now);
+    let needed: Vec<NaiveDate> = needed.iter().copied().filter(|w| *w <= current).collect();
+    if !out_of_date(db, tz, &needed, now).await? {
+        return Ok(0);
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    if db.connect_options().database_url.scheme() != "sqlite" {
+        // One refresher at a time across instances, so an older computation never lands last.
+        sqlx::query("SELECT pg_advisory_xact_lock(7304201)")
+            .execute(&mut *tx)
+            .await?;
+    }
+    let n = refresh_in(&mut tx, tz, &needed, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// Keeps the weeks a default report reads (the last 53) computed and current.
+pub async fn keep_fresh(db: &Db, now: i64) -> Result<usize, AppError> {
+    let tz = crate::org::clock::time_zone(db).await?;
+    let current = crate::org::clock::monday_of(tz, now);
+    let weeks: Vec<NaiveDate> = (0..54).map(|k| current - Duration::days(7 * k)).collect();
+    refresh(db, &weeks, now).await
+}
+
+/// A cheap look, without the write lock, for anything to do.
+async fn out_of_date(db: &Db, tz: Tz, needed: &[NaiveDate], now: i64) -> Result<bool, AppError> {
+    let touched: Option<i64> = sqlx::query_scalar("SELECT id FROM report_touches LIMIT 1")
+        .fetch_optional(db)
+        .await?;
+    if touched.is_some() {
+        return Ok(true);
+    }
+    let known = known_weeks(db, tz, now).await?;
+    Ok(needed.iter().any(|w| !known.contains_key(w)) || known.values().any(|fresh| !fresh))
+}
+
+/// Weeks computed in this time zone, each with whether it is still right without touches (it
+/// had ended when computed, or has not ended yet).
+async fn known_weeks<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    conn: E,
+    tz: Tz,
+    now: i64,
+) -> Result<BTreeMap<NaiveDate, bool>, AppError> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT week, complete FROM report_weeks WHERE time_zone = $1")
+            .bind(tz.name())
+            .fetch_all(conn)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(w, complete)| {
+            let monday = NaiveDate::parse_from_str(&w, "%Y-%m-%d").ok()?;
+            let ended = crate::org::clock::week_range(tz, monday).1 <= now;
+            Some((monday, complete == 1 || !ended))
+        })
+        .collect())
+}
+
+async fn refresh_in(
+    conn: &mut AnyConnection,
+    tz: Tz,
+    needed: &[NaiveDate],
+    now: i64,
+) -> Result<usize, AppError> {
+    sqlx::query("DELETE FROM report_weeks WHERE time_zone <> $1")
+        .bind(tz.name())
+        .execute(&mut *conn)
+        .await?;
+    let touches =
+        sqlx::query("DELETE FROM report_touches RETURNING at, until_at, day, customer_id")
+            .fetch_all(&mut *conn)
+            .await?;
+    let known = known_weeks(&mut *conn, tz, now).await?;
+    let mut weeks: BTreeSet<NaiveDate> = needed
+        .iter()
+        .filter(|w| !known.contains_key(w))
+        .copied()
+        .collect();
+    weeks.extend(known.iter().filter(|(_, fresh)| !**fresh).map(|(w, _)| *w));
+    let mut customers: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    for t in &touches {
+        let at: Option<i64> = t.try_get("at")?;
+        let until: Option<i64> = t.try_get("until_at")?;
+        let day: Option<String> = t.try_get("day")?;
+        let customer: Option<i64> = t.try_get("customer_id")?;
+        if let Some(day) = day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+            weeks.insert(monday_of_day(day));
+        }
+        let Some(at) = at else { continue };
+        let first = crate::org::clock::monday_of(tz, at);
+        let last = until.map_or(first, |u| crate::org::clock::monday_of(tz, u.min(now)));
+        let mut w = first;
+        while w <= last && (w - first).num_weeks() < MAX_SPAN_WEEKS {
+            weeks.insert(w);
+            w += Duration::days(7);
+        }
+        if let Some(c) = customer {
+            let span = customers.entry(c).or_insert((at, at));
+            *span = (span.0.min(at), span.1.max(at));
+        }
+    }
+    for moment in recoveries_near(conn, &customers).await? {
+        weeks.insert(crate::org::clock::monday_of(tz, moment));
+    }
+    // Only weeks someone has asked for are kept; the rest are computed when first needed.
+    let wanted: Vec<NaiveDate> = weeks
+        .into_iter()
+        .filter(|w| known.contains_key(w) || needed.contains(w))
+        .collect();
+    for monday in &wanted {
+        store(conn, tz, *monday, now).await?;
+    }
+    Ok(wanted.len())
+}
+
+/// The moments of recoveries whose "after" or "before" windows may hold a touched customer's
+/// orders or referrals: the customer's own, and those of whoever referred them.
+async fn recoveries_near(
+    conn: &mut AnyConnection,
+    customers: &BTreeMap<i64, (i64, i64)>,
+) -> Result<Vec<i64>, AppError> {
+    let mut spans: Vec<(i64, i64, i64)> = customers.iter().map(|(c, s)| (*c, s.0, s.1)).collect();
+    let ids: Vec<i64> = customers.keys().copied().collect();
+    spans.extend(
+        pairs_for(
+            conn,
+            "SELECT referrer_id, occurred_at FROM referrals WHERE referred_customer_id IN",
+            &ids,
+        )
+        .await?
+        .into_iter()
+        .map(|(r, at)| (r, at, at)),
+    );
+    let mut by_customer: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for (c, from, to) in spans {
+        by_customer.entry(c).or_default().push((from, to));
+    }
+    let ids: Vec<i64> = by_customer.keys().copied().collect();
+    let mut moments = Vec::new();
+    let incidents = pairs_for(
+        conn,
+        "SELECT customer_id, COALESCE(resolved_at, detected_at) FROM incidents WHERE customer_id IN",
+        &ids,
+    )
+    .await?;
+    for (c, at) in incidents {
+        let near = by_customer[&c]
+            .iter()
+            .any(|(from, to)| at >= from - WINDOW_MS && at <= to + WINDOW_MS);
+        if near {
+            moments.push(at);
+        }
+    }
+    Ok(moments)
+}
+
+/// Pairs from `select` (ending in "... IN") for the ids, a few hundred ids per statement.
+async fn pairs_for(
+    conn: &mut AnyConnection,
+    select: &str,
+    ids: &[i64],
+) -> Result<Vec<(i64, i64)>, AppError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("{select} ({})", marks.join(", "));
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        out.extend(q.fetch_all(&mut *conn).await?);
+    }
+    Ok(out)
+}
+
+/// Computes one week and replaces what was stored for it.
+pub async fn store(
+    conn: &mut AnyConnection,
+    tz: Tz,
+    monday: NaiveDate,
+    now: i64,
+) -> Result<(), AppError> {
+    let week = compute::week(conn, tz, monday, now).await?;
+    let key = monday.to_string();
+    for table in ["report_figures", "report_recovery_times", "report_weeks"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE week = $1"))
+            .bind(&key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let figures: Vec<(i64, String, i64)> = week
+        .counts
+        .iter()
+        .flat_map(|(owner, c)| c.iter().map(|(k, v)| (*owner, k.clone(), *v)))
+        .collect();
+    for chunk in figures.chunks(400) {
+        let mut q =
+            String::from("INSERT INTO report_figures (week, staff_id, figure, value) VALUES ");
+        q.push_str(&rows_of(chunk.len(), 4));
+        let mut q = sqlx::query(&q);
+        for (owner, figure, value) in chunk {
+            q = q.bind(&key).bind(*owner).bind(figure.as_str()).bind(*value);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let times: Vec<(i64, i64, i64)> = week
+        .times
+        .iter()
+        .flat_map(|(owner, t)| t.iter().map(|(k, n)| (*owner, *k, *n)))
+        .collect();
+    for chunk in times.chunks(400) {
+        let mut q =
+            String::from("INSERT INTO report_recovery_times (week, staff_id, tenths, n) VALUES ");
+        q.push_str(&rows_of(chunk.len(), 4));
+        let mut q = sqlx::query(&q);
+        for (owner, tenths, n) in chunk {
+            q = q.bind(&key).bind(*owner).bind(*tenths).bind(*n);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let ended = crate::org::clock::week_range(tz, monday).1 <= now;
+    sqlx::query(
+        "INSERT INTO report_weeks (week, time_zone, complete, computed_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&key)
+    .bind(tz.name())
+    .bind(ended as i64)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// "($1, $2, ...), (...)" for `rows` rows of `columns` values.
+fn rows_of(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cols: Vec<String> = (1..=columns)
+                .map(|c| format!("${}", r * columns + c))
+                .collect();
+            format!("({})", cols.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every week from the first record's to the current one, computed afresh: after a bulk load,
+/// and what the consistency test compares against.
+pub async fn rebuild(db: &Db, now: i64) -> Result<usize, AppError> {
+    let tz = crate::org::clock::time_zone(db).await?;
+    let first: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(at) FROM (SELECT MIN(detected_at) AS at FROM incidents
+           UNION ALL SELECT MIN(received_at) FROM feedback
+           UNION ALL SELECT MIN(opened_at) FROM follow_ups
+           UNION ALL SELECT MIN(created_at) FROM story_kudos
+           UNION ALL SELECT MIN(occurred_at) FROM referrals
+           UNION ALL SELECT MIN(occurred_at) FROM advocacy_events
+           UNION ALL SELECT MIN(placed_at) FROM orders) x",
+    )
+    .fetch_one(db)
+    .await?;
+    let first_story: Option<String> = sqlx::query_scalar("SELECT MIN(occurred_on) FROM stories")
+        .fetch_one(db)
+        .await?;
+    let current = crate::org::clock::monday_of(tz, now);
+    let mut start = first.map_or(current, |at| crate::org::clock::monday_of(tz, at));
+    if let Some(d) = first_story.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
+        start = start.min(monday_of_day(d));
+    }
+    let mut tx = crate::db::begin_write(db).await?;
+    for table in [
+        "report_touches",
+        "report_figures",
+        "report_recovery_times",
+        "report_weeks",
+    ] {
+        sqlx::query(&format!("DELETE FROM {table}"))
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut n = 0;
+    let mut w = start;
+    while w <= current {
+        store(&mut tx, tz, w, now).await?;
+        w += Duration::days(7);
+        n += 1;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
