@@ -21,13 +21,14 @@ CREATE TABLE report_weeks (
     computed_at BIGINT NOT NULL
 );
 
--- Additive counts per week and owner (staff id; 0 = unassigned; -1 = the whole organisation).
+-- Additive counts per week and owner (staff id; 0 = unassigned; -1 = the whole organisation),
+-- kept in owner order: the report reads one owner's (or a team's) run of weeks.
 CREATE TABLE report_figures (
     week TEXT NOT NULL,
     staff_id BIGINT NOT NULL,
     figure TEXT NOT NULL,
     value BIGINT NOT NULL,
-    PRIMARY KEY (week, staff_id, figure)
+    PRIMARY KEY (staff_id, week, figure)
 ) WITHOUT ROWID;
 
 CREATE INDEX report_figures_figure_idx ON report_figures (week, figure, staff_id);
@@ -38,8 +39,14 @@ CREATE TABLE report_recovery_times (
     staff_id BIGINT NOT NULL,
     tenths BIGINT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (week, staff_id, tenths)
+    PRIMARY KEY (staff_id, week, tenths)
 ) WITHOUT ROWID;
+
+CREATE INDEX report_recovery_times_week_idx ON report_recovery_times (week);
+
+-- The report's lists walk open work by assignee.
+CREATE INDEX incidents_assignee_status_idx ON incidents (assignee_id, status);
+CREATE INDEX follow_ups_open_due_idx ON follow_ups (status, due_at);
 
 -- A recovery's moment, and what the triggers look up by parent.
 CREATE INDEX incidents_moment_idx ON incidents (COALESCE(resolved_at, detected_at));

@@ -51,6 +51,19 @@ impl StaffScope {
         )
     }
 
+    /// A condition that `column` is in scope that an index on it can serve, with the one id
+    /// it needs bound as `$param` (0 for the organisation, where the condition is always true).
+    pub fn narrow(self, column: &str, param: usize) -> (String, i64) {
+        match self {
+            Self::Organisation => (format!("${param} = 0"), 0),
+            Self::Team(t) => (
+                format!("{column} IN (SELECT id FROM staff_users WHERE team_id = ${param})"),
+                t,
+            ),
+            Self::Associate(a) => (format!("{column} = ${param}"), a),
+        }
+    }
+
     /// The query string naming this scope, for links ("" for the organisation).
     pub fn query(self) -> String {
         match self {

@@ -60,40 +60,72 @@ fn why(
     reasons.join("; ")
 }
 
+/// A list's count is exact up to this; past it the page says "500+" (the lists are for acting
+/// on, and counting further would cost more as the customer base grows).
+pub const COUNT_CAP: i64 = 500;
+
+/// Counts the rows `from_where` ("FROM ... WHERE ...") names, up to `COUNT_CAP` + 1.
+fn capped_count(from_where: &str) -> String {
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) x",
+        COUNT_CAP + 1
+    )
+}
+
+/// Passives and detractors with something open: an unresolved incident or an open follow-up
+/// (assigned in scope). For the whole organisation they are found walking the customers by
+/// standing and score; for a team or a person, from their open work.
 async fn at_risk(
     db: &Db,
     scope: StaffScope,
     limit: i64,
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (team, associate) = scope.binds();
-    let filter = format!(
-        "c.loyalty_segment IN ('passive', 'detractor') AND (($1 = 0 AND $2 = 0)
-           OR EXISTS (SELECT 1 FROM incidents i WHERE i.customer_id = c.id AND {})
-           OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.customer_id = c.id AND {}))",
-        StaffScope::clause("i.assignee_id", 1, 2),
-        StaffScope::clause("u.assignee_id", 1, 2)
+    let (narrow_incidents, id) = scope.narrow("i.assignee_id", 1);
+    let (narrow_follow_ups, _) = scope.narrow("u.assignee_id", 1);
+    let open = format!(
+        "(EXISTS (SELECT 1 FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved' AND {narrow_incidents})
+          OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open' AND {narrow_follow_ups}))"
     );
-    let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM customers c WHERE {filter}"))
-            .bind(team)
-            .bind(associate)
-            .fetch_one(db)
-            .await?;
-    let rows = sqlx::query(&format!(
+    let from_where = match scope {
+        StaffScope::Organisation => format!(
+            "FROM customers c WHERE c.loyalty_segment IN ('passive', 'detractor') AND {open}"
+        ),
+        _ => format!(
+            "FROM customers c WHERE c.loyalty_segment IN ('passive', 'detractor') AND c.id IN (
+                SELECT i.customer_id FROM incidents i WHERE {narrow_incidents} AND i.status <> 'resolved'
+                UNION SELECT u.customer_id FROM follow_ups u WHERE {narrow_follow_ups} AND u.status = 'open')"
+        ),
+    };
+    let total: i64 = sqlx::query_scalar(&capped_count(&from_where))
+        .bind(id)
+        .fetch_one(db)
+        .await?;
+    let select = format!(
         "SELECT c.id, c.name, c.loyalty_score, c.loyalty_segment,
                 (SELECT COUNT(*) FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved') AS open_incidents,
                 (SELECT COUNT(*) FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open') AS open_follow_ups,
                 (SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
-         FROM customers c WHERE {filter}
-         ORDER BY CASE WHEN c.loyalty_segment = 'detractor' THEN 0 ELSE 1 END, c.loyalty_score, c.id
-         LIMIT $3"
-    ))
-    .bind(team)
-    .bind(associate)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+         {from_where}"
+    );
+    // Detractors first, then passives, lowest score first: one walk of the standing index each.
+    let mut rows = Vec::new();
+    for segment in ["detractor", "passive"] {
+        let left = limit - rows.len() as i64;
+        if left <= 0 {
+            break;
+        }
+        rows.extend(
+            sqlx::query(&format!(
+                "{select} AND c.loyalty_segment = $2 ORDER BY c.loyalty_score, c.id LIMIT $3"
+            ))
+            .bind(id)
+            .bind(segment)
+            .bind(left)
+            .fetch_all(db)
+            .await?,
+        );
+    }
     let rows = rows
         .iter()
         .map(|r| {
@@ -127,27 +159,27 @@ async fn overdue_follow_ups(
     limit: i64,
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (team, associate) = scope.binds();
-    let filter = format!(
-        "u.status = 'open' AND u.due_at < $1 AND {}",
-        StaffScope::clause("u.assignee_id", 2, 3)
-    );
-    let total: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM follow_ups u WHERE {filter}"))
-            .bind(now)
-            .bind(team)
-            .bind(associate)
-            .fetch_one(db)
-            .await?;
+    let (narrow, id) = scope.narrow("u.assignee_id", 2);
+    // The whole organisation's are walked in due order; a team's or a person's through the
+    // queue index by assignee (the `+` keeps SQLite off the due-time index for those).
+    let due = match scope {
+        StaffScope::Organisation => "u.due_at < $1",
+        _ => "+u.due_at < $1",
+    };
+    let from_where = format!("FROM follow_ups u WHERE u.status = 'open' AND {due} AND {narrow}");
+    let total: i64 = sqlx::query_scalar(&capped_count(&from_where))
+        .bind(now)
+        .bind(id)
+        .fetch_one(db)
+        .await?;
     let rows = sqlx::query(&format!(
         "SELECT u.id, c.name AS customer, u.assessment, u.due_at, s.name AS assignee
          FROM follow_ups u JOIN customers c ON c.id = u.customer_id
          LEFT JOIN staff_users s ON s.id = u.assignee_id
-         WHERE {filter} ORDER BY u.due_at, u.id LIMIT $4"
+         WHERE u.status = 'open' AND {due} AND {narrow} ORDER BY u.due_at, u.id LIMIT $3"
     ))
     .bind(now)
-    .bind(team)
-    .bind(associate)
+    .bind(id)
     .bind(limit)
     .fetch_all(db)
     .await?;
@@ -344,7 +376,8 @@ pub async fn for_week(
             .map(|((key, title), (total, rows))| super::List {
                 key: key.to_string(),
                 title: title.to_string(),
-                total,
+                total: total.min(COUNT_CAP),
+                more: total > COUNT_CAP,
                 rows,
             })
             .collect(),

@@ -105,7 +105,10 @@ pub struct List {
     /// "at_risk", "overdue_follow_ups", "approvals", "spotlights" or "without_story".
     pub key: String,
     pub title: String,
+    /// How many there are in all, up to `lists::COUNT_CAP`.
     pub total: i64,
+    /// There are more than `total` (the count stopped at the cap).
+    pub more: bool,
     pub rows: Vec<ListRow>,
 }
 

@@ -141,9 +141,10 @@ fn Lists(lists: super::WeeklyLists, export: String) -> impl IntoView {
                 {lists.lists.into_iter().map(|l| {
                     let csv = format!("{export}&list={}", l.key);
                     let shown = l.rows.len() as i64;
+                    let total = if l.more { format!("{}+", l.total) } else { l.total.to_string() };
                     view! {
                         <div class="card report-list" data-list=l.key.clone()>
-                            <h3>{format!("{} ({})", l.title, l.total)}</h3>
+                            <h3>{format!("{} ({total})", l.title)}</h3>
                             {if l.rows.is_empty() {
                                 view! { <p class="muted small">"Nothing here this week."</p> }.into_any()
                             } else {
@@ -160,7 +161,7 @@ fn Lists(lists: super::WeeklyLists, export: String) -> impl IntoView {
                                 }.into_any()
                             }}
                             <p class="small">
-                                {(l.total > shown).then(|| format!("Showing {shown} of {}. ", l.total))}
+                                {(l.total > shown).then(|| format!("Showing {shown} of {total}. "))}
                                 <a href=csv download>"Download CSV"</a>
                             </p>
                         </div>
@@ -251,19 +252,40 @@ fn Trends(report: WeeklyReport) -> impl IntoView {
                     let latest = show(unit, values.last().copied().flatten(), &currency);
                     let summary = format!("{label}, {first} to {last}: {}", values.iter().zip(&r.trend)
                         .map(|(v, w)| format!("{} {}", w.week, show(unit, *v, &currency))).collect::<Vec<_>>().join(", "));
-                    let weeks: Vec<String> = r.trend.iter().map(|w| w.week.clone()).collect();
-                    let unit = unit.clone();
-                    let currency = currency.clone();
+                    // Each point's detail: its week, value and change from the week before.
+                    let details: Vec<String> = r.trend.iter().enumerate().map(|(n, w)| {
+                        let v = values[n];
+                        let before = n.checked_sub(1).and_then(|p| values[p]);
+                        let change = match n {
+                            0 => String::new(),
+                            _ => format!(" ({} on the week before)", show_change(unit, super::metrics::change(v, before), &currency)),
+                        };
+                        format!("{}: {}{change}", w.week, show(unit, v, &currency))
+                    }).collect();
+                    let (hovered, set_hovered) = signal(None::<String>);
+                    let resting = format!("latest {latest}");
                     view! {
                         <figure class="trend card" data-trend=key.clone()>
-                            <figcaption><strong>{label.clone()}</strong>" "<span class="muted small">{format!("latest {latest}")}</span></figcaption>
+                            <figcaption>
+                                <strong>{label.clone()}</strong>" "
+                                <span class="muted small trend-detail" aria-live="polite">
+                                    {move || hovered.get().unwrap_or_else(|| resting.clone())}
+                                </span>
+                            </figcaption>
                             <svg viewBox="0 0 240 64" width="240" height="64" role="img" aria-label=summary>
                                 <line x1="6" y1="58" x2="234" y2="58" class="trend-axis"/>
                                 <path d=d class="trend-line"/>
-                                {points.into_iter().zip(weeks).filter(|((_, _, v), _)| v.is_some()).map(|((x, y, v), w)| view! {
-                                    <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="trend-point">
-                                        <title>{format!("{w}: {}", show(&unit, v, &currency))}</title>
-                                    </circle>
+                                {points.into_iter().zip(details).filter(|((_, _, v), _)| v.is_some()).map(|((x, y, _), detail)| {
+                                    let (shown, focused) = (detail.clone(), detail.clone());
+                                    view! {
+                                        <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="trend-point" tabindex="0"
+                                            on:mouseenter=move |_| set_hovered.set(Some(shown.clone()))
+                                            on:focus=move |_| set_hovered.set(Some(focused.clone()))
+                                            on:mouseleave=move |_| set_hovered.set(None)
+                                            on:blur=move |_| set_hovered.set(None)>
+                                            <title>{detail}</title>
+                                        </circle>
+                                    }
                                 }).collect_view()}
                             </svg>
                         </figure>

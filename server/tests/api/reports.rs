@@ -349,3 +349,106 @@ async fn the_weekly_figures_export_as_csv_and_the_page_renders_without_javascrip
         .unwrap();
     assert_eq!(location(&anonymous), "/login?next=/reports/weekly");
 }
+
+/// Customers at risk are passives and detractors with something open, detractors first; a
+/// person's list holds those whose open work is theirs. Overdue follow-ups likewise.
+#[tokio::test]
+async fn the_lists_hold_open_work_at_risk_in_scope() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Reports").await;
+    let (priya, staff) = staff_with_id(&app, "associate").await;
+    let (omar, _) = staff_with_id(&app, "associate").await;
+    let now = app::db::now_ms();
+    let mut ids = Vec::new();
+    for (name, reference, segment, score) in [
+        ("Ann Detractor", "c-1", "detractor", 10),
+        ("Ben Passive", "c-2", "passive", 50),
+        ("Cy Quiet", "c-3", "detractor", 5),
+        ("Di Promoter", "c-4", "promoter", 90),
+    ] {
+        let id = customer(&app, &staff, name, reference).await;
+        sqlx::query("UPDATE customers SET loyalty_segment = $1, loyalty_score = $2 WHERE id = $3")
+            .bind(segment)
+            .bind(score)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    // Ann: an open incident of Priya's. Cy: only a resolved one. Di: open, but a promoter.
+    for (customer, status, assignee) in [
+        (ids[0], "open", priya),
+        (ids[2], "resolved", priya),
+        (ids[3], "open", priya),
+    ] {
+        sqlx::query(
+            "INSERT INTO incidents (customer_id, category_id, severity, source, status, description,
+               occurred_at, detected_at, resolved_at, assignee_id, created_at, updated_at)
+             VALUES ($1, 1, 'minor', 'staff', $2, 'x', $3, $3, $4, $5, $3, $3)",
+        )
+        .bind(customer)
+        .bind(status)
+        .bind(now - 86_400_000)
+        .bind((status == "resolved").then_some(now - 3_600_000))
+        .bind(assignee)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    // Ben: a lukewarm answer whose follow-up, Omar's, fell due yesterday.
+    sqlx::query(
+        "INSERT INTO feedback (customer_id, channel, score_type, score, received_at, assessment, reasons,
+           entered_by_label, created_at) VALUES ($1, 'phone', 'nps', 7, $2, 'lukewarm', '', 't', $2)",
+    )
+    .bind(ids[1])
+    .bind(now - 3 * 86_400_000)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO follow_ups (feedback_id, customer_id, assignee_id, assessment, status, opened_at,
+           due_at, updated_at) SELECT MAX(id), $1, $2, 'lukewarm', 'open', $3, $4, $3 FROM feedback",
+    )
+    .bind(ids[1])
+    .bind(omar)
+    .bind(now - 3 * 86_400_000)
+    .bind(now - 86_400_000)
+    .execute(&app.db)
+    .await
+    .unwrap();
+
+    let titles = |r: &Value, list: usize| -> Vec<String> {
+        r["lists"][list]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r: Value = report(&app, &token, "").await.json().await.unwrap();
+    assert_eq!(titles(&r, 0), ["Ann Detractor", "Ben Passive"]);
+    assert_eq!(
+        (&r["lists"][0]["total"], &r["lists"][0]["more"]),
+        (&json!(2), &json!(false))
+    );
+    assert!(r["lists"][0]["rows"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("1 unresolved incident(s)"));
+    assert_eq!(titles(&r, 1), ["Ben Passive"]);
+    let r: Value = report(&app, &token, &format!("associate={priya}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&r, 0), ["Ann Detractor"]);
+    assert!(titles(&r, 1).is_empty());
+    let r: Value = report(&app, &token, &format!("associate={omar}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(titles(&r, 0), ["Ben Passive"]);
+    assert_eq!(titles(&r, 1), ["Ben Passive"]);
+}
