@@ -47,6 +47,8 @@ CREATE INDEX report_recovery_times_week_idx ON report_recovery_times (week);
 -- The report's lists walk open work by assignee.
 CREATE INDEX incidents_assignee_status_idx ON incidents (assignee_id, status);
 CREATE INDEX follow_ups_open_due_idx ON follow_ups (status, due_at);
+-- Without this, "this customer's open follow-ups" would walk every open one by due time.
+CREATE INDEX follow_ups_customer_status_idx ON follow_ups (customer_id, status);
 
 -- A recovery's moment, and what the triggers look up by parent.
 CREATE INDEX incidents_moment_idx ON incidents ((COALESCE(resolved_at, detected_at)));

@@ -2,32 +2,48 @@
 use std::time::Duration;
 
 /// A fresh SQLite file, or a fresh PostgreSQL database when `BENCH_DATABASE_URL` names one.
+/// With `BENCH_KEEP=name` the database is named for it and kept between runs, so a large one is
+/// generated once.
 pub async fn database() -> String {
+    let keep = std::env::var("BENCH_KEEP")
+        .ok()
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let suffix = keep
+        .clone()
+        .unwrap_or_else(|| std::process::id().to_string());
     match std::env::var("BENCH_DATABASE_URL")
         .ok()
         .filter(|u| u.starts_with("postgres"))
     {
         Some(admin) => {
             sqlx::any::install_default_drivers();
-            let name = format!("extramile_bench_{}", std::process::id());
+            let name = format!("extramile_bench_{suffix}");
             let pool = sqlx::AnyPool::connect(&admin)
                 .await
                 .expect("connect to BENCH_DATABASE_URL");
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-                .execute(&pool)
-                .await
-                .unwrap();
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .unwrap();
+            let exists: Option<i64> =
+                sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM pg_database WHERE datname = $1")
+                    .bind(&name)
+                    .fetch_optional(&pool)
+                    .await
+                    .unwrap();
+            if keep.is_none() || exists.is_none() {
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
             let (base, _) = admin.rsplit_once('/').unwrap();
             format!("{base}/{name}")
         }
         None => format!(
             "sqlite://{}",
             std::env::temp_dir()
-                .join(format!("extramile-bench-{}.db", std::process::id()))
+                .join(format!("extramile-bench-{suffix}.db"))
                 .display()
         ),
     }

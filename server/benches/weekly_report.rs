@@ -6,7 +6,7 @@
 //! `cargo bench -p server --bench weekly_report` generates `BENCH_CUSTOMERS` (default 100,000)
 //! customers into a fresh SQLite file, or a fresh PostgreSQL database with
 //! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`; `BENCH_REQUESTS` (default
-//! 100) sets the requests per endpoint.
+//! 100) sets the requests per endpoint; `BENCH_KEEP=name` keeps the database for the next run.
 use app::audit::Actor;
 use common::{database, percentile};
 use rand::{Rng, SeedableRng};
@@ -47,13 +47,23 @@ async fn main() {
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
     let started = Instant::now();
-    let rows = server::generate::run(&db, customers, 7)
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM customers")
+        .fetch_one(&db)
         .await
-        .expect("generate");
-    println!(
-        "generated {customers} customers, {rows} rows in {:.0} s",
-        started.elapsed().as_secs_f64()
-    );
+        .unwrap();
+    let customers = if existing > 0 {
+        println!("reusing the kept database: {existing} customers");
+        existing as usize
+    } else {
+        let rows = server::generate::run(&db, customers, 7)
+            .await
+            .expect("generate");
+        println!(
+            "generated {customers} customers, {rows} rows in {:.0} s",
+            started.elapsed().as_secs_f64()
+        );
+        customers
+    };
     let (_, token) =
         app::admin::tokens::queries::create(&db, "bench", None, &Actor::system("bench"))
             .await
