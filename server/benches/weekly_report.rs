@@ -6,7 +6,9 @@
 //! `cargo bench -p server --bench weekly_report` generates `BENCH_CUSTOMERS` (default 100,000)
 //! customers into a fresh SQLite file, or a fresh PostgreSQL database with
 //! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`; `BENCH_REQUESTS` (default
-//! 100) sets the requests per endpoint; `BENCH_KEEP=name` keeps the database for the next run.
+//! 100) sets the requests per endpoint; `BENCH_KEEP=name` keeps the database for the next run;
+//! `BENCH_WARMUP` (default 50) requests per endpoint go first, unmeasured; `BENCH_VERBOSE=1`
+//! lists the slowest requests.
 use app::audit::Actor;
 use common::{database, percentile};
 use rand::{Rng, SeedableRng};
@@ -127,7 +129,7 @@ async fn main() {
     ];
     for (name, path) in &endpoints {
         // Warm the caches first: the targets are for a warm server.
-        for _ in 0..3 {
+        for _ in 0..env("BENCH_WARMUP", 50) {
             let _ = http
                 .get(format!("{base}{}", path(&mut rng)))
                 .bearer_auth(&token)
@@ -135,11 +137,13 @@ async fn main() {
                 .await;
         }
         let mut latencies: Vec<Duration> = Vec::new();
+        let mut slowest: Vec<(Duration, String)> = Vec::new();
         let started = Instant::now();
         for _ in 0..requests {
             let t = Instant::now();
+            let url = path(&mut rng);
             let res = http
-                .get(format!("{base}{}", path(&mut rng)))
+                .get(format!("{base}{url}"))
                 .bearer_auth(&token)
                 .send()
                 .await
@@ -147,7 +151,9 @@ async fn main() {
             assert_eq!(res.status(), 200);
             res.bytes().await.unwrap();
             latencies.push(t.elapsed());
+            slowest.push((t.elapsed(), url));
         }
+        slowest.sort();
         let elapsed = started.elapsed();
         latencies.sort();
         println!(
@@ -157,5 +163,10 @@ async fn main() {
             percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
             requests as f64 / elapsed.as_secs_f64()
         );
+        if std::env::var("BENCH_VERBOSE").is_ok() {
+            for (t, url) in slowest.iter().rev().take(8) {
+                println!("    {:.1} ms {url}", t.as_secs_f64() * 1000.0);
+            }
+        }
     }
 }

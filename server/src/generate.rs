@@ -254,7 +254,9 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
                 let detected = rng.gen_range(created..now);
                 let proactive = rng.gen_bool(0.35);
                 let hours = (rng.gen::<f64>().powi(2) * 96.0) as i64 + 1;
-                let resolved = (rng.gen_bool(0.92) && detected + hours * HOUR < now)
+                // Old incidents are almost all resolved; the open ones are mostly recent.
+                let settled = if now - detected > 14 * DAY { 0.997 } else { 0.8 };
+                let resolved = (rng.gen_bool(settled) && detected + hours * HOUR < now)
                     .then_some(detected + hours * HOUR);
                 if resolved.is_none() {
                     unresolved += 1;
@@ -343,7 +345,9 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
                     V::I(at),
                 ]);
                 if assessment != "fine" {
-                    let closed = rng.gen_bool(0.85) && at + 4 * DAY < now;
+                    // Follow-ups are worked: a few old ones linger, most open ones are recent.
+                    let settled = if now - at > 21 * DAY { 0.995 } else { 0.6 };
+                    let closed = rng.gen_bool(settled) && at + 4 * DAY < now;
                     let closed_at = closed.then(|| at + rng.gen_range(HOUR..4 * DAY));
                     let outcome = closed.then(|| {
                         ["problem_found", "genuinely_fine", "unreachable"][rng.gen_range(0..3)]

@@ -60,9 +60,10 @@ fn why(
     reasons.join("; ")
 }
 
-/// A list's count is exact up to this; past it the page says "500+" (the lists are for acting
-/// on, and counting further would cost more as the customer base grows).
-pub const COUNT_CAP: i64 = 500;
+/// A list's count is exact up to this; past it the page says "100+" (the lists are for acting
+/// on; the figures above them carry the full counts, and counting further here would cost
+/// more as the customer base grows).
+pub const COUNT_CAP: i64 = 100;
 
 /// Counts the rows `from_where` ("FROM ... WHERE ...") names, up to `COUNT_CAP` + 1.
 fn capped_count(from_where: &str) -> String {
@@ -73,8 +74,10 @@ fn capped_count(from_where: &str) -> String {
 }
 
 /// Passives and detractors with something open: an unresolved incident or an open follow-up
-/// (assigned in scope). For the whole organisation they are found walking the customers by
-/// standing and score; for a team or a person, from their open work.
+/// (assigned in scope), detractors first, lowest score first. For the whole organisation they
+/// are found walking the customers by standing and score; for a team or a person, from their
+/// open work. One pass finds them (up to the cap, which gives the count), a second reads the
+/// details of those shown.
 async fn at_risk(
     db: &Db,
     scope: StaffScope,
@@ -83,49 +86,69 @@ async fn at_risk(
 ) -> Result<(i64, Vec<ListRow>), AppError> {
     let (narrow_incidents, id) = scope.narrow("i.assignee_id", 1);
     let (narrow_follow_ups, _) = scope.narrow("u.assignee_id", 1);
-    let open = format!(
-        "(EXISTS (SELECT 1 FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved' AND {narrow_incidents})
-          OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open' AND {narrow_follow_ups}))"
-    );
-    let from_where = match scope {
-        StaffScope::Organisation => format!(
-            "FROM customers c WHERE c.loyalty_segment IN ('passive', 'detractor') AND {open}"
-        ),
-        _ => format!(
-            "FROM customers c WHERE c.loyalty_segment IN ('passive', 'detractor') AND c.id IN (
-                SELECT i.customer_id FROM incidents i WHERE {narrow_incidents} AND i.status <> 'resolved'
-                UNION SELECT u.customer_id FROM follow_ups u WHERE {narrow_follow_ups} AND u.status = 'open')"
-        ),
-    };
-    let total: i64 = sqlx::query_scalar(&capped_count(&from_where))
-        .bind(id)
-        .fetch_one(db)
-        .await?;
-    let select = format!(
-        "SELECT c.id, c.name, c.loyalty_score, c.loyalty_segment,
+    let want = (COUNT_CAP + 1).max(limit);
+    let mut found: Vec<i64> = Vec::new();
+    match scope {
+        StaffScope::Organisation => {
+            for segment in ["detractor", "passive"] {
+                found.extend(
+                    sqlx::query_scalar::<_, i64>(&format!(
+                        "SELECT c.id FROM customers c WHERE c.loyalty_segment = $2
+                           AND (EXISTS (SELECT 1 FROM incidents i WHERE i.customer_id = c.id
+                                          AND i.status <> 'resolved' AND {narrow_incidents})
+                                OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.customer_id = c.id
+                                          AND u.status = 'open' AND {narrow_follow_ups}))
+                         ORDER BY c.loyalty_score, c.id LIMIT $3"
+                    ))
+                    .bind(id)
+                    .bind(segment)
+                    .bind(want - found.len() as i64)
+                    .fetch_all(db)
+                    .await?,
+                );
+            }
+        }
+        // CROSS JOIN keeps SQLite driving from the open work rather than the customers.
+        _ => {
+            found = sqlx::query_scalar(&format!(
+                "SELECT c.id FROM (
+                    SELECT i.customer_id FROM incidents i WHERE {narrow_incidents} AND i.status <> 'resolved'
+                    UNION SELECT u.customer_id FROM follow_ups u WHERE {narrow_follow_ups} AND u.status = 'open') w
+                 CROSS JOIN customers c
+                 WHERE c.id = w.customer_id AND c.loyalty_segment IN ('passive', 'detractor')
+                 ORDER BY CASE WHEN c.loyalty_segment = 'detractor' THEN 0 ELSE 1 END, c.loyalty_score, c.id
+                 LIMIT $2"
+            ))
+            .bind(id)
+            .bind(want)
+            .fetch_all(db)
+            .await?
+        }
+    }
+    let total = found.len() as i64;
+    found.truncate(limit.max(0) as usize);
+    let mut rows = Vec::new();
+    for chunk in found.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT c.id, c.name, c.loyalty_score, c.loyalty_segment,
                 (SELECT COUNT(*) FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved') AS open_incidents,
                 (SELECT COUNT(*) FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open') AS open_follow_ups,
                 (SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
-         {from_where}"
-    );
-    // Detractors first, then passives, lowest score first: one walk of the standing index each.
-    let mut rows = Vec::new();
-    for segment in ["detractor", "passive"] {
-        let left = limit - rows.len() as i64;
-        if left <= 0 {
-            break;
-        }
-        rows.extend(
-            sqlx::query(&format!(
-                "{select} AND c.loyalty_segment = $2 ORDER BY c.loyalty_score, c.id LIMIT $3"
-            ))
-            .bind(id)
-            .bind(segment)
-            .bind(left)
-            .fetch_all(db)
-            .await?,
+             FROM customers c WHERE c.id IN ({})",
+            marks.join(", ")
         );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        rows.extend(q.fetch_all(db).await?);
     }
+    let place = |r: &sqlx::any::AnyRow| {
+        let id: i64 = r.try_get("id").unwrap_or_default();
+        found.iter().position(|f| *f == id)
+    };
+    rows.sort_by_key(|r| place(r));
     let rows = rows
         .iter()
         .map(|r| {

@@ -26,16 +26,22 @@ pub async fn refresh(db: &Db, needed: &[NaiveDate], now: i64) -> Result<usize, A
     if !out_of_date(db, tz, &needed, now).await? {
         return Ok(0);
     }
+    let mut tx = begin(db).await?;
+    let n = refresh_in(&mut tx, tz, &needed, now).await?;
+    tx.commit().await?;
+    Ok(n)
+}
+
+/// A write transaction that only one refresher at a time holds, across instances too, so an
+/// older computation never lands last (SQLite's `BEGIN IMMEDIATE` already serializes writers).
+async fn begin(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
     let mut tx = crate::db::begin_write(db).await?;
     if db.connect_options().database_url.scheme() != "sqlite" {
-        // One refresher at a time across instances, so an older computation never lands last.
         sqlx::query("SELECT pg_advisory_xact_lock(7304201)")
             .execute(&mut *tx)
             .await?;
     }
-    let n = refresh_in(&mut tx, tz, &needed, now).await?;
-    tx.commit().await?;
-    Ok(n)
+    Ok(tx)
 }
 
 /// Keeps the weeks a default report reads (the last 53) computed and current.
@@ -291,7 +297,7 @@ pub async fn rebuild(db: &Db, now: i64) -> Result<usize, AppError> {
     if let Some(d) = first_story.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
         start = start.min(monday_of_day(d));
     }
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = begin(db).await?;
     for table in [
         "report_touches",
         "report_figures",
