@@ -53,6 +53,14 @@ async fn main() {
         .fetch_one(&db)
         .await
         .unwrap();
+    let aggregated: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_weeks")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!(
+        existing == 0 || aggregated > 0,
+        "the kept database holds an unfinished generation: drop it and run again"
+    );
     let customers = if existing > 0 {
         println!("reusing the kept database: {existing} customers");
         existing as usize

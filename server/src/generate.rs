@@ -255,7 +255,11 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
                 let proactive = rng.gen_bool(0.35);
                 let hours = (rng.gen::<f64>().powi(2) * 96.0) as i64 + 1;
                 // Old incidents are almost all resolved; the open ones are mostly recent.
-                let settled = if now - detected > 14 * DAY { 0.997 } else { 0.8 };
+                let settled = if now - detected > 14 * DAY {
+                    0.997
+                } else {
+                    0.8
+                };
                 let resolved = (rng.gen_bool(settled) && detected + hours * HOUR < now)
                     .then_some(detected + hours * HOUR);
                 if resolved.is_none() {
@@ -484,6 +488,10 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
         "generate: {written} rows in {:.0} s; computing the weekly report's aggregates",
         started.elapsed().as_secs_f64()
     );
+    if db.connect_options().database_url.scheme() != "sqlite" {
+        // Fresh statistics, or PostgreSQL plans the first queries on millions of rows blind.
+        sqlx::query("ANALYZE").execute(db).await?;
+    }
     let weeks = app::reports::aggregates::refresh::rebuild(db, now_ms()).await?;
     eprintln!(
         "generate: done: {customers} customers, {written} rows, {weeks} weeks aggregated in {:.0} s",
