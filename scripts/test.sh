@@ -73,6 +73,12 @@ set +e
 record "end-to-end tests" $?
 set -e
 kill "$server_pid" 2>/dev/null || true
+# A graceful shutdown waits for open requests; give it ten seconds, then stop it outright.
+for _ in $(seq 1 50); do
+  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
+  sleep 0.2
+done
+kill -9 "$server_pid" 2>/dev/null || true
 wait "$server_pid" 2>/dev/null || true
 
 step "Summary"
