@@ -66,6 +66,7 @@ async fn main() {
         log_filter: "warn".into(),
         seed_demo: true,
         db_max_connections: 10,
+        slow_query_ms: 1000,
         site_root: "target/site".into(),
         smtp_url: None,
         mail_from: "Extra Mile <notices@localhost>".into(),

@@ -8,7 +8,8 @@
 //! `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`; `BENCH_REQUESTS` (default
 //! 100) sets the requests per endpoint; `BENCH_KEEP=name` keeps the database for the next run;
 //! `BENCH_WARMUP` (default 50) requests per endpoint go first, unmeasured; `BENCH_VERBOSE=1`
-//! lists the slowest requests.
+//! lists the slowest requests. The database is read through once before measuring (a warm
+//! server); `BENCH_SLOW_MS=n` logs statements slower than n ms.
 use app::audit::Actor;
 use common::{database, percentile};
 use rand::{Rng, SeedableRng};
@@ -37,14 +38,16 @@ async fn main() {
     let config = Config {
         database_url: url.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
-        log_filter: "warn".into(),
+        log_filter: std::env::var("BENCH_LOG").unwrap_or_else(|_| "warn".into()),
         seed_demo: false,
         db_max_connections: 10,
+        slow_query_ms: env("BENCH_SLOW_MS", 1000) as u64,
         site_root: "target/site".into(),
         smtp_url: None,
         mail_from: "Extra Mile <notices@localhost>".into(),
         settings: Default::default(),
     };
+    server::cli::init_tracing(&config.log_filter);
     let app = Application::build(&config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
@@ -87,6 +90,7 @@ async fn main() {
         .await
         .unwrap();
     tokio::spawn(app.run_until_stopped());
+    common::prewarm(&db, &url).await;
     let dialect = if url.starts_with("postgres") {
         "PostgreSQL"
     } else {

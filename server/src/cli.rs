@@ -76,7 +76,7 @@ pub enum TokenCommand {
     },
 }
 
-fn init_tracing(filter: &str) {
+pub fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -90,7 +90,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::Migrate => {
-            app::db::connect(&config.database_url, 1).await?;
+            app::db::connect(&config.database_url, 1, config.slow_query_ms).await?;
             println!(
                 "Migrations applied to {}.",
                 app::db::redact(&config.database_url)
@@ -101,7 +101,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             if customers == 0 {
                 return Err("--customers must be at least 1".into());
             }
-            let db = app::db::connect(&config.database_url, 2).await?;
+            let db = app::db::connect(&config.database_url, 2, config.slow_query_ms).await?;
             let rows = crate::generate::run(&db, customers, seed)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -112,7 +112,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::SeedDemo => {
-            let db = app::db::connect(&config.database_url, 2).await?;
+            let db = app::db::connect(&config.database_url, 2, config.slow_query_ms).await?;
             let seeded = crate::seed::seed_if_empty(&db, &config.settings.public_url)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -142,7 +142,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .read_to_string(&mut password)
                 .map_err(|e| format!("could not read standard input: {e}"))?;
             let password = password.trim_end_matches(['\n', '\r']).to_string();
-            let db = app::db::connect(&config.database_url, 2).await?;
+            let db = app::db::connect(&config.database_url, 2, config.slow_query_ms).await?;
             let actor = Actor::system("cli");
             if role.trim().eq_ignore_ascii_case("customer") {
                 let reference = customer.ok_or("--role customer needs --customer EXTERNAL_REF")?;
@@ -169,7 +169,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::Token {
             command: TokenCommand::Create { name },
         } => {
-            let db = app::db::connect(&config.database_url, 2).await?;
+            let db = app::db::connect(&config.database_url, 2, config.slow_query_ms).await?;
             let (record, token) =
                 app::admin::tokens::queries::create(&db, &name, None, &Actor::system("cli"))
                     .await

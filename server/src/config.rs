@@ -13,6 +13,7 @@
 //! | `EXTRAMILE_SECURE_COOKIES` | `false` | `Secure` cookies and HSTS: set when served over TLS |
 //! | `EXTRAMILE_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` |
 //! | `EXTRAMILE_DB_MAX_CONNECTIONS` | `10` | database pool size |
+//! | `EXTRAMILE_SLOW_QUERY_MS` | `1000` | log database statements slower than this (with `EXTRAMILE_LOG` at `warn` or finer) |
 //! | `EXTRAMILE_SITE_ROOT` | `target/site` | folder with the built browser bundle and assets |
 //! | `SMTP_URL` | (none) | `smtp://host:port` to deliver notices; without it they wait in the outbox |
 //! | `EXTRAMILE_MAIL_FROM` | `Extra Mile <notices@localhost>` | sender of notice emails |
@@ -26,6 +27,7 @@ pub struct Config {
     pub log_filter: String,
     pub seed_demo: bool,
     pub db_max_connections: u32,
+    pub slow_query_ms: u64,
     pub site_root: String,
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -86,6 +88,7 @@ impl Config {
                 .unwrap_or_else(|| "info".into()),
             seed_demo: flag("EXTRAMILE_SEED_DEMO", false)?,
             db_max_connections: parse("EXTRAMILE_DB_MAX_CONNECTIONS", 10)?,
+            slow_query_ms: parse("EXTRAMILE_SLOW_QUERY_MS", 1000)?,
             site_root: var("EXTRAMILE_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             smtp_url: var("SMTP_URL"),
             mail_from: var("EXTRAMILE_MAIL_FROM")

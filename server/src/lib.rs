@@ -31,7 +31,12 @@ pub struct Application {
 impl Application {
     /// Connects to the database (applying migrations), seeds demo data when asked, and binds.
     pub async fn build(config: &Config) -> Result<Self, String> {
-        let db = app::db::connect(&config.database_url, config.db_max_connections).await?;
+        let db = app::db::connect(
+            &config.database_url,
+            config.db_max_connections,
+            config.slow_query_ms,
+        )
+        .await?;
         if config.seed_demo {
             seed::seed_if_empty(&db, &config.settings.public_url)
                 .await

@@ -137,7 +137,7 @@ pub mod queries {
             .filter(|t| t.starts_with("em_"))
             .ok_or(AppError::Unauthenticated)?;
         let row = sqlx::query(
-            "SELECT id, name FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT id, name, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(hash_token(token))
         .fetch_optional(db)
@@ -147,11 +147,17 @@ pub mod queries {
             token_id: row.try_get("id")?,
             name: row.try_get("name")?,
         };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now_ms())
-            .bind(client.token_id)
-            .execute(db)
-            .await?;
+        // "Last used" is shown to the minute: writing it on every call would make each API read
+        // a write (and a commit to wait for).
+        let now = now_ms();
+        let last: Option<i64> = row.try_get("last_used_at")?;
+        if last.is_none_or(|at| now - at >= 60_000) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(client.token_id)
+                .execute(db)
+                .await?;
+        }
         Ok(client)
     }
 }

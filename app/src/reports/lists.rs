@@ -73,6 +73,27 @@ fn capped_count(from_where: &str) -> String {
     )
 }
 
+/// Customers looked at per step when walking them by standing.
+const WALK_PAGE: i64 = 500;
+
+/// Which of `ids` have an unresolved incident or an open follow-up.
+async fn with_open_work(db: &Db, ids: &[i64]) -> Result<std::collections::HashSet<i64>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let marks = marks.join(", ");
+    let sql = format!(
+        "SELECT customer_id FROM incidents WHERE status <> 'resolved' AND customer_id IN ({marks})
+         UNION SELECT customer_id FROM follow_ups WHERE status = 'open' AND customer_id IN ({marks})"
+    );
+    let mut q = sqlx::query_scalar::<_, i64>(&sql);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(db).await?.into_iter().collect())
+}
+
 /// Passives and detractors with something open: an unresolved incident or an open follow-up
 /// (assigned in scope), detractors first, lowest score first. For the whole organisation they
 /// are found walking the customers by standing and score; for a team or a person, from their
@@ -89,23 +110,29 @@ async fn at_risk(
     let want = (COUNT_CAP + 1).max(limit);
     let mut found: Vec<i64> = Vec::new();
     match scope {
+        // A page of customers at a time by standing, keeping those with open work: one plan on
+        // both databases (PostgreSQL otherwise hashes all open work on every request).
         StaffScope::Organisation => {
             for segment in ["detractor", "passive"] {
-                found.extend(
-                    sqlx::query_scalar::<_, i64>(&format!(
-                        "SELECT c.id FROM customers c WHERE c.loyalty_segment = $2
-                           AND (EXISTS (SELECT 1 FROM incidents i WHERE i.customer_id = c.id
-                                          AND i.status <> 'resolved' AND {narrow_incidents})
-                                OR EXISTS (SELECT 1 FROM follow_ups u WHERE u.customer_id = c.id
-                                          AND u.status = 'open' AND {narrow_follow_ups}))
-                         ORDER BY c.loyalty_score, c.id LIMIT $3"
-                    ))
-                    .bind(id)
+                let mut offset = 0;
+                while (found.len() as i64) < want {
+                    let page: Vec<i64> = sqlx::query_scalar(
+                        "SELECT id FROM customers WHERE loyalty_segment = $1
+                         ORDER BY loyalty_score, id LIMIT $2 OFFSET $3",
+                    )
                     .bind(segment)
-                    .bind(want - found.len() as i64)
+                    .bind(WALK_PAGE)
+                    .bind(offset)
                     .fetch_all(db)
-                    .await?,
-                );
+                    .await?;
+                    offset += page.len() as i64;
+                    let open = with_open_work(db, &page).await?;
+                    let room = (want - found.len() as i64) as usize;
+                    found.extend(page.iter().filter(|id| open.contains(id)).take(room));
+                    if (page.len() as i64) < WALK_PAGE {
+                        break;
+                    }
+                }
             }
         }
         // CROSS JOIN keeps SQLite driving from the open work rather than the customers.

@@ -154,16 +154,29 @@ fn advocacy_figures(c: &Counts) -> AdvocacyFigures {
     }
 }
 
+/// The figures return on recovery adds up.
+const RETURN_FIGURES: [&str; 9] = [
+    "rec_recoveries",
+    "rec_spend",
+    "rec_orders_after",
+    "rec_revenue_after",
+    "rec_revenue_before",
+    "rec_referral_revenue_after",
+    "rec_attributed_referrals",
+    "rec_attributed_posts",
+    "rec_attributed_audience",
+];
+
 /// Return on recovery for the recoveries of the 52 weeks ending with `monday`'s.
-fn rolling_return(counts: &BTreeMap<NaiveDate, Counts>, monday: NaiveDate) -> RecoveryReturn {
+async fn rolling_return(
+    conn: &mut AnyConnection,
+    scope: StaffScope,
+    monday: NaiveDate,
+) -> Result<RecoveryReturn, AppError> {
     let from = monday - Duration::days(7 * 51);
-    let sum = |k: &str| -> i64 {
-        counts
-            .range(from..=monday)
-            .filter_map(|(_, c)| c.get(k))
-            .sum()
-    };
-    RecoveryReturn {
+    let sums = read::totals(conn, scope, (from, monday), &RETURN_FIGURES).await?;
+    let sum = |k: &str| sums.get(k).copied().unwrap_or(0);
+    Ok(RecoveryReturn {
         window_days: recovery_return::WINDOW_DAYS,
         recoveries: sum("rec_recoveries"),
         spend_minor: sum("rec_spend"),
@@ -175,7 +188,7 @@ fn rolling_return(counts: &BTreeMap<NaiveDate, Counts>, monday: NaiveDate) -> Re
         attributed_posts: sum("rec_attributed_posts"),
         attributed_audience: sum("rec_attributed_audience"),
         ..Default::default()
-    }
+    })
 }
 
 /// Follow-ups overdue now for a scope: the unfinished week's figure moves with the clock.
@@ -217,9 +230,9 @@ async fn weeks_figures(
         Some(*w + Duration::days(7)).filter(|n| *n <= last)
     })
     .collect();
-    aggregates::refresh::refresh(db, &needed, now).await?;
+    aggregates::refresh::refresh_in_zone(db, tz, &needed, now).await?;
     let mut conn = db.acquire().await?;
-    let counts = read::counts(&mut conn, scope, (rolling_from.min(first), last)).await?;
+    let counts = read::counts(&mut conn, scope, (first, last)).await?;
     let times = read::times(&mut conn, scope, (first, last)).await?;
     let active = crate::stories::figures::active_associates(&mut conn, scope).await?;
     let empty = Counts::new();
@@ -240,10 +253,10 @@ async fn weeks_figures(
             ..Default::default()
         };
         if full.contains(&w) {
-            let per_owner = read::stories_per_owner(&mut conn, w).await?;
+            let per_owner = read::stories_per_owner(&mut conn, w, &active).await?;
             figures.stories =
                 crate::stories::figures::from_counts(week_label(w), &per_owner, &active);
-            figures.recovery_return = rolling_return(&counts, w);
+            figures.recovery_return = rolling_return(&mut conn, scope, w).await?;
         }
         let get = |k: &str| c.get(k).copied().unwrap_or(0);
         figures.stories.week = week_label(w);

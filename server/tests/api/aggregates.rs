@@ -60,7 +60,7 @@ async fn change(app: &TestApp, rng: &mut StdRng, staff: &[i64], (from, to): (i64
     let incident = pick(app, rng, "SELECT id FROM incidents").await;
     let story = pick(app, rng, "SELECT id FROM stories").await;
     let later = |rng: &mut StdRng| (at + rng.gen_range(1..200) * HOUR).min(to - 1);
-    match rng.gen_range(0..22) {
+    match rng.gen_range(0..24) {
         0..=2 => {
             let resolved = rng.gen_bool(0.6).then(|| later(rng));
             run(app, format!(
@@ -296,6 +296,20 @@ async fn change(app: &TestApp, rng: &mut StdRng, staff: &[i64], (from, to): (i64
                 sql_or_null(story.filter(|_| rng.gen_bool(0.3)))
             )).await;
         }
+        21 => {
+            // Someone joins, changes or leaves a team: team rows are their members' sums.
+            let team = [
+                "(SELECT MIN(id) FROM teams)",
+                "(SELECT MAX(id) FROM teams)",
+                "NULL",
+            ][rng.gen_range(0..3)];
+            let who = staff[rng.gen_range(0..staff.len())];
+            run(
+                app,
+                format!("UPDATE staff_users SET team_id = {team} WHERE id = {who}"),
+            )
+            .await;
+        }
         _ => {
             if rng.gen_bool(0.75) {
                 run(app, format!(
@@ -322,7 +336,7 @@ async fn aggregates_equal_a_full_recomputation_after_random_changes() {
     staff.push(manager);
     run(
         &app,
-        "INSERT INTO teams (name, created_at) VALUES ('North', 0)".into(),
+        "INSERT INTO teams (name, created_at) VALUES ('North', 0), ('South', 0)".into(),
     )
     .await;
     run(

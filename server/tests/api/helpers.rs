@@ -74,6 +74,7 @@ pub async fn spawn_app_with_smtp(
         log_filter: "warn".into(),
         seed_demo: false,
         db_max_connections: 5,
+        slow_query_ms: 1000,
         site_root: "target/site".into(),
         smtp_url,
         mail_from: "Extra Mile <notices@example.com>".into(),

@@ -13,6 +13,11 @@ use std::collections::BTreeMap;
 /// The owner id under which the whole organisation's counts are kept.
 pub const ORGANISATION: i64 = -1;
 
+/// The owner id under which a team's counts (its current members' summed) are kept.
+pub fn team_owner(team: i64) -> i64 {
+    ORGANISATION - team
+}
+
 /// Figure name → value.
 pub type Counts = BTreeMap<String, i64>;
 
@@ -33,6 +38,34 @@ impl Week {
                 .entry(figure.into())
                 .or_default() += value;
         }
+    }
+
+    /// Adds each team's members' counts under the team's owner id (`team_of`: staff → team).
+    pub fn with_teams(mut self, team_of: &BTreeMap<i64, i64>) -> Self {
+        let mut teams = Week::default();
+        for (owner, c) in &self.counts {
+            if let Some(team) = team_of.get(owner) {
+                for (k, v) in c {
+                    teams.add(team_owner(*team), k, *v);
+                }
+            }
+        }
+        for (owner, t) in &self.times {
+            if let Some(team) = team_of.get(owner) {
+                let times = teams.times.entry(team_owner(*team)).or_default();
+                for (k, n) in t {
+                    *times.entry(*k).or_default() += n;
+                }
+            }
+        }
+        for (owner, c) in teams.counts {
+            let c: Counts = c.into_iter().filter(|(_, v)| *v != 0).collect();
+            if !c.is_empty() {
+                self.counts.insert(owner, c);
+            }
+        }
+        self.times.extend(teams.times);
+        self
     }
 
     /// Adds everyone's counts under `ORGANISATION`.
@@ -57,5 +90,33 @@ impl Week {
             self.times.insert(ORGANISATION, times);
         }
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn team_rows_sum_their_members_only() {
+        let mut week = Week::default();
+        week.add(1, "opened", 2);
+        week.add(2, "opened", 3);
+        week.add(3, "opened", 7);
+        week.add(0, "opened", 1);
+        week.times.insert(1, BTreeMap::from([(40, 1)]));
+        week.times.insert(2, BTreeMap::from([(40, 2), (100, 1)]));
+        let week = week
+            .with_organisation()
+            .with_teams(&BTreeMap::from([(1, 5), (2, 5), (3, 6)]));
+        assert_eq!(week.counts[&team_owner(5)]["opened"], 5);
+        assert_eq!(week.counts[&team_owner(6)]["opened"], 7);
+        assert_eq!(week.counts[&ORGANISATION]["opened"], 13);
+        assert_eq!(
+            week.times[&team_owner(5)],
+            BTreeMap::from([(40, 3), (100, 1)])
+        );
+        assert!(!week.times.contains_key(&team_owner(6)));
+        assert_eq!(team_owner(5), -6);
     }
 }

@@ -1,22 +1,30 @@
-//! Reading the aggregates for a scope: the organisation's own rows, one associate's, or the sum
-//! of a team's current members.
-use super::{Counts, ORGANISATION};
+//! Reading the aggregates for a scope: the organisation's own rows, one associate's, or a
+//! team's (its current members' summed when stored).
+use super::{team_owner, Counts, ORGANISATION};
 use crate::error::AppError;
 use crate::org::scope::StaffScope;
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
-/// The owner condition on `staff_id`, bound as $3.
-fn owners(scope: StaffScope) -> (&'static str, i64) {
+/// The owner id a scope's rows are kept under (bound as $1 beside `weeks`).
+fn owner(scope: StaffScope) -> i64 {
     match scope {
-        StaffScope::Organisation => ("staff_id = $3", ORGANISATION),
-        StaffScope::Associate(a) => ("staff_id = $3", a),
-        StaffScope::Team(t) => (
-            "staff_id IN (SELECT id FROM staff_users WHERE team_id = $3)",
-            t,
-        ),
+        StaffScope::Organisation => ORGANISATION,
+        StaffScope::Associate(a) => a,
+        StaffScope::Team(t) => team_owner(t),
     }
+}
+
+/// The condition for one owner's weeks from `first` to `last`. The weeks are written into the
+/// statement (dates, never user text): as parameters, PostgreSQL's generic plan guesses any
+/// week range narrow and reads every owner's rows by week instead of one owner's by owner.
+fn weeks(first: NaiveDate, last: NaiveDate) -> String {
+    format!(
+        "staff_id = $1 AND week >= '{}' AND week <= '{}'",
+        first.format("%Y-%m-%d"),
+        last.format("%Y-%m-%d")
+    )
 }
 
 fn monday(week: &str) -> Option<NaiveDate> {
@@ -29,14 +37,11 @@ pub async fn counts(
     scope: StaffScope,
     (first, last): (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Counts>, AppError> {
-    let (owner, id) = owners(scope);
     let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT week, figure, CAST(SUM(value) AS BIGINT) FROM report_figures
-         WHERE week >= $1 AND week <= $2 AND {owner} GROUP BY week, figure"
+        "SELECT week, figure, value FROM report_figures WHERE {}",
+        weeks(first, last)
     ))
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .bind(id)
+    .bind(owner(scope))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
@@ -54,14 +59,11 @@ pub async fn times(
     scope: StaffScope,
     (first, last): (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Vec<(f64, i64)>>, AppError> {
-    let (owner, id) = owners(scope);
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT week, tenths, CAST(SUM(n) AS BIGINT) FROM report_recovery_times
-         WHERE week >= $1 AND week <= $2 AND {owner} GROUP BY week, tenths"
+        "SELECT week, tenths, n FROM report_recovery_times WHERE {}",
+        weeks(first, last)
     ))
-    .bind(first.to_string())
-    .bind(last.to_string())
-    .bind(id)
+    .bind(owner(scope))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Vec<(f64, i64)>> = BTreeMap::new();
@@ -73,19 +75,49 @@ pub async fn times(
     Ok(out)
 }
 
-/// Each associate's story count in the week (for "associates with a story").
+/// The sums of `figures` over the weeks from `first` to `last` (a rolling window), summed by
+/// the database so a year of weeks costs one row per figure.
+pub async fn totals(
+    conn: &mut AnyConnection,
+    scope: StaffScope,
+    (first, last): (NaiveDate, NaiveDate),
+    figures: &[&str],
+) -> Result<Counts, AppError> {
+    let marks: Vec<String> = (2..2 + figures.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "SELECT figure, CAST(SUM(value) AS BIGINT) FROM report_figures
+         WHERE {} AND figure IN ({}) GROUP BY figure",
+        weeks(first, last),
+        marks.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (String, i64)>(&sql).bind(owner(scope));
+    for f in figures {
+        q = q.bind(*f);
+    }
+    Ok(q.fetch_all(conn).await?.into_iter().collect())
+}
+
+/// Each of `people`'s story count in the week (for "associates with a story").
 pub async fn stories_per_owner(
     conn: &mut AnyConnection,
     monday: NaiveDate,
+    people: &[i64],
 ) -> Result<BTreeMap<i64, Counts>, AppError> {
-    let rows: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT staff_id, value FROM report_figures WHERE week = $1 AND figure = 'stories' AND staff_id > 0",
-    )
-    .bind(monday.to_string())
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(owner, n)| (owner, Counts::from([("stories".to_string(), n)])))
-        .collect())
+    let mut out = BTreeMap::new();
+    for chunk in people.chunks(500) {
+        let marks: Vec<String> = (2..2 + chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT staff_id, value FROM report_figures
+             WHERE week = $1 AND figure = 'stories' AND staff_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(monday.to_string());
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for (owner, n) in q.fetch_all(&mut *conn).await? {
+            out.insert(owner, Counts::from([("stories".to_string(), n)]));
+        }
+    }
+    Ok(out)
 }

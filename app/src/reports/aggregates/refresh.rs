@@ -21,6 +21,16 @@ fn monday_of_day(day: NaiveDate) -> NaiveDate {
 /// many weeks were computed.
 pub async fn refresh(db: &Db, needed: &[NaiveDate], now: i64) -> Result<usize, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
+    refresh_in_zone(db, tz, needed, now).await
+}
+
+/// `refresh` for a caller that has already read the organisation's time zone.
+pub async fn refresh_in_zone(
+    db: &Db,
+    tz: Tz,
+    needed: &[NaiveDate],
+    now: i64,
+) -> Result<usize, AppError> {
     let current = crate::org::clock::monday_of(tz, now);
     let needed: Vec<NaiveDate> = needed.iter().copied().filter(|w| *w <= current).collect();
     if !out_of_date(db, tz, &needed, now).await? {
@@ -49,7 +59,7 @@ pub async fn keep_fresh(db: &Db, now: i64) -> Result<usize, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
     let current = crate::org::clock::monday_of(tz, now);
     let weeks: Vec<NaiveDate> = (0..54).map(|k| current - Duration::days(7 * k)).collect();
-    refresh(db, &weeks, now).await
+    refresh_in_zone(db, tz, &weeks, now).await
 }
 
 /// A cheap look, without the write lock, for anything to do.
@@ -97,7 +107,7 @@ async fn refresh_in(
         .execute(&mut *conn)
         .await?;
     let touches =
-        sqlx::query("DELETE FROM report_touches RETURNING at, until_at, day, customer_id")
+        sqlx::query("DELETE FROM report_touches RETURNING at, until_at, day, customer_id, teams")
             .fetch_all(&mut *conn)
             .await?;
     let known = known_weeks(&mut *conn, tz, now).await?;
@@ -108,7 +118,9 @@ async fn refresh_in(
         .collect();
     weeks.extend(known.iter().filter(|(_, fresh)| !**fresh).map(|(w, _)| *w));
     let mut customers: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+    let mut teams_changed = false;
     for t in &touches {
+        teams_changed |= t.try_get::<i64, _>("teams")? != 0;
         let at: Option<i64> = t.try_get("at")?;
         let until: Option<i64> = t.try_get("until_at")?;
         let day: Option<String> = t.try_get("day")?;
@@ -140,7 +152,44 @@ async fn refresh_in(
     for monday in &wanted {
         store(conn, tz, *monday, now).await?;
     }
+    if teams_changed {
+        regroup_teams(conn).await?;
+    }
     Ok(wanted.len())
+}
+
+/// Every week's team rows summed afresh from their current members' rows.
+async fn regroup_teams(conn: &mut AnyConnection) -> Result<(), AppError> {
+    let below = super::ORGANISATION;
+    for (table, column, total) in [
+        ("report_figures", "figure", "value"),
+        ("report_recovery_times", "tenths", "n"),
+    ] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE staff_id < $1"))
+            .bind(below)
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO {table} (week, staff_id, {column}, {total})
+             SELECT r.week, $1 - s.team_id, r.{column}, CAST(SUM(r.{total}) AS BIGINT)
+             FROM {table} r JOIN staff_users s ON s.id = r.staff_id
+             WHERE s.team_id IS NOT NULL
+             GROUP BY r.week, s.team_id, r.{column} HAVING SUM(r.{total}) <> 0"
+        ))
+        .bind(below)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Staff id → team id, for everyone in a team.
+async fn team_of(conn: &mut AnyConnection) -> Result<BTreeMap<i64, i64>, AppError> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, team_id FROM staff_users WHERE team_id IS NOT NULL")
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The moments of recoveries whose "after" or "before" windows may hold a touched customer's
@@ -210,7 +259,10 @@ pub async fn store(
     monday: NaiveDate,
     now: i64,
 ) -> Result<(), AppError> {
-    let week = compute::week(conn, tz, monday, now).await?;
+    let team_of = team_of(conn).await?;
+    let week = compute::week(conn, tz, monday, now)
+        .await?
+        .with_teams(&team_of);
     let key = monday.to_string();
     for table in ["report_figures", "report_recovery_times", "report_weeks"] {
         sqlx::query(&format!("DELETE FROM {table} WHERE week = $1"))
@@ -218,36 +270,30 @@ pub async fn store(
             .execute(&mut *conn)
             .await?;
     }
-    let figures: Vec<(i64, String, i64)> = week
+    let figures: Vec<(i64, Value, i64)> = week
         .counts
         .iter()
-        .flat_map(|(owner, c)| c.iter().map(|(k, v)| (*owner, k.clone(), *v)))
+        .flat_map(|(owner, c)| c.iter().map(|(k, v)| (*owner, Value::Text(k.clone()), *v)))
         .collect();
-    for chunk in figures.chunks(400) {
-        let mut q =
-            String::from("INSERT INTO report_figures (week, staff_id, figure, value) VALUES ");
-        q.push_str(&rows_of(chunk.len(), 4));
-        let mut q = sqlx::query(&q);
-        for (owner, figure, value) in chunk {
-            q = q.bind(&key).bind(*owner).bind(figure.as_str()).bind(*value);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    let times: Vec<(i64, i64, i64)> = week
+    insert_rows(
+        conn,
+        "report_figures (week, staff_id, figure, value)",
+        &key,
+        &figures,
+    )
+    .await?;
+    let times: Vec<(i64, Value, i64)> = week
         .times
         .iter()
-        .flat_map(|(owner, t)| t.iter().map(|(k, n)| (*owner, *k, *n)))
+        .flat_map(|(owner, t)| t.iter().map(|(k, n)| (*owner, Value::Int(*k), *n)))
         .collect();
-    for chunk in times.chunks(400) {
-        let mut q =
-            String::from("INSERT INTO report_recovery_times (week, staff_id, tenths, n) VALUES ");
-        q.push_str(&rows_of(chunk.len(), 4));
-        let mut q = sqlx::query(&q);
-        for (owner, tenths, n) in chunk {
-            q = q.bind(&key).bind(*owner).bind(*tenths).bind(*n);
-        }
-        q.execute(&mut *conn).await?;
-    }
+    insert_rows(
+        conn,
+        "report_recovery_times (week, staff_id, tenths, n)",
+        &key,
+        &times,
+    )
+    .await?;
     let ended = crate::org::clock::week_range(tz, monday).1 <= now;
     sqlx::query(
         "INSERT INTO report_weeks (week, time_zone, complete, computed_at) VALUES ($1, $2, $3, $4)",
@@ -258,6 +304,35 @@ pub async fn store(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// The third column of an aggregate row: a figure's name or a time's tenths.
+enum Value {
+    Text(String),
+    Int(i64),
+}
+
+/// Inserts (week, owner, value, n) rows into `into` ("table (columns)"), a few hundred a statement.
+async fn insert_rows(
+    conn: &mut AnyConnection,
+    into: &str,
+    week: &str,
+    rows: &[(i64, Value, i64)],
+) -> Result<(), AppError> {
+    for chunk in rows.chunks(400) {
+        let sql = format!("INSERT INTO {into} VALUES {}", rows_of(chunk.len(), 4));
+        let mut q = sqlx::query(&sql);
+        for (owner, value, n) in chunk {
+            q = q.bind(week).bind(*owner);
+            q = match value {
+                Value::Text(t) => q.bind(t.as_str()),
+                Value::Int(i) => q.bind(*i),
+            };
+            q = q.bind(*n);
+        }
+        q.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
