@@ -415,3 +415,38 @@ async fn aggregates_equal_a_full_recomputation_after_random_changes() {
     assert!(!kept.1.is_empty(), "no times to recover were kept");
     assert!(compared > 10_000, "only {compared} figures compared");
 }
+
+#[tokio::test]
+async fn a_rebuild_starts_at_the_earliest_moment_any_figure_reads() {
+    let app = spawn_app().await;
+    let (_, client) = staff_with_id(&app, "manager").await;
+    customer(&app, &client, "Dana Reyes", "c-1").await;
+    let now = app::db::now_ms();
+    let week = 7 * 24 * HOUR;
+    // An incident this week whose refund was recorded (and applied) three weeks earlier: the
+    // refund is the oldest record a figure reads.
+    run(&app, format!(
+        "INSERT INTO incidents (customer_id, category_id, severity, source, status, description,
+           occurred_at, detected_at, proactive, created_at, updated_at)
+         VALUES ((SELECT MIN(id) FROM customers), 1, 'minor', 'staff', 'open', 'Late', {now}, {now}, 0, {now}, {now})"
+    )).await;
+    let refunded = now - 3 * week;
+    run(&app, format!(
+        "INSERT INTO recovery_actions (incident_id, kind, amount_minor, status, created_at, decided_at)
+         VALUES ((SELECT MAX(id) FROM incidents), 'refund', 4500, 'applied', {refunded}, {refunded})"
+    )).await;
+    rebuild(&app.db, now).await.unwrap();
+    let monday = app::org::clock::monday_of(chrono_tz::UTC, refunded).to_string();
+    let spend: Option<i64> = sqlx::query_scalar(
+        "SELECT value FROM report_figures WHERE week = $1 AND staff_id = -1 AND figure = 'spend'",
+    )
+    .bind(&monday)
+    .fetch_optional(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        spend,
+        Some(4500),
+        "the refund's week {monday} was not rebuilt"
+    );
+}

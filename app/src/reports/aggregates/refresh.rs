@@ -349,14 +349,17 @@ fn rows_of(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
-/// Every week from the first record's to the current one, computed afresh: after a bulk load,
-/// and what the consistency test compares against.
+/// Every week from the earliest moment any figure reads to the current one, computed afresh:
+/// after a bulk load, and what the consistency test compares against.
 pub async fn rebuild(db: &Db, now: i64) -> Result<usize, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
     let first: Option<i64> = sqlx::query_scalar(
         "SELECT MIN(at) FROM (SELECT MIN(detected_at) AS at FROM incidents
+           UNION ALL SELECT MIN(COALESCE(decided_at, created_at)) FROM recovery_actions
            UNION ALL SELECT MIN(received_at) FROM feedback
            UNION ALL SELECT MIN(opened_at) FROM follow_ups
+           UNION ALL SELECT MIN(closed_at) FROM follow_ups
+           UNION ALL SELECT MIN(spotlighted_at) FROM stories
            UNION ALL SELECT MIN(created_at) FROM story_kudos
            UNION ALL SELECT MIN(occurred_at) FROM referrals
            UNION ALL SELECT MIN(occurred_at) FROM advocacy_events
