@@ -54,6 +54,14 @@ pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any
     }
 }
 
+/// "$first, $first+1, ..." for `n` values, as in `IN (...)` lists built for a batch of ids.
+pub fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A search term as a case-insensitive `LIKE` pattern (use with `LOWER(column)` and
 /// `ESCAPE '\\'`), with the wildcards people type taken literally.
 pub fn like_pattern(q: &str) -> String {
@@ -143,6 +151,12 @@ fn prepare_sqlite(url: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_from_the_first() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(1, 0), "");
+    }
 
     #[test]
     fn passwords_are_hidden_in_database_urls() {

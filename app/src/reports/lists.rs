@@ -81,8 +81,7 @@ async fn with_open_work(db: &Db, ids: &[i64]) -> Result<std::collections::HashSe
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let marks: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
-    let marks = marks.join(", ");
+    let marks = crate::db::placeholders(1, ids.len());
     let sql = format!(
         "SELECT customer_id FROM incidents WHERE status <> 'resolved' AND customer_id IN ({marks})
          UNION SELECT customer_id FROM follow_ups WHERE status = 'open' AND customer_id IN ({marks})"
@@ -156,14 +155,14 @@ async fn at_risk(
     found.truncate(limit.max(0) as usize);
     let mut rows = Vec::new();
     for chunk in found.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let marks = crate::db::placeholders(1, chunk.len());
         let sql = format!(
             "SELECT c.id, c.name, c.loyalty_score, c.loyalty_segment,
                 (SELECT COUNT(*) FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved') AS open_incidents,
                 (SELECT COUNT(*) FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open') AS open_follow_ups,
                 (SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
              FROM customers c WHERE c.id IN ({})",
-            marks.join(", ")
+            marks
         );
         let mut q = sqlx::query(&sql);
         for id in chunk {

@@ -83,12 +83,12 @@ pub async fn totals(
     (first, last): (NaiveDate, NaiveDate),
     figures: &[&str],
 ) -> Result<Counts, AppError> {
-    let marks: Vec<String> = (2..2 + figures.len()).map(|n| format!("${n}")).collect();
+    let marks = crate::db::placeholders(2, figures.len());
     let sql = format!(
         "SELECT figure, CAST(SUM(value) AS BIGINT) FROM report_figures
          WHERE {} AND figure IN ({}) GROUP BY figure",
         weeks(first, last),
-        marks.join(", ")
+        marks
     );
     let mut q = sqlx::query_as::<_, (String, i64)>(&sql).bind(owner(scope));
     for f in figures {
@@ -105,11 +105,11 @@ pub async fn stories_per_owner(
 ) -> Result<BTreeMap<i64, Counts>, AppError> {
     let mut out = BTreeMap::new();
     for chunk in people.chunks(500) {
-        let marks: Vec<String> = (2..2 + chunk.len()).map(|n| format!("${n}")).collect();
+        let marks = crate::db::placeholders(2, chunk.len());
         let sql = format!(
             "SELECT staff_id, value FROM report_figures
              WHERE week = $1 AND figure = 'stories' AND staff_id IN ({})",
-            marks.join(", ")
+            marks
         );
         let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(monday.to_string());
         for id in chunk {

@@ -241,8 +241,8 @@ async fn pairs_for(
 ) -> Result<Vec<(i64, i64)>, AppError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("{select} ({})", marks.join(", "));
+        let marks = crate::db::placeholders(1, chunk.len());
+        let sql = format!("{select} ({marks})");
         let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
         for id in chunk {
             q = q.bind(*id);
@@ -339,12 +339,7 @@ async fn insert_rows(
 /// "($1, $2, ...), (...)" for `rows` rows of `columns` values.
 fn rows_of(rows: usize, columns: usize) -> String {
     (0..rows)
-        .map(|r| {
-            let cols: Vec<String> = (1..=columns)
-                .map(|c| format!("${}", r * columns + c))
-                .collect();
-            format!("({})", cols.join(", "))
-        })
+        .map(|r| format!("({})", crate::db::placeholders(r * columns + 1, columns)))
         .collect::<Vec<_>>()
         .join(", ")
 }
