@@ -39,7 +39,9 @@ pg_port=${pg_port:-5432}
 if timeout 3 bash -c "exec 3<>/dev/tcp/$pg_host/$pg_port" 2>/dev/null; then
   step "Integration tests again on PostgreSQL ($pg_host:$pg_port)"
   set +e
-  TEST_DATABASE_URL="$PG_URL" cargo test --no-fail-fast -p server
+  # The same packages as the SQLite pass, so cargo reuses its build instead of compiling the
+  # app again for another feature set.
+  TEST_DATABASE_URL="$PG_URL" cargo test --no-fail-fast -p app -p server
   record "tests on PostgreSQL" $?
   set -e
   if command -v psql >/dev/null; then

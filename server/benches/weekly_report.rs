@@ -1,6 +1,7 @@
-//! The weekly report, the incidents list and the customer profile under load, on a database
-//! filled by `extramile generate`. Requests pick a random week of the last year and a random
-//! scope (organisation, team, associate). Reports p50/p95/p99 latency and requests per second.
+//! The weekly report (the dashboard page a manager opens, and its JSON), the incidents list and
+//! the customer profile under load, on a database filled by `extramile generate`. Requests pick
+//! a random week of the last year and a random scope (organisation, team, associate). Reports
+//! p50/p95/p99 latency and requests per second, and for the report each scope's own.
 //! A benchmark, not a test: nothing here asserts a time.
 //!
 //! `cargo bench -p server --bench weekly_report` generates `BENCH_CUSTOMERS` (default 100,000)
@@ -89,6 +90,19 @@ async fn main() {
         .fetch_all(&db)
         .await
         .unwrap();
+    let manager: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_users WHERE role = 'manager'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let session = app::accounts::sessions::start(
+        &db,
+        app::accounts::sessions::AccountKind::Staff,
+        manager,
+        "127.0.0.1",
+    )
+    .await
+    .unwrap();
+    let cookie = format!("{}={session}", app::accounts::sessions::COOKIE);
     tokio::spawn(app.run_until_stopped());
     common::prewarm(&db, &url).await;
     let dialect = if url.starts_with("postgres") {
@@ -100,24 +114,29 @@ async fn main() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let today = chrono::Utc::now().date_naive();
     let http = reqwest::Client::new();
-    let endpoints: [(&str, PathOf<'_>); 3] = [
+    let scoped = |rng: &mut rand::rngs::StdRng, path: &str| {
+        let day = today - chrono::Duration::days(rng.gen_range(7..365));
+        let week = app::stories::cadence::week_label(day);
+        match rng.gen_range(0..3) {
+            0 => format!("{path}?week={week}"),
+            1 => format!(
+                "{path}?week={week}&team={}",
+                teams[rng.gen_range(0..teams.len())]
+            ),
+            _ => format!(
+                "{path}?week={week}&associate={}",
+                staff[rng.gen_range(0..staff.len())]
+            ),
+        }
+    };
+    let endpoints: [(&str, PathOf<'_>); 4] = [
         (
-            "weekly report",
-            Box::new(|rng| {
-                let day = today - chrono::Duration::days(rng.gen_range(7..365));
-                let week = app::stories::cadence::week_label(day);
-                match rng.gen_range(0..3) {
-                    0 => format!("/api/v1/reports/weekly?week={week}"),
-                    1 => format!(
-                        "/api/v1/reports/weekly?week={week}&team={}",
-                        teams[rng.gen_range(0..teams.len())]
-                    ),
-                    _ => format!(
-                        "/api/v1/reports/weekly?week={week}&associate={}",
-                        staff[rng.gen_range(0..staff.len())]
-                    ),
-                }
-            }),
+            "weekly report page",
+            Box::new(|rng| scoped(rng, "/reports/weekly")),
+        ),
+        (
+            "weekly report JSON",
+            Box::new(|rng| scoped(rng, "/api/v1/reports/weekly")),
         ),
         (
             "incidents list",
@@ -139,14 +158,19 @@ async fn main() {
             }),
         ),
     ];
+    // Pages are read with the manager's session cookie, the API with the token.
+    let get = |url: &str| {
+        let req = http.get(format!("{base}{url}"));
+        if url.starts_with("/api/") {
+            req.bearer_auth(&token)
+        } else {
+            req.header(reqwest::header::COOKIE, &cookie)
+        }
+    };
     for (name, path) in &endpoints {
         // Warm the caches first: the targets are for a warm server.
         for _ in 0..env("BENCH_WARMUP", 50) {
-            let _ = http
-                .get(format!("{base}{}", path(&mut rng)))
-                .bearer_auth(&token)
-                .send()
-                .await;
+            let _ = get(&path(&mut rng)).send().await;
         }
         let mut latencies: Vec<Duration> = Vec::new();
         let mut slowest: Vec<(Duration, String)> = Vec::new();
@@ -154,13 +178,8 @@ async fn main() {
         for _ in 0..requests {
             let t = Instant::now();
             let url = path(&mut rng);
-            let res = http
-                .get(format!("{base}{url}"))
-                .bearer_auth(&token)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(res.status(), 200);
+            let res = get(&url).send().await.unwrap();
+            assert_eq!(res.status(), 200, "{url}");
             res.bytes().await.unwrap();
             latencies.push(t.elapsed());
             slowest.push((t.elapsed(), url));
@@ -175,6 +194,31 @@ async fn main() {
             percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
             requests as f64 / elapsed.as_secs_f64()
         );
+        if name.starts_with("weekly") {
+            for (scope, marker) in [
+                ("organisation", None),
+                ("team", Some("&team=")),
+                ("associate", Some("&associate=")),
+            ] {
+                let mut of: Vec<Duration> = slowest
+                    .iter()
+                    .filter(|(_, u)| match marker {
+                        Some(m) => u.contains(m),
+                        None => !u.contains("&team=") && !u.contains("&associate="),
+                    })
+                    .map(|(t, _)| *t)
+                    .collect();
+                of.sort();
+                if !of.is_empty() {
+                    println!(
+                        "    {scope} ({}): p50 {:.1} ms, p95 {:.1} ms",
+                        of.len(),
+                        percentile(&of, 0.50).as_secs_f64() * 1000.0,
+                        percentile(&of, 0.95).as_secs_f64() * 1000.0
+                    );
+                }
+            }
+        }
         if std::env::var("BENCH_VERBOSE").is_ok() {
             for (t, url) in slowest.iter().rev().take(8) {
                 println!("    {:.1} ms {url}", t.as_secs_f64() * 1000.0);

@@ -488,7 +488,7 @@ pub async fn run(db: &Db, customers: usize, seed: u64) -> Result<usize, AppError
         "generate: {written} rows in {:.0} s; computing the weekly report's aggregates",
         started.elapsed().as_secs_f64()
     );
-    let postgres = db.connect_options().database_url.scheme() != "sqlite";
+    let postgres = app::db::dialect(db) == app::db::Dialect::Postgres;
     if postgres {
         // Fresh statistics, or PostgreSQL plans the first queries on millions of rows blind.
         sqlx::query("ANALYZE").execute(db).await?;
@@ -698,7 +698,7 @@ impl Tables {
 
 /// PostgreSQL identity columns do not move when ids are given: set them past the rows written.
 async fn advance_sequences(db: &Db) -> Result<(), AppError> {
-    if db.connect_options().database_url.scheme() == "sqlite" {
+    if app::db::dialect(db) == app::db::Dialect::Sqlite {
         return Ok(());
     }
     for table in [

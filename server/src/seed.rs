@@ -8,6 +8,7 @@ use app::db::{now_ms, Db};
 use app::error::AppError;
 
 mod feedback;
+mod history;
 mod loyalty;
 mod stories;
 
@@ -141,6 +142,7 @@ pub async fn seed_if_empty(db: &Db, public_url: &str) -> Result<bool, AppError> 
     )
     .await?;
     seed_incidents(db, public_url).await?;
+    history::seed(db).await?;
     seed_rules(db).await?;
     feedback::seed(db).await?;
     stories::seed(db).await?;

@@ -64,13 +64,14 @@ pub fn StaffLayout() -> impl IntoView {
 /// Open follow-ups assigned to the viewer, and how many of all are overdue.
 #[component]
 fn FollowUpBadge() -> impl IntoView {
+    use crate::feedback::BadgeCounts;
     let counts = Resource::new(|| (), |_| crate::feedback::api::follow_up_counts());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 counts.await.ok().map(|c| view! {
-                    {(c.mine > 0).then(|| view! { <span class="count" title="Assigned to you">{c.mine}</span> })}
-                    {(c.overdue > 0).then(|| view! { <span class="count count-alert" title="Overdue">{c.overdue}</span> })}
+                    {(c.mine > 0).then(|| view! { <span class="count" title="Assigned to you">{BadgeCounts::show(c.mine)}</span> })}
+                    {(c.overdue > 0).then(|| view! { <span class="count count-alert" title="Overdue">{BadgeCounts::show(c.overdue)}</span> })}
                 })
             })}
         </Transition>

@@ -1,7 +1,7 @@
 //! Feedback, follow-up and survey server functions: authorize, parse, call the queries.
 use super::questions::FollowUpSettings;
 use super::{
-    Feedback, FeedbackPage, FollowUpDetail, FollowUpQueue, FollowUpRow, QueueCounts, ScoreType,
+    BadgeCounts, Feedback, FeedbackPage, FollowUpDetail, FollowUpQueue, FollowUpRow, ScoreType,
     SurveyLink,
 };
 use crate::error::AppError;
@@ -178,13 +178,13 @@ pub async fn list_follow_ups(queue: String, page: i64) -> Result<FollowUpQueue, 
     )
 }
 
-/// Sizes of the queues, for the navigation badges.
+/// The navigation badge's counts.
 #[server(prefix = "/fn", endpoint = "follow-ups/counts")]
-pub async fn follow_up_counts() -> Result<QueueCounts, AppError> {
+pub async fn follow_up_counts() -> Result<BadgeCounts, AppError> {
     respond(
         async {
             let staff = staff().await?;
-            super::follow_ups::counts(&staff.state.db, staff.viewer.id).await
+            super::follow_ups::badge(&staff.state.db, staff.viewer.id).await
         }
         .await,
     )

@@ -179,7 +179,29 @@ async fn count(db: &Db, queue: Queue, viewer: i64, now: i64) -> Result<i64, AppE
     Ok(q.fetch_one(db).await?)
 }
 
-/// The size of every open queue, for tabs and navigation badges.
+/// The viewer's open follow-ups and the organisation's overdue ones, each counted up to
+/// `BADGE_CAP` + 1, for the navigation badge.
+pub async fn badge(db: &Db, viewer: i64) -> Result<BadgeCounts, AppError> {
+    let now = now_ms();
+    let mut counted = [0; 2];
+    for (n, queue) in counted.iter_mut().zip([Queue::Mine, Queue::Overdue]) {
+        *n = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM follow_ups u WHERE {} LIMIT {}) x",
+            queue.clause(),
+            BADGE_CAP + 1
+        ))
+        .bind(viewer)
+        .bind(now)
+        .fetch_one(db)
+        .await?;
+    }
+    Ok(BadgeCounts {
+        mine: counted[0],
+        overdue: counted[1],
+    })
+}
+
+/// The size of every open queue, for the queue's tabs.
 pub async fn counts(db: &Db, viewer: i64) -> Result<QueueCounts, AppError> {
     let now = now_ms();
     Ok(QueueCounts {

@@ -200,6 +200,29 @@ pub struct FollowUpQueue {
     pub counts: QueueCounts,
 }
 
+/// Badge counts stop here ("99+"): the navigation shows on every page, and counting every
+/// overdue follow-up of a large organisation on each would cost more as it grows.
+pub const BADGE_CAP: i64 = 99;
+
+/// The navigation badge: open follow-ups assigned to the viewer and overdue ones, each counted
+/// up to `BADGE_CAP` + 1.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeCounts {
+    pub mine: i64,
+    pub overdue: i64,
+}
+
+impl BadgeCounts {
+    /// A count as the badge shows it.
+    pub fn show(n: i64) -> String {
+        if n > BADGE_CAP {
+            format!("{}+", BADGE_CAP)
+        } else {
+            n.to_string()
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueCounts {
     pub mine: i64,
@@ -244,4 +267,16 @@ pub struct SurveyLink {
     pub created_at: i64,
     pub expires_at: i64,
     pub answered_at: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BadgeCounts;
+
+    #[test]
+    fn a_badge_shows_counts_up_to_its_cap_and_then_a_plus() {
+        assert_eq!(BadgeCounts::show(7), "7");
+        assert_eq!(BadgeCounts::show(99), "99");
+        assert_eq!(BadgeCounts::show(100), "99+");
+    }
 }

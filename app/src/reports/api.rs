@@ -148,12 +148,10 @@ pub async fn report_scopes() -> Result<Vec<ScopeOption>, AppError> {
             for member in crate::org::teams::members(db).await? {
                 wanted.push((StaffScope::Associate(member.id), member.name));
             }
+            let access = access::Access::load(db, &staff.viewer).await?;
             let mut options = Vec::new();
             for (scope, label) in wanted {
-                if access::resolve(db, &staff.viewer, scope, true)
-                    .await
-                    .is_ok()
-                {
+                if access.resolve(scope, true).is_ok() {
                     options.push(ScopeOption {
                         query: scope.query(),
                         label,

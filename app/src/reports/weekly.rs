@@ -234,7 +234,6 @@ async fn weeks_figures(
     let mut conn = db.acquire().await?;
     let counts = read::counts(&mut conn, scope, (first, last)).await?;
     let times = read::times(&mut conn, scope, (first, last)).await?;
-    let active = crate::stories::figures::active_associates(&mut conn, scope).await?;
     let empty = Counts::new();
     let mut out = BTreeMap::new();
     let mut w = first;
@@ -253,9 +252,9 @@ async fn weeks_figures(
             ..Default::default()
         };
         if full.contains(&w) {
-            let per_owner = read::stories_per_owner(&mut conn, w, &active).await?;
-            figures.stories =
-                crate::stories::figures::from_counts(week_label(w), &per_owner, &active);
+            let (active, with_story) = read::associates_with_story(&mut conn, scope, w).await?;
+            figures.stories.active_associates = active;
+            figures.stories.associates_with_story = with_story;
             figures.recovery_return = rolling_return(&mut conn, scope, w).await?;
         }
         let get = |k: &str| c.get(k).copied().unwrap_or(0);

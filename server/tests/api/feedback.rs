@@ -912,3 +912,44 @@ async fn the_customer_page_lists_their_feedback_and_follow_ups() {
         .unwrap();
     assert!(page.contains("Feedback and follow-ups"));
 }
+
+#[tokio::test]
+async fn the_navigation_badge_counts_my_open_follow_ups_and_overdue_ones_up_to_its_cap() {
+    let app = spawn_app().await;
+    let (me, client) = staff_with_id(&app, "associate").await;
+    let customer = customer(&app, &client, "Ada Park", "c-badge").await;
+    let now = app::db::now_ms();
+    // Three of mine due tomorrow; 105 of nobody's a day overdue.
+    for n in 0..108 {
+        let (assignee, due) = if n < 3 {
+            (me.to_string(), now + 86_400_000)
+        } else {
+            ("NULL".to_string(), now - 86_400_000)
+        };
+        sqlx::query(&format!(
+            "INSERT INTO feedback (customer_id, channel, score_type, score, received_at,
+               assessment, reasons, entered_by_label, created_at)
+             VALUES ({customer}, 'phone', 'csat', 3, {now}, 'lukewarm', '', 'test', {now})"
+        ))
+        .execute(&app.db)
+        .await
+        .unwrap();
+        sqlx::query(&format!(
+            "INSERT INTO follow_ups (feedback_id, customer_id, assignee_id, assessment, status,
+               opened_at, due_at, updated_at)
+             SELECT MAX(id), {customer}, {assignee}, 'lukewarm', 'open', {now}, {due}, {now} FROM feedback"
+        ))
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let res = app.call(&client, "follow-ups/counts", &[]).await;
+    assert_eq!(res.status(), 200);
+    let counts: Value = res.json().await.unwrap();
+    assert_eq!(counts, json!({"mine": 3, "overdue": 100}));
+    let page = app.page_text(&client, "/follow-ups").await;
+    assert!(
+        page.contains(r#"title="Overdue" class="count count-alert">99+</span>"#),
+        "{page}"
+    );
+}

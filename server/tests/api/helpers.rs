@@ -201,6 +201,12 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The HTML of a page as `client` sees it.
+    pub async fn page_text(&self, client: &Client, path: &str) -> String {
+        let res = client.get(self.url(path)).send().await.unwrap();
+        res.text().await.unwrap()
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
     }

@@ -16,15 +16,14 @@ fn owner(scope: StaffScope) -> i64 {
     }
 }
 
-/// The condition for one owner's weeks from `first` to `last`. The weeks are written into the
-/// statement (dates, never user text): as parameters, PostgreSQL's generic plan guesses any
-/// week range narrow and reads every owner's rows by week instead of one owner's by owner.
-fn weeks(first: NaiveDate, last: NaiveDate) -> String {
-    format!(
-        "staff_id = $1 AND week >= '{}' AND week <= '{}'",
-        first.format("%Y-%m-%d"),
-        last.format("%Y-%m-%d")
-    )
+/// The condition for one owner's weeks, bound as $1 (owner), $2 and $3 (first and last
+/// Monday). Statements using it run unnamed (`persistent(false)`): PostgreSQL plans an unnamed
+/// statement with the values bound, while a kept one falls back to a generic plan that guesses
+/// any week range narrow and reads every owner's rows by week instead of one owner's by owner.
+const WEEKS: &str = "staff_id = $1 AND week >= $2 AND week <= $3";
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 fn monday(week: &str) -> Option<NaiveDate> {
@@ -38,10 +37,12 @@ pub async fn counts(
     (first, last): (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Counts>, AppError> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT week, figure, value FROM report_figures WHERE {}",
-        weeks(first, last)
+        "SELECT week, figure, value FROM report_figures WHERE {WEEKS}"
     ))
+    .persistent(false)
     .bind(owner(scope))
+    .bind(day(first))
+    .bind(day(last))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
@@ -60,10 +61,12 @@ pub async fn times(
     (first, last): (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Vec<(f64, i64)>>, AppError> {
     let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT week, tenths, n FROM report_recovery_times WHERE {}",
-        weeks(first, last)
+        "SELECT week, tenths, n FROM report_recovery_times WHERE {WEEKS}"
     ))
+    .persistent(false)
     .bind(owner(scope))
+    .bind(day(first))
+    .bind(day(last))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Vec<(f64, i64)>> = BTreeMap::new();
@@ -83,41 +86,39 @@ pub async fn totals(
     (first, last): (NaiveDate, NaiveDate),
     figures: &[&str],
 ) -> Result<Counts, AppError> {
-    let marks = crate::db::placeholders(2, figures.len());
+    let marks = crate::db::placeholders(4, figures.len());
     let sql = format!(
         "SELECT figure, CAST(SUM(value) AS BIGINT) FROM report_figures
-         WHERE {} AND figure IN ({}) GROUP BY figure",
-        weeks(first, last),
-        marks
+         WHERE {WEEKS} AND figure IN ({marks}) GROUP BY figure"
     );
-    let mut q = sqlx::query_as::<_, (String, i64)>(&sql).bind(owner(scope));
+    let mut q = sqlx::query_as::<_, (String, i64)>(&sql)
+        .persistent(false)
+        .bind(owner(scope))
+        .bind(day(first))
+        .bind(day(last));
     for f in figures {
         q = q.bind(*f);
     }
     Ok(q.fetch_all(conn).await?.into_iter().collect())
 }
 
-/// Each of `people`'s story count in the week (for "associates with a story").
-pub async fn stories_per_owner(
+/// The active associates in scope and how many of them logged a story in the week, counted
+/// by the database (one row, however many people the organisation has).
+pub async fn associates_with_story(
     conn: &mut AnyConnection,
+    scope: StaffScope,
     monday: NaiveDate,
-    people: &[i64],
-) -> Result<BTreeMap<i64, Counts>, AppError> {
-    let mut out = BTreeMap::new();
-    for chunk in people.chunks(500) {
-        let marks = crate::db::placeholders(2, chunk.len());
-        let sql = format!(
-            "SELECT staff_id, value FROM report_figures
-             WHERE week = $1 AND figure = 'stories' AND staff_id IN ({})",
-            marks
-        );
-        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql).bind(monday.to_string());
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        for (owner, n) in q.fetch_all(&mut *conn).await? {
-            out.insert(owner, Counts::from([("stories".to_string(), n)]));
-        }
-    }
-    Ok(out)
+) -> Result<(i64, i64), AppError> {
+    let (team, associate) = scope.binds();
+    Ok(sqlx::query_as(&format!(
+        "SELECT COUNT(*), COUNT(f.staff_id) FROM staff_users s
+         LEFT JOIN report_figures f ON f.staff_id = s.id AND f.week = $3 AND f.figure = 'stories' AND f.value > 0
+         WHERE s.role = 'associate' AND s.active = 1 AND {}",
+        StaffScope::clause("s.id", 1, 2)
+    ))
+    .bind(team)
+    .bind(associate)
+    .bind(day(monday))
+    .fetch_one(conn)
+    .await?)
 }

@@ -46,7 +46,7 @@ pub async fn refresh_in_zone(
 /// older computation never lands last (SQLite's `BEGIN IMMEDIATE` already serializes writers).
 async fn begin(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
     let mut tx = crate::db::begin_write(db).await?;
-    if db.connect_options().database_url.scheme() != "sqlite" {
+    if crate::db::dialect(db) == crate::db::Dialect::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock(7304201)")
             .execute(&mut *tx)
             .await?;
