@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
-/// The owner id a scope's rows are kept under (bound as $1 beside `weeks`).
+/// The owner id a scope's rows are kept under (bound as $1 in `WEEKS`).
 fn owner(scope: StaffScope) -> i64 {
     match scope {
         StaffScope::Organisation => ORGANISATION,
