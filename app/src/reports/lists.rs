@@ -421,13 +421,15 @@ pub async fn for_week(
         monday.to_string(),
         (monday + chrono::Duration::days(7)).to_string(),
     );
-    let lists = vec![
-        at_risk(db, scope, limit, now).await?,
-        overdue_follow_ups(db, scope, limit, now).await?,
-        approvals(db, scope, limit).await?,
-        spotlights(db, range, scope, limit).await?,
-        without_story(db, days, scope, limit).await?,
-    ];
+    // Each list is its own read on its own pooled connection, so they run side by side.
+    let (a, b, c, d, e) = tokio::try_join!(
+        at_risk(db, scope, limit, now),
+        overdue_follow_ups(db, scope, limit, now),
+        approvals(db, scope, limit),
+        spotlights(db, range, scope, limit),
+        without_story(db, days, scope, limit),
+    )?;
+    let lists = vec![a, b, c, d, e];
     Ok(WeeklyLists {
         lists: LISTS
             .iter()
