@@ -71,6 +71,15 @@ pub fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// Counts the rows `from_where` ("FROM ... WHERE ...") names, up to `cap` + 1: enough to say
+/// "more than `cap`" without counting a large table to the end.
+pub fn capped_count(from_where: &str, cap: i64) -> String {
+    format!(
+        "SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) x",
+        cap + 1
+    )
+}
+
 /// A search term as a case-insensitive `LIKE` pattern (use with `LOWER(column)` and
 /// `ESCAPE '\\'`), with the wildcards people type taken literally.
 pub fn like_pattern(q: &str) -> String {

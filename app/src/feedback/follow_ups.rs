@@ -185,10 +185,9 @@ pub async fn badge(db: &Db, viewer: i64) -> Result<BadgeCounts, AppError> {
     let now = now_ms();
     let mut counted = [0; 2];
     for (n, queue) in counted.iter_mut().zip([Queue::Mine, Queue::Overdue]) {
-        *n = sqlx::query_scalar(&format!(
-            "SELECT COUNT(*) FROM (SELECT 1 AS one FROM follow_ups u WHERE {} LIMIT {}) x",
-            queue.clause(),
-            BADGE_CAP + 1
+        *n = sqlx::query_scalar(&crate::db::capped_count(
+            &format!("FROM follow_ups u WHERE {}", queue.clause()),
+            BADGE_CAP,
         ))
         .bind(viewer)
         .bind(now)

@@ -65,14 +65,6 @@ fn why(
 /// more as the customer base grows).
 pub const COUNT_CAP: i64 = 100;
 
-/// Counts the rows `from_where` ("FROM ... WHERE ...") names, up to `COUNT_CAP` + 1.
-fn capped_count(from_where: &str) -> String {
-    format!(
-        "SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) x",
-        COUNT_CAP + 1
-    )
-}
-
 /// Customers looked at per step when walking them by standing.
 const WALK_PAGE: i64 = 500;
 
@@ -226,7 +218,7 @@ async fn overdue_follow_ups(
         _ => "+u.due_at < $1",
     };
     let from_where = format!("FROM follow_ups u WHERE u.status = 'open' AND {due} AND {narrow}");
-    let total: i64 = sqlx::query_scalar(&capped_count(&from_where))
+    let total: i64 = sqlx::query_scalar(&crate::db::capped_count(&from_where, COUNT_CAP))
         .bind(now)
         .bind(id)
         .fetch_one(db)
