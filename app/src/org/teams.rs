@@ -45,6 +45,46 @@ pub async fn members(db: &Db) -> Result<Vec<Member>, AppError> {
         .collect()
 }
 
+/// Every team's id and name, in name order.
+pub async fn names(db: &Db) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, name FROM teams ORDER BY LOWER(name)")
+            .fetch_all(db)
+            .await?,
+    )
+}
+
+/// Active staff (of one team, or everyone) by id and name, in name order.
+pub async fn people(db: &Db, team: Option<i64>) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, name FROM staff_users WHERE active = 1 AND ($1 = 0 OR team_id = $1)
+         ORDER BY LOWER(name)",
+    )
+    .bind(team.unwrap_or(0))
+    .fetch_all(db)
+    .await?)
+}
+
+/// How many active staff the organisation has.
+pub async fn active_count(db: &Db) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM staff_users WHERE active = 1")
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// A staff member's team, if they are in one (None too when there is no such person).
+pub async fn team_of(db: &Db, staff: i64) -> Result<Option<i64>, AppError> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT team_id FROM staff_users WHERE id = $1")
+            .bind(staff)
+            .fetch_optional(db)
+            .await?
+            .flatten(),
+    )
+}
+
 pub async fn create(db: &Db, name: &str, actor: &Actor) -> Result<i64, AppError> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || name.chars().count() > 60 {

@@ -129,36 +129,94 @@ pub struct ScopeOption {
     pub label: String,
 }
 
-/// The scopes the viewer may choose on the weekly report.
+/// The scope menu lists everyone while the organisation has at most this many people; past it,
+/// the people of the team in view (hundreds of names in one menu serve no one, and every
+/// report page would carry them).
+pub const MENU_PEOPLE: i64 = 60;
+
+/// The weekly report's scope menu: the organisation and teams, then people.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeMenu {
+    pub scopes: Vec<ScopeOption>,
+    pub people: Vec<ScopeOption>,
+    /// What the people are: everyone, or the people of the team in view.
+    pub people_heading: String,
+    /// Only the team in view's people are listed (the organisation is larger than the menu).
+    pub by_team: bool,
+}
+
+/// The scopes the viewer may choose on the weekly report, for the scope in view (`team`,
+/// `associate` as in the report's query).
 #[server(prefix = "/fn", endpoint = "reports/scopes")]
-pub async fn report_scopes() -> Result<Vec<ScopeOption>, AppError> {
+pub async fn report_scopes(
+    #[server(default)] team: String,
+    #[server(default)] associate: String,
+) -> Result<ScopeMenu, AppError> {
     use crate::accounts::{
         guard::{require_staff, respond},
         Role,
     };
-    use crate::org::scope::StaffScope;
+    use crate::org::{scope::StaffScope, teams};
     respond(
         async {
             let staff = require_staff(Role::Associate).await?;
             let db = &staff.state.db;
-            let mut wanted = vec![(StaffScope::Organisation, "Whole organisation".to_string())];
-            for team in crate::org::teams::list(db).await? {
-                wanted.push((StaffScope::Team(team.id), format!("Team {}", team.name)));
-            }
-            for member in crate::org::teams::members(db).await? {
-                wanted.push((StaffScope::Associate(member.id), member.name));
-            }
             let access = access::Access::load(db, &staff.viewer).await?;
-            let mut options = Vec::new();
-            for (scope, label) in wanted {
-                if access.resolve(scope, true).is_ok() {
-                    options.push(ScopeOption {
-                        query: scope.query(),
-                        label,
-                    });
-                }
+            let asked = !team.trim().is_empty() || !associate.trim().is_empty();
+            let in_view = StaffScope::parse(&team, &associate)
+                .ok()
+                .and_then(|wanted| access.resolve(wanted, asked).ok())
+                .unwrap_or(StaffScope::Organisation);
+            let mut wanted = vec![(StaffScope::Organisation, "Whole organisation".to_string())];
+            let team_names = teams::names(db).await?;
+            for (id, name) in &team_names {
+                wanted.push((StaffScope::Team(*id), format!("Team {name}")));
             }
-            Ok(options)
+            let by_team = teams::active_count(db).await? > MENU_PEOPLE;
+            let (people, people_heading) = if by_team {
+                let team = match in_view {
+                    StaffScope::Organisation => None,
+                    StaffScope::Team(t) => Some(t),
+                    StaffScope::Associate(a) => teams::team_of(db, a).await?,
+                };
+                let mut people = match team {
+                    Some(t) => teams::people(db, Some(t)).await?,
+                    None => Vec::new(),
+                };
+                // The person in view stays in the menu even outside a team.
+                if let StaffScope::Associate(a) = in_view {
+                    if !people.iter().any(|(id, _)| *id == a) {
+                        match super::weekly::scope_name(db, in_view).await {
+                            Ok(name) => people.insert(0, (a, name)),
+                            Err(AppError::NotFound(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+                let heading = match team_names.iter().find(|(id, _)| Some(*id) == team) {
+                    Some((_, name)) => format!("People in Team {name}"),
+                    None => "People".to_string(),
+                };
+                (people, heading)
+            } else {
+                (teams::people(db, None).await?, "People".to_string())
+            };
+            let allowed = |(scope, label): (StaffScope, String)| {
+                access.resolve(scope, true).ok().map(|_| ScopeOption {
+                    query: scope.query(),
+                    label,
+                })
+            };
+            Ok(ScopeMenu {
+                scopes: wanted.into_iter().filter_map(allowed).collect(),
+                people: people
+                    .into_iter()
+                    .map(|(id, name)| (StaffScope::Associate(id), name))
+                    .filter_map(allowed)
+                    .collect(),
+                people_heading,
+                by_team,
+            })
         }
         .await,
     )

@@ -65,93 +65,44 @@ fn why(
 /// more as the customer base grows).
 pub const COUNT_CAP: i64 = 100;
 
-/// Customers looked at per step when walking them by standing.
-const WALK_PAGE: i64 = 500;
-
-/// Which of `ids` have an unresolved incident or an open follow-up.
-async fn with_open_work(db: &Db, ids: &[i64]) -> Result<std::collections::HashSet<i64>, AppError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let marks = crate::db::placeholders(1, ids.len());
-    let sql = format!(
-        "SELECT customer_id FROM incidents WHERE status <> 'resolved' AND customer_id IN ({marks})
-         UNION SELECT customer_id FROM follow_ups WHERE status = 'open' AND customer_id IN ({marks})"
-    );
-    let mut q = sqlx::query_scalar::<_, i64>(&sql);
-    for id in ids {
-        q = q.bind(*id);
-    }
-    Ok(q.fetch_all(db).await?.into_iter().collect())
-}
-
 /// Passives and detractors with something open: an unresolved incident or an open follow-up
-/// (assigned in scope), detractors first, lowest score first. For the whole organisation they
-/// are found walking the customers by standing and score; for a team or a person, from their
-/// open work. One pass finds them (up to the cap, which gives the count), a second reads the
-/// details of those shown.
+/// (assigned in scope), detractors first, lowest score first. Read from the open-work table,
+/// which carries each customer's standing (kept by triggers), in standing order: for the whole
+/// organisation the read stops at the cap; for a team or a person it sorts only their open work.
+/// One pass finds them (up to the cap, which gives the count), a second reads the details of
+/// those shown.
 async fn at_risk(
     db: &Db,
     scope: StaffScope,
     limit: i64,
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (narrow_incidents, id) = scope.narrow("i.assignee_id", 1);
-    let (narrow_follow_ups, _) = scope.narrow("u.assignee_id", 1);
+    let (narrow, id) = scope.narrow("w.assignee_id", 1);
     let want = (COUNT_CAP + 1).max(limit);
+    // The organisation's are read in standing order and the read stops at the cap; a team's
+    // or a person's are read by assignee and sorted (walking everyone's in standing order to
+    // find one team's is the plan a database may otherwise pick: the `+ 0` rules it out).
+    let order = match scope {
+        StaffScope::Organisation => "w.loyalty_score",
+        _ => "w.loyalty_score + 0",
+    };
     let mut found: Vec<i64> = Vec::new();
-    match scope {
-        // A page of customers at a time by standing, keeping those with open work: one plan on
-        // both databases (PostgreSQL otherwise hashes all open work on every request).
-        StaffScope::Organisation => {
-            for segment in ["detractor", "passive"] {
-                let mut offset = 0;
-                while (found.len() as i64) < want {
-                    let page: Vec<i64> = sqlx::query_scalar(
-                        "SELECT id FROM customers WHERE loyalty_segment = $1
-                         ORDER BY loyalty_score, id LIMIT $2 OFFSET $3",
-                    )
-                    .bind(segment)
-                    .bind(WALK_PAGE)
-                    .bind(offset)
-                    .fetch_all(db)
-                    .await?;
-                    offset += page.len() as i64;
-                    let open = with_open_work(db, &page).await?;
-                    let room = (want - found.len() as i64) as usize;
-                    found.extend(page.iter().filter(|id| open.contains(id)).take(room));
-                    if (page.len() as i64) < WALK_PAGE {
-                        break;
-                    }
-                }
-            }
+    for segment in ["detractor", "passive"] {
+        let room = want - found.len() as i64;
+        if room <= 0 {
+            break;
         }
-        // CROSS JOIN keeps SQLite driving from the open work rather than the customers. SQLite
-        // is told which indexes to read (without statistics it would visit the wide rows):
-        // open work with its customer, and each customer's standing, from the indexes alone.
-        _ => {
-            let [incidents, follow_ups, customers] = match crate::db::dialect(db) {
-                crate::db::Dialect::Sqlite => [
-                    "INDEXED BY incidents_open_idx",
-                    "INDEXED BY follow_ups_open_idx",
-                    "INDEXED BY customers_standing_idx",
-                ],
-                crate::db::Dialect::Postgres => ["", "", ""],
-            };
-            found = sqlx::query_scalar(&format!(
-                "SELECT c.id FROM (
-                    SELECT i.customer_id FROM incidents i {incidents} WHERE {narrow_incidents} AND i.status <> 'resolved'
-                    UNION SELECT u.customer_id FROM follow_ups u {follow_ups} WHERE {narrow_follow_ups} AND u.status = 'open') w
-                 CROSS JOIN customers c {customers}
-                 WHERE c.id = w.customer_id AND c.loyalty_segment IN ('passive', 'detractor')
-                 ORDER BY CASE WHEN c.loyalty_segment = 'detractor' THEN 0 ELSE 1 END, c.loyalty_score, c.id
-                 LIMIT $2"
-            ))
-            .bind(id)
-            .bind(want)
-            .fetch_all(db)
-            .await?
-        }
+        let page: Vec<(Option<i64>, i64)> = sqlx::query_as(&format!(
+            "SELECT DISTINCT {order} AS score, w.customer_id FROM open_work w
+             WHERE w.loyalty_segment = $2 AND {narrow}
+             ORDER BY score, w.customer_id LIMIT $3"
+        ))
+        .bind(id)
+        .bind(segment)
+        .bind(room)
+        .fetch_all(db)
+        .await?;
+        found.extend(page.into_iter().map(|(_, customer)| customer));
     }
     let total = found.len() as i64;
     found.truncate(limit.max(0) as usize);
@@ -211,11 +162,14 @@ async fn overdue_follow_ups(
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
     let (narrow, id) = scope.narrow("u.assignee_id", 2);
-    // The whole organisation's are walked in due order; a team's or a person's through the
-    // queue index by assignee (the `+` keeps SQLite off the due-time index for those).
-    let due = match scope {
-        StaffScope::Organisation => "u.due_at < $1",
-        _ => "+u.due_at < $1",
+    // The whole organisation's are walked in due order; a team's or a person's are read from
+    // the queue index by assignee and the first few sorted (walking every open follow-up in due
+    // order to find one team's is what both databases would otherwise do). SQLite, without
+    // statistics, also needs the `+` on the condition to stay off the due-time index.
+    let (due, order) = match (scope, crate::db::dialect(db)) {
+        (StaffScope::Organisation, _) => ("u.due_at < $1", "u.due_at"),
+        (_, crate::db::Dialect::Sqlite) => ("+u.due_at < $1", "u.due_at + 0"),
+        (_, crate::db::Dialect::Postgres) => ("u.due_at < $1", "u.due_at + 0"),
     };
     let from_where = format!("FROM follow_ups u WHERE u.status = 'open' AND {due} AND {narrow}");
     let total: i64 = sqlx::query_scalar(&crate::db::capped_count(&from_where, COUNT_CAP))
@@ -223,11 +177,14 @@ async fn overdue_follow_ups(
         .bind(id)
         .fetch_one(db)
         .await?;
+    // The first few are picked before their customers' names are read.
     let rows = sqlx::query(&format!(
         "SELECT u.id, c.name AS customer, u.assessment, u.due_at, s.name AS assignee
-         FROM follow_ups u JOIN customers c ON c.id = u.customer_id
+         FROM (SELECT u.id, u.customer_id, u.assessment, u.due_at, u.assignee_id {from_where}
+               ORDER BY {order}, u.id LIMIT $3) u
+         JOIN customers c ON c.id = u.customer_id
          LEFT JOIN staff_users s ON s.id = u.assignee_id
-         WHERE u.status = 'open' AND {due} AND {narrow} ORDER BY u.due_at, u.id LIMIT $3"
+         ORDER BY u.due_at, u.id"
     ))
     .bind(now)
     .bind(id)

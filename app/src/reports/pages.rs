@@ -34,7 +34,7 @@ pub fn WeeklyReportPage() -> impl IntoView {
         move || (week(), team(), associate()),
         |(w, t, a)| load_weekly_report(w, t, a),
     );
-    let scopes = Resource::new(|| (), |_| report_scopes());
+    let scopes = Resource::new(move || (team(), associate()), |(t, a)| report_scopes(t, a));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Adding up the week…"</p> }>
             {move || Suspend::new(async move {
@@ -52,6 +52,17 @@ pub fn WeeklyReportPage() -> impl IntoView {
     }
 }
 
+/// Menu options, the one in view selected.
+fn options(options: Vec<super::api::ScopeOption>, current: &str) -> impl IntoView {
+    options
+        .into_iter()
+        .map(|o| {
+            let selected = o.query == current;
+            view! { <option value=o.query.clone() selected=selected>{o.label}</option> }
+        })
+        .collect_view()
+}
+
 fn scope_query(r: &WeeklyReport) -> String {
     r.scope.query()
 }
@@ -64,7 +75,7 @@ fn shift(week: &str, weeks: i64) -> Option<String> {
 }
 
 #[component]
-fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl IntoView {
+fn Report(report: WeeklyReport, scopes: super::api::ScopeMenu) -> impl IntoView {
     let r = report;
     let scope = scope_query(&r);
     let link = move |week: &str| {
@@ -103,15 +114,18 @@ fn Report(report: WeeklyReport, scopes: Vec<super::api::ScopeOption>) -> impl In
             <input id="report-week" type="week" name="week" value=r.week.clone()/>
             <label for="report-scope">"For"</label>
             <select id="report-scope" name="scope" data-testid="scope-select">
-                {scopes.into_iter().map(|o| {
-                    let selected = o.query == current;
-                    view! { <option value=o.query.clone() selected=selected>{o.label}</option> }
-                }).collect_view()}
+                {options(scopes.scopes, &current)}
+                {(!scopes.people.is_empty()).then(|| view! {
+                    <optgroup label=scopes.people_heading.clone()>{options(scopes.people, &current)}</optgroup>
+                })}
             </select>
             <button class="button button-quiet" type="submit">"Show"</button>
             {prev.map(|h| view! { <a class="button button-quiet" href=h rel="prev">"← Week before"</a> })}
             {next.map(|h| view! { <a class="button button-quiet" href=h rel="next">"Week after →"</a> })}
         </form>
+        {scopes.by_team.then(|| view! {
+            <p class="muted small" data-testid="scope-hint">"People are listed by team: choose a team, then one of its people."</p>
+        })}
         {groups.into_iter().map(|g| {
             let figures: Vec<Figure> = r.figures.iter().filter(|f| f.group == g).cloned().collect();
             let currency = currency.clone();

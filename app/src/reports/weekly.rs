@@ -216,13 +216,13 @@ async fn overdue_now(
 }
 
 /// The figures for the weeks from `first` to `last` (trend weeks need no story roster or
-/// return on recovery; `full` weeks get them).
+/// return on recovery; the two `full` weeks, the report's and the one before, get them).
 async fn weeks_figures(
     db: &Db,
     tz: Tz,
     scope: StaffScope,
     (first, last): (NaiveDate, NaiveDate),
-    full: &[NaiveDate],
+    full: [NaiveDate; 2],
     now: i64,
 ) -> Result<BTreeMap<NaiveDate, WeekFigures>, AppError> {
     let rolling_from = full.iter().min().copied().unwrap_or(first) - Duration::days(7 * 51);
@@ -231,9 +231,27 @@ async fn weeks_figures(
     })
     .collect();
     aggregates::refresh::refresh_in_zone(db, tz, &needed, now).await?;
-    let mut conn = db.acquire().await?;
-    let counts = read::counts(&mut conn, scope, (first, last)).await?;
-    let times = read::times(&mut conn, scope, (first, last)).await?;
+    let unfinished = crate::org::clock::week_range(tz, last).1 > now;
+    // The weekly series and each full week's extras (story roster, return on recovery) read
+    // side by side on their own connections: a report waits for the slowest only.
+    let series = async {
+        let mut conn = db.acquire().await?;
+        let counts = read::counts(&mut conn, scope, (first, last)).await?;
+        let times = read::times(&mut conn, scope, (first, last)).await?;
+        let overdue = match unfinished {
+            true => Some(overdue_now(&mut conn, scope, now).await?),
+            false => None,
+        };
+        Ok::<_, AppError>((counts, times, overdue))
+    };
+    let extras = |w: NaiveDate| async move {
+        let mut conn = db.acquire().await?;
+        let roster = read::associates_with_story(&mut conn, scope, w).await?;
+        Ok::<_, AppError>((w, (roster, rolling_return(&mut conn, scope, w).await?)))
+    };
+    let ((counts, times, overdue), before, this) =
+        tokio::try_join!(series, extras(full[0]), extras(full[1]))?;
+    let mut extras = BTreeMap::from([before, this]);
     let empty = Counts::new();
     let mut out = BTreeMap::new();
     let mut w = first;
@@ -241,8 +259,8 @@ async fn weeks_figures(
         let c = counts.get(&w).unwrap_or(&empty);
         let mut feedback =
             crate::feedback::figures::Counts::from_entries(|k| c.get(k).copied().unwrap_or(0));
-        if crate::org::clock::week_range(tz, w).1 > now {
-            feedback.overdue = overdue_now(&mut conn, scope, now).await?;
+        if let Some(overdue) = overdue.filter(|_| crate::org::clock::week_range(tz, w).1 > now) {
+            feedback.overdue = overdue;
         }
         let mut figures = WeekFigures {
             week: week_label(w),
@@ -251,11 +269,10 @@ async fn weeks_figures(
             advocacy: advocacy_figures(c),
             ..Default::default()
         };
-        if full.contains(&w) {
-            let (active, with_story) = read::associates_with_story(&mut conn, scope, w).await?;
+        if let Some(((active, with_story), recovery_return)) = extras.remove(&w) {
             figures.stories.active_associates = active;
             figures.stories.associates_with_story = with_story;
-            figures.recovery_return = rolling_return(&mut conn, scope, w).await?;
+            figures.recovery_return = recovery_return;
         }
         let get = |k: &str| c.get(k).copied().unwrap_or(0);
         figures.stories.week = week_label(w);
@@ -309,7 +326,7 @@ pub async fn report(
             tz,
             scope,
             (monday - Duration::days(7 * 11), monday),
-            &full,
+            full,
             now,
         ),
         super::lists::for_week(db, tz, monday, scope, super::lists::PAGE_ROWS, now),

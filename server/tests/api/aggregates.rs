@@ -1,6 +1,7 @@
 //! The weekly report's aggregates always equal a full recomputation from the raw rows, after
 //! random sequences of creates, edits, reopenings and deletions of every kind of record a
 //! figure reads, whether they come through the application or straight to the database.
+//! So do the open-work rows the customers-at-risk list reads, with their customers' standing.
 use crate::helpers::*;
 use app::reports::aggregates::refresh::{rebuild, refresh};
 use chrono::Duration;
@@ -28,6 +29,33 @@ async fn snapshot(app: &TestApp) -> Snapshot {
     .await
     .unwrap();
     (figures, times)
+}
+
+type OpenWork = Vec<(String, i64, Option<i64>, i64, Option<String>, Option<i64>)>;
+
+/// The open-work rows as their triggers keep them, and as recomputed from the raw rows.
+async fn open_work(app: &TestApp) -> (OpenWork, OpenWork) {
+    let kept = sqlx::query_as(
+        "SELECT kind, record_id, assignee_id, customer_id, loyalty_segment, loyalty_score
+         FROM open_work ORDER BY kind, record_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let recomputed = sqlx::query_as(
+        "SELECT kind, record_id, assignee_id, customer_id, loyalty_segment, loyalty_score FROM (
+            SELECT 'incident' AS kind, i.id AS record_id, i.assignee_id, i.customer_id,
+                   c.loyalty_segment, c.loyalty_score
+            FROM incidents i JOIN customers c ON c.id = i.customer_id WHERE i.status <> 'resolved'
+            UNION ALL
+            SELECT 'follow_up', u.id, u.assignee_id, u.customer_id, c.loyalty_segment, c.loyalty_score
+            FROM follow_ups u JOIN customers c ON c.id = u.customer_id WHERE u.status = 'open') w
+         ORDER BY kind, record_id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    (kept, recomputed)
 }
 
 async fn run(app: &TestApp, sql: String) {
@@ -366,8 +394,26 @@ async fn aggregates_equal_a_full_recomputation_after_random_changes() {
 
     let mut rng = StdRng::seed_from_u64(20261123);
     let mut compared = 0;
+    let mut open_compared = 0;
     for n in 0..300 {
         change(&app, &mut rng, &staff, (from, to), n).await;
+        if n % 4 == 1 {
+            // A customer's standing moves (as a loyalty refresh would move it).
+            let segment =
+                ["detractor", "passive", "loyal", "advocate", "churned"][rng.gen_range(0..5)];
+            let customer = pick(&app, &mut rng, "SELECT id FROM customers")
+                .await
+                .unwrap();
+            run(
+                &app,
+                format!(
+                    "UPDATE customers SET loyalty_segment = '{segment}', loyalty_score = {}
+                     WHERE id = {customer}",
+                    rng.gen_range(0..100)
+                ),
+            )
+            .await;
+        }
         if n % 10 == 9 {
             // Read through the API now and then, as a manager would: that refreshes too.
             let week = weeks[rng.gen_range(1..6)].format("%G-W%V").to_string();
@@ -404,6 +450,12 @@ async fn aggregates_equal_a_full_recomputation_after_random_changes() {
                 "times to recover differ after change {n}"
             );
             compared += kept.0.len();
+            let (kept_work, recomputed_work) = open_work(&app).await;
+            assert_eq!(
+                kept_work, recomputed_work,
+                "open work differs from the raw rows after change {n}"
+            );
+            open_compared += kept_work.len();
         }
     }
     let kept = snapshot(&app).await;
@@ -414,6 +466,10 @@ async fn aggregates_equal_a_full_recomputation_after_random_changes() {
     );
     assert!(!kept.1.is_empty(), "no times to recover were kept");
     assert!(compared > 10_000, "only {compared} figures compared");
+    assert!(
+        open_compared > 100,
+        "only {open_compared} pieces of open work compared"
+    );
 }
 
 #[tokio::test]

@@ -289,12 +289,8 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
         .json()
         .await
         .unwrap();
-    let labels: Vec<&str> = scopes
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["label"].as_str().unwrap())
-        .collect();
+    let labels = menu_labels(&scopes);
+    let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     assert!(labels.contains(&"Whole organisation") && labels.contains(&"Team Front desk"));
     assert_eq!(
         labels.len(),
@@ -304,6 +300,113 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
 
     let (customer, _) = app.customer_browser().await;
     assert_eq!(get(&customer, "", "").await.status(), 403);
+}
+
+/// Every label in a scope menu, the organisation and teams first, then people.
+fn menu_labels(menu: &Value) -> Vec<String> {
+    ["scopes", "people"]
+        .iter()
+        .flat_map(|k| menu[k].as_array().unwrap().iter())
+        .map(|s| s["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_large_organisations_scope_menu_lists_the_people_of_the_team_in_view() {
+    let app = spawn_app().await;
+    let (_, manager) = staff_with_id(&app, "manager").await;
+    sqlx::query("INSERT INTO teams (name, created_at) VALUES ('Returns', 0), ('Billing', 0)")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let returns = app.count("SELECT MIN(id) FROM teams").await;
+    let billing = app.count("SELECT MAX(id) FROM teams").await;
+    let menu = |team: String, associate: String| {
+        let app = &app;
+        let manager = &manager;
+        async move {
+            let res = app
+                .call(
+                    manager,
+                    "reports/scopes",
+                    &[("team", &team), ("associate", &associate)],
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // A small organisation's menu lists everyone.
+    let small = menu(String::new(), String::new()).await;
+    assert_eq!(small["by_team"], false);
+    assert!(!small["people"].as_array().unwrap().is_empty());
+
+    let now = app::db::now_ms();
+    for n in 0..app::reports::api::MENU_PEOPLE {
+        let team = if n % 2 == 0 { returns } else { billing };
+        sqlx::query(
+            "INSERT INTO staff_users (email, name, role, password_hash, active, created_at, updated_at, team_id)
+             VALUES ($1, $2, 'associate', 'x', 1, $3, $3, $4)",
+        )
+        .bind(format!("person{n}@example.com"))
+        .bind(format!("Person {n:02}"))
+        .bind(now)
+        .bind(team)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let alone: i64 =
+        sqlx::query_scalar("SELECT id FROM staff_users WHERE team_id IS NULL AND role = 'manager'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let in_returns: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM staff_users WHERE team_id = $1 ORDER BY LOWER(name)")
+            .bind(returns)
+            .fetch_all(&app.db)
+            .await
+            .unwrap();
+
+    let org = menu(String::new(), String::new()).await;
+    assert_eq!(org["by_team"], true);
+    assert!(org["people"].as_array().unwrap().is_empty(), "{org}");
+    assert_eq!(
+        menu_labels(&org)[..3],
+        ["Whole organisation", "Team Billing", "Team Returns"]
+    );
+
+    let team = menu(returns.to_string(), String::new()).await;
+    assert_eq!(team["people_heading"], "People in Team Returns");
+    let people: Vec<String> = menu_labels(&team).into_iter().skip(3).collect();
+    assert_eq!(people, in_returns, "only the team's people, in name order");
+
+    // A person in view brings their team's people; one outside any team stays in the menu.
+    let first: i64 = sqlx::query_scalar("SELECT MIN(id) FROM staff_users WHERE team_id = $1")
+        .bind(returns)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let person = menu(String::new(), first.to_string()).await;
+    assert_eq!(menu_labels(&person).len(), 3 + in_returns.len());
+    let outside = menu(String::new(), alone.to_string()).await;
+    let queries: Vec<&str> = outside["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["query"].as_str().unwrap())
+        .collect();
+    assert_eq!(queries, [format!("associate={alone}")]);
+
+    // The page says how to reach someone, and lists no one else's name.
+    let page = app.page_text(&manager, "/reports/weekly").await;
+    assert!(page.contains("People are listed by team"), "{page}");
+    assert!(!page.contains("value=\"associate="), "no one is offered");
+    let page = app
+        .page_text(&manager, &format!("/reports/weekly?team={returns}"))
+        .await;
+    assert!(page.contains("<optgroup label=\"People in Team Returns\">"));
+    assert!(page.contains(">Person 00</option>") && !page.contains(">Person 01</option>"));
 }
 
 #[tokio::test]
