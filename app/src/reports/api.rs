@@ -29,11 +29,7 @@ pub mod access {
                 .await?
                 .as_deref()
                 == Some("1");
-            let team: Option<i64> =
-                sqlx::query_scalar("SELECT team_id FROM staff_users WHERE id = $1")
-                    .bind(viewer.id)
-                    .fetch_one(db)
-                    .await?;
+            let team = crate::org::teams::team_of(db, viewer.id).await?;
             Ok(Self {
                 viewer: viewer.clone(),
                 open,
@@ -156,7 +152,7 @@ pub async fn report_scopes(
         guard::{require_staff, respond},
         Role,
     };
-    use crate::org::{scope::StaffScope, teams};
+    use crate::org::scope::StaffScope;
     respond(
         async {
             let staff = require_staff(Role::Associate).await?;
@@ -167,56 +163,7 @@ pub async fn report_scopes(
                 .ok()
                 .and_then(|wanted| access.resolve(wanted, asked).ok())
                 .unwrap_or(StaffScope::Organisation);
-            let mut wanted = vec![(StaffScope::Organisation, "Whole organisation".to_string())];
-            let team_names = teams::names(db).await?;
-            for (id, name) in &team_names {
-                wanted.push((StaffScope::Team(*id), format!("Team {name}")));
-            }
-            let by_team = teams::active_count(db).await? > MENU_PEOPLE;
-            let (people, people_heading) = if by_team {
-                let team = match in_view {
-                    StaffScope::Organisation => None,
-                    StaffScope::Team(t) => Some(t),
-                    StaffScope::Associate(a) => teams::team_of(db, a).await?,
-                };
-                let mut people = match team {
-                    Some(t) => teams::people(db, Some(t)).await?,
-                    None => Vec::new(),
-                };
-                // The person in view stays in the menu even outside a team.
-                if let StaffScope::Associate(a) = in_view {
-                    if !people.iter().any(|(id, _)| *id == a) {
-                        match super::weekly::scope_name(db, in_view).await {
-                            Ok(name) => people.insert(0, (a, name)),
-                            Err(AppError::NotFound(_)) => {}
-                            Err(e) => return Err(e),
-                        }
-                    }
-                }
-                let heading = match team_names.iter().find(|(id, _)| Some(*id) == team) {
-                    Some((_, name)) => format!("People in Team {name}"),
-                    None => "People".to_string(),
-                };
-                (people, heading)
-            } else {
-                (teams::people(db, None).await?, "People".to_string())
-            };
-            let allowed = |(scope, label): (StaffScope, String)| {
-                access.resolve(scope, true).ok().map(|_| ScopeOption {
-                    query: scope.query(),
-                    label,
-                })
-            };
-            Ok(ScopeMenu {
-                scopes: wanted.into_iter().filter_map(allowed).collect(),
-                people: people
-                    .into_iter()
-                    .map(|(id, name)| (StaffScope::Associate(id), name))
-                    .filter_map(allowed)
-                    .collect(),
-                people_heading,
-                by_team,
-            })
+            super::menu::build(db, &access, in_view).await
         }
         .await,
     )

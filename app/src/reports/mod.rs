@@ -7,6 +7,8 @@ pub mod aggregates;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod lists;
+#[cfg(feature = "ssr")]
+pub mod menu;
 pub mod metrics;
 pub mod pages;
 #[cfg(feature = "ssr")]
