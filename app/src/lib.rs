@@ -87,13 +87,19 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=pages::signin::StaffLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage ssr=SsrMode::Async/>
+                <Route path=path!("/login/forgot") view=pages::account::StaffForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/login/forgot") view=pages::account::PortalForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/reset/:token") view=pages::account::StaffResetPage ssr=SsrMode::Async/>
+                <Route path=path!("/portal/reset/:token") view=pages::account::PortalResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/s/:token") view=feedback::pages::survey::SurveyPage ssr=SsrMode::Async/>
                 <Route path=path!("/r/:code") view=loyalty::invite::ReferralPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/portal") view=PortalLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=portal::pages::PortalHome/>
+                    <Route path=path!("/account") view=pages::account::PortalAccountPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=StaffLayout ssr=SsrMode::Async>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
+                    <Route path=path!("/account") view=pages::account::StaffAccountPage/>
                     <Route path=path!("/reports/weekly") view=reports::pages::WeeklyReportPage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>

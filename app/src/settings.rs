@@ -7,13 +7,19 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     /// Whether cookies get the `Secure` flag and responses HSTS (served over TLS).
     pub secure_cookies: bool,
-    /// Whether `X-Forwarded-For` names the client (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// How many proxies of ours stand in front of the app: the client address is the N-th entry
+    /// from the right of `X-Forwarded-For` (0: the connection's own address).
+    pub trusted_proxies: usize,
     /// The address people use to reach the app, for links in invitations.
     pub public_url: String,
-    /// Failed sign-ins per account within the window before further attempts are refused.
+    /// Sign-in attempts on one account from one address within the window before further
+    /// attempts from that address are refused.
+    pub signin_limit_per_account_address: i64,
+    /// Sign-in attempts on one account from everywhere within the window before attempts from
+    /// addresses the account has never signed in from are refused; past the per-address limit
+    /// they wait longer and longer first.
     pub signin_limit_per_account: i64,
-    /// Failed sign-ins per client address within the window.
+    /// Sign-in attempts from one client address (any account) within the window.
     pub signin_limit_per_ip: i64,
     /// The rate-limit window in minutes.
     pub signin_window_minutes: i64,
@@ -27,9 +33,10 @@ impl Default for Settings {
             session_idle_minutes: 120,
             session_absolute_hours: 12,
             secure_cookies: false,
-            trust_proxy: false,
+            trusted_proxies: 0,
             public_url: "http://127.0.0.1:3000".into(),
-            signin_limit_per_account: 5,
+            signin_limit_per_account_address: 5,
+            signin_limit_per_account: 50,
             signin_limit_per_ip: 30,
             signin_window_minutes: 15,
             smtp_configured: false,

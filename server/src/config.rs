@@ -11,7 +11,8 @@
 //! | `EXTRAMILE_SESSION_IDLE_MINUTES` | `120` | sign out after this long without a request |
 //! | `EXTRAMILE_SESSION_ABSOLUTE_HOURS` | `12` | sign out this long after sign-in regardless |
 //! | `EXTRAMILE_SECURE_COOKIES` | `false` | `Secure` cookies and HSTS: set when served over TLS |
-//! | `EXTRAMILE_TRUST_PROXY` | `false` | take the client address from `X-Forwarded-For` |
+//! | `EXTRAMILE_TRUSTED_PROXIES` | `0` | proxies of ours in front: the client address is this many entries from the right of `X-Forwarded-For` |
+//! | `EXTRAMILE_TRUST_PROXY` | `false` | older spelling: `true` means one trusted proxy |
 //! | `EXTRAMILE_DB_MAX_CONNECTIONS` | `10` | database pool size |
 //! | `EXTRAMILE_SLOW_QUERY_MS` | `1000` | log database statements slower than this (with `EXTRAMILE_LOG` at `warn` or finer) |
 //! | `EXTRAMILE_SITE_ROOT` | `target/site` | folder with the built browser bundle and assets |
@@ -74,7 +75,10 @@ impl Config {
                 defaults.session_absolute_hours,
             )?,
             secure_cookies: flag("EXTRAMILE_SECURE_COOKIES", false)?,
-            trust_proxy: flag("EXTRAMILE_TRUST_PROXY", false)?,
+            trusted_proxies: match var("EXTRAMILE_TRUSTED_PROXIES") {
+                Some(_) => parse("EXTRAMILE_TRUSTED_PROXIES", 0)?,
+                None => usize::from(flag("EXTRAMILE_TRUST_PROXY", false)?),
+            },
             public_url: var("EXTRAMILE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
             smtp_configured: var("SMTP_URL").is_some(),
             ..defaults

@@ -52,6 +52,7 @@ impl Application {
             db,
             settings: Arc::new(config.settings.clone()),
             leptos_options,
+            password_slots: AppState::password_slots_for_machine(),
         };
         let mailer = match &config.smtp_url {
             Some(url) => Some(Arc::new(Mailer::from_url(url, &config.mail_from)?)),
@@ -122,6 +123,15 @@ pub fn router(state: AppState) -> Router {
             "/portal/invite/{token}",
             post(http::signin::accept_invitation),
         )
+        .route("/account/password", post(http::account::staff_change))
+        .route(
+            "/portal/account/password",
+            post(http::account::portal_change),
+        )
+        .route("/login/forgot", post(http::account::staff_forgot))
+        .route("/portal/login/forgot", post(http::account::portal_forgot))
+        .route("/reset/{token}", post(http::account::staff_reset))
+        .route("/portal/reset/{token}", post(http::account::portal_reset))
         .merge(http::api::router(state.clone()))
         .merge(http::imports::router())
         .merge(http::reports::router())

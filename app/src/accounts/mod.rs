@@ -1,9 +1,13 @@
 //! Who is signed in: staff users with roles, and customers with portal access.
 pub mod email;
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod policy;
 pub mod role;
 pub mod viewer;
 
+#[cfg(feature = "ssr")]
+pub mod credentials;
 #[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
@@ -12,6 +16,8 @@ pub mod hashing;
 pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod signin;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
 pub use email::Email;
 pub use password::Password;

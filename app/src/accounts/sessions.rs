@@ -152,7 +152,7 @@ pub async fn resolve(
     } else {
         sqlx::query(
             "SELECT c.id, c.name, c.email FROM customers c
-             JOIN customer_logins l ON l.customer_id = c.id WHERE c.id = $1",
+             JOIN customer_logins l ON l.customer_id = c.id WHERE c.id = $1 AND l.disabled_at IS NULL",
         )
         .bind(account_id)
         .fetch_optional(db)

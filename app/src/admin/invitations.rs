@@ -64,17 +64,6 @@ pub mod queries {
                 "Add an email address to this customer first: it is their sign-in name.",
             ));
         }
-        let has_login: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
-                .bind(customer.id)
-                .fetch_one(db)
-                .await?;
-        if has_login > 0 {
-            return Err(AppError::field(
-                "customer",
-                format!("{} can already sign in to the portal.", customer.name),
-            ));
-        }
         let (token, hash) = new_token();
         let now = now_ms();
         let mut tx = crate::db::begin_write(db).await?;
@@ -175,10 +164,19 @@ pub mod queries {
                 "This invitation was used a moment ago.".into(),
             ));
         }
-        sqlx::query("INSERT INTO customer_logins (customer_id, password_hash, created_at) VALUES ($1, $2, $3)")
+        // A customer invited again (forgotten password, switched-off login) gets the new
+        // password in place of the old one, and sessions on the old one end.
+        sqlx::query(
+            "INSERT INTO customer_logins (customer_id, password_hash, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (customer_id) DO UPDATE SET password_hash = excluded.password_hash, disabled_at = NULL",
+        )
+        .bind(customer_id)
+        .bind(hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
             .bind(customer_id)
-            .bind(hash)
-            .bind(now)
             .execute(&mut *tx)
             .await?;
         let actor = Actor::customer(customer_id, &email);
@@ -232,6 +230,43 @@ pub async fn create_invitation(customer: String) -> Result<i64, AppError> {
             super::reveal::set(&token);
             leptos_axum::redirect("/admin/invitations?flash=invitation-created");
             Ok(customer_id)
+        }
+        .await,
+    )
+}
+
+/// Switches off a customer's portal sign-in and ends their sessions; inviting them again lets
+/// them back in with a new password.
+#[server(prefix = "/fn", endpoint = "customers/portal-login/disable")]
+pub async fn disable_portal_login(customer_id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            use crate::audit::Entry;
+            let staff = require_staff(Role::Associate).await?;
+            let db = &staff.state.db;
+            let mut tx = crate::db::begin_write(db).await?;
+            let done = sqlx::query(
+                "UPDATE customer_logins SET disabled_at = $1 WHERE customer_id = $2 AND disabled_at IS NULL",
+            )
+            .bind(crate::db::now_ms())
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(AppError::NotFound("An active portal login for that customer".into()));
+            }
+            sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
+                .bind(customer_id)
+                .execute(&mut *tx)
+                .await?;
+            Entry::new(&staff.actor(), "portal_login.disable", "customer")
+                .id(customer_id)
+                .ip(&staff.ctx.ip)
+                .write(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=portal-login-disabled"));
+            Ok(())
         }
         .await,
     )

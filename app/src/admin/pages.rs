@@ -1,7 +1,7 @@
 //! Admin pages: overview, staff accounts, portal invitations, API tokens.
 use super::invitations::{list_invitations, CreateInvitation};
 use super::tokens::{list_tokens, CreateToken, RevokeToken};
-use super::users::{list_users, CreateUser, StaffUser, UpdateUser};
+use super::users::{list_users, CreateUser, SendResetLink, StaffUser, UpdateUser};
 use crate::accounts::Role;
 use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, TextField};
@@ -27,16 +27,23 @@ pub fn AdminHome() -> impl IntoView {
 pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
+    let reset = ServerAction::<SendResetLink>::new();
     let users = Resource::new(
         move || (create.version().get(), update.version().get()),
         |_| list_users(),
     );
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
+    let reset_error = Signal::derive(move || reset.value().get().and_then(|r| r.err()));
+    let reset_sent = move || matches!(reset.value().get(), Some(Ok(())));
     view! {
         <PageHeader title="Staff accounts".into()/>
         <Flash/>
+        <Show when=reset_sent>
+            <p class="flash" role="status">"A link to set a new password was sent to their email address."</p>
+        </Show>
         <FormAlert error=update_error/>
+        <FormAlert error=reset_error/>
         <Transition fallback=|| view! { <p class="loading">"Loading accounts…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -44,8 +51,8 @@ pub fn UsersPage() -> impl IntoView {
                     Ok(list) => view! {
                         <div class="table-wrap">
                             <table class="table">
-                                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role and status"</th><th>"Since"</th></tr></thead>
-                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update=update/> }).collect_view()}</tbody>
+                                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role and status"</th><th>"Since"</th><th>"Password"</th></tr></thead>
+                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update=update reset=reset/> }).collect_view()}</tbody>
                             </table>
                         </div>
                     }.into_any(),
@@ -73,8 +80,13 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: StaffUser, update: ServerAction<UpdateUser>) -> impl IntoView {
+fn UserRow(
+    user: StaffUser,
+    update: ServerAction<UpdateUser>,
+    reset: ServerAction<SendResetLink>,
+) -> impl IntoView {
     let status = if user.active { "Active" } else { "Deactivated" };
+    let reset_label = format!("Email {} a reset link", user.name);
     view! {
         <tr class:row-muted=!user.active>
             <td data-label="Name">{user.name.clone()}</td>
@@ -96,6 +108,14 @@ fn UserRow(user: StaffUser, update: ServerAction<UpdateUser>) -> impl IntoView {
                 </ActionForm>
             </td>
             <td data-label="Since">{format_date(user.created_at)}</td>
+            <td data-label="Password">
+                {user.active.then(|| view! {
+                    <ActionForm action=reset attr:class="inline-form">
+                        <input type="hidden" name="id" value=user.id/>
+                        <button class="button button-quiet" type="submit">{reset_label}</button>
+                    </ActionForm>
+                })}
+            </td>
         </tr>
     }
 }

@@ -255,3 +255,18 @@ pub async fn update_user(id: i64, role: String, active: String) -> Result<(), Ap
         .await,
     )
 }
+
+/// Sends a staff member a single-use link to set a new password (through the outbox).
+#[server(prefix = "/fn", endpoint = "admin/users/send-reset")]
+pub async fn send_reset_link(id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            crate::accounts::credentials::send_staff_reset(&admin.state, id, &admin.actor())
+                .await?;
+            leptos_axum::redirect("/admin/users?flash=reset-link-sent");
+            Ok(())
+        }
+        .await,
+    )
+}

@@ -25,6 +25,11 @@ fn message(code: &str) -> Option<&'static str> {
         "team-created" => "Team created. Put people in it below.",
         "rated" => "Thank you for your rating: it goes straight to our service team.",
         "welcome" => "Your password is set. Welcome to your portal.",
+        "password-changed" => "Password changed. You were signed out everywhere else.",
+        "password-reset" => "Your new password is set, and every session was ended. Sign in with it now.",
+        "reset-sent" => "If that address has an account, a link to reset its password is on its way. It works once, for 60 minutes.",
+        "reset-link-sent" => "A link to set a new password was sent to their email address.",
+        "portal-login-disabled" => "Portal sign-in switched off. Invite the customer again to let them back in.",
         _ => return None,
     })
 }

@@ -39,7 +39,7 @@ pub fn StaffLayout() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="/dashboard">"Extra Mile"</a>
             <Transition fallback=|| ()>
-                <span class="who">{name}</span>
+                <a class="who" href="/account" title="Your account">{name}</a>
             </Transition>
             <SignOut action="/logout"/>
         </header>
@@ -91,7 +91,7 @@ pub fn PortalLayout() -> impl IntoView {
         <header class="topbar topbar-portal">
             <a class="brand" href="/portal">"Extra Mile"<span class="brand-sub">" · your account"</span></a>
             <Transition fallback=|| ()>
-                <span class="who">{name}</span>
+                <a class="who" href="/portal/account" title="Your account">{name}</a>
             </Transition>
             <SignOut action="/portal/logout"/>
         </header>

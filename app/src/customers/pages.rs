@@ -183,6 +183,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     <dt>"Customer since"</dt><dd>{format_date(c.created_at)}</dd>
                                     <dt>"Portal"</dt><dd>{portal}</dd>
                                 </dl>
+                                {d.has_portal_login.then(|| view! { <DisablePortalLogin customer_id=c.id/> })}
                             </section>
                             <section class="card">
                                 <h2>"Experience"</h2>
@@ -291,5 +292,21 @@ fn CustomerFieldsInputs(
         <TextField label="External reference" name="external_ref" value=c.external_ref.unwrap_or_default()
             hint="The customer's id in your shop, CRM or billing system, e.g. c-1001." error=error/>
         <TextField label="Segment" name="segment" value=c.segment hint="retail, business, vip… (default retail)" error=error/>
+    }
+}
+
+/// "Switch off portal sign-in": ends the customer's sessions until they are invited again.
+#[component]
+fn DisablePortalLogin(customer_id: i64) -> impl IntoView {
+    use crate::admin::invitations::DisablePortalLogin as Disable;
+    use crate::components::form::FormAlert;
+    let disable = ServerAction::<Disable>::new();
+    let error = Signal::derive(move || disable.value().get().and_then(|r| r.err()));
+    view! {
+        <ActionForm action=disable attr:class="inline-form">
+            <FormAlert error=error/>
+            <input type="hidden" name="customer_id" value=customer_id/>
+            <button class="button button-quiet" type="submit">"Switch off portal sign-in"</button>
+        </ActionForm>
     }
 }

@@ -132,11 +132,12 @@ pub async fn find_by_id_or_reference(
 
 pub async fn detail(db: &Db, id: i64) -> Result<CustomerDetail, AppError> {
     let customer = find(db, id).await?;
-    let has_portal_login: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
-            .bind(id)
-            .fetch_one(db)
-            .await?;
+    let has_portal_login: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1 AND disabled_at IS NULL",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
     let pending: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(expires_at) FROM portal_invitations WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2",
     )
@@ -305,8 +306,53 @@ pub async fn update(
         .ip(ip)
         .write(&mut *tx)
         .await?;
+    if before.email != after.email {
+        sign_in_email_changed(&mut tx, &before, after.email.as_deref()).await?;
+    }
     tx.commit().await?;
     Ok(after)
+}
+
+/// A portal customer's sign-in email changed: the old address is told (someone taking over an
+/// account cannot do it silently) and every session of theirs ends, in the change's transaction.
+async fn sign_in_email_changed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    before: &Customer,
+    new: Option<&str>,
+) -> Result<(), AppError> {
+    let has_login: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
+            .bind(before.id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if has_login == 0 {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
+        .bind(before.id)
+        .execute(&mut **tx)
+        .await?;
+    let Some(old) = before.email.as_deref() else {
+        return Ok(());
+    };
+    let now = now_ms();
+    let body = format!(
+        "Hello {},\n\nThe email address you sign in to your Extra Mile portal with was changed{}. \
+         You were signed out.\n\nIf you did not ask for this, reply to this email or contact us at once.\n",
+        before.name,
+        new.map(|n| format!(" to {n}")).unwrap_or_default()
+    );
+    sqlx::query(
+        "INSERT INTO email_outbox (to_address, subject, body, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $4)",
+    )
+    .bind(old)
+    .bind("Your sign-in email was changed")
+    .bind(body)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Customers matching a search, for pickers (name, email or external reference).

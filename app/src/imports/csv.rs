@@ -159,11 +159,12 @@ fn parse(text: &str) -> Result<Vec<Record>, FileError> {
 /// Quotes a value for a CSV file when it needs it. Values that a spreadsheet would run as a
 /// formula get a leading apostrophe.
 pub fn escape(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+            format!("'{value}")
+        } else {
+            value.to_string()
+        };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -245,5 +246,7 @@ mod tests {
         assert_eq!(escape("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(escape("=SUM(A1)"), "'=SUM(A1)");
         assert_eq!(escape("-12.5"), "-12.5");
+        assert_eq!(escape("\tcmd"), "'\tcmd");
+        assert_eq!(escape("\rcmd"), "\"'\rcmd\"");
     }
 }

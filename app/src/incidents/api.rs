@@ -298,11 +298,16 @@ pub async fn load_incident_settings() -> Result<IncidentSettings, AppError> {
     )
 }
 
-/// Saves the approval limit (a decimal amount) and the service levels (hours, per severity).
+/// Saves the approval rules (the organisation currency, its limit as a decimal amount, limits in
+/// other currencies as "EUR 45.00, GBP 40", and whether a proposer may approve their own
+/// recovery) and the service levels (hours, per severity).
 #[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "incidents/settings/save")]
 pub async fn save_incident_settings(
     approval_limit: String,
+    #[server(default)] currency: String,
+    #[server(default)] other_limits: String,
+    #[server(default)] allow_self_approval: String,
     ack_minor: String,
     ack_major: String,
     ack_critical: String,
@@ -315,9 +320,21 @@ pub async fn save_incident_settings(
             use crate::error::FieldError;
             let manager = require_staff(Role::Manager).await?;
             let mut errors = Vec::new();
-            let limit = super::money::Money::parse(&approval_limit, "USD")
+            let currency = super::money::parse_currency(&currency)
+                .map_err(|m| errors.push(FieldError::new("currency", m)))
+                .unwrap_or_else(|_| "USD".into());
+            let limit = super::money::Money::parse(&approval_limit, &currency)
                 .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
                 .ok();
+            let others = super::settings::parse_other_limits(&other_limits)
+                .map_err(|m| errors.push(FieldError::new("other_limits", m)))
+                .unwrap_or_default();
+            if others.iter().any(|m| m.currency == currency) {
+                errors.push(FieldError::new(
+                    "other_limits",
+                    format!("{currency} is the organisation currency: its limit is set above."),
+                ));
+            }
             let mut hours = |field: &str, value: &str| -> i64 {
                 match value.trim().parse::<i64>() {
                     Ok(h) if (1..=24 * 90).contains(&h) => h,
@@ -345,9 +362,14 @@ pub async fn save_incident_settings(
             let Some(limit) = limit.filter(|_| errors.is_empty()) else {
                 return Err(AppError::fields(errors));
             };
+            let approvals = super::settings::ApprovalRules {
+                currency,
+                limits: std::iter::once(limit).chain(others).collect(),
+                allow_self_approval: matches!(allow_self_approval.as_str(), "on" | "1" | "true"),
+            };
             super::settings::queries::save(
                 &manager.state.db,
-                limit.minor,
+                &approvals,
                 &levels,
                 &manager.actor(),
             )

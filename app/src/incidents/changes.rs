@@ -363,8 +363,11 @@ pub async fn assign(db: &Db, id: i64, assignee_id: i64, actor: &Actor) -> Result
     Ok(())
 }
 
-/// Records a recovery action. Refunds and credits over the approval limit wait for a manager;
-/// everything else is applied at once. An open incident moves to recovering.
+/// Records a recovery action. Money is counted per incident: an action with an amount is applied
+/// at once only while everything the incident's recovery has spent or proposed (every kind, in
+/// this currency) stays within the limit for that currency; past it, in a currency without a
+/// limit, or beside amounts in another currency, it waits for a manager. An open incident moves
+/// to recovering.
 pub async fn add_action(
     db: &Db,
     id: i64,
@@ -372,18 +375,44 @@ pub async fn add_action(
     staff_id: i64,
     actor: &Actor,
 ) -> Result<ActionStatus, AppError> {
-    let limit = super::settings::queries::approval_limit(db).await?;
-    let status = if input.kind.needs_approval_over_limit() && input.amount.minor > limit {
-        ActionStatus::Pending
-    } else {
-        ActionStatus::Applied
-    };
+    let rules = super::settings::queries::approval_rules(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
+    // Touching the incident first takes its row lock on PostgreSQL (SQLite's write lock is taken
+    // at BEGIN): parallel additions to one incident queue here, and each sees what the others
+    // committed, so splitting a refund into parallel pieces cannot pass the limit.
+    touch(&mut tx, id).await?;
     if status_of(&mut tx, id).await? == Status::Resolved {
         return Err(AppError::Conflict(
             "Reopen the incident before adding to its recovery.".into(),
         ));
     }
+    let status = if input.amount.minor == 0 {
+        ActionStatus::Applied
+    } else {
+        let spent: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT currency, CAST(SUM(amount_minor) AS BIGINT) FROM recovery_actions
+             WHERE incident_id = $1 AND status IN ('applied', 'pending') AND amount_minor > 0
+             GROUP BY currency",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let currency = &input.amount.currency;
+        let other_currency = spent.iter().any(|(c, _)| c != currency);
+        let so_far: i64 = spent
+            .iter()
+            .filter(|(c, _)| c == currency)
+            .map(|(_, m)| m)
+            .sum();
+        match rules.limit_in(currency) {
+            Some(limit)
+                if !other_currency && so_far.saturating_add(input.amount.minor) <= limit =>
+            {
+                ActionStatus::Applied
+            }
+            _ => ActionStatus::Pending,
+        }
+    };
     insert_action(&mut tx, id, &input, status, Some(staff_id), None, actor).await?;
     tx.commit().await?;
     Ok(status)
@@ -435,7 +464,7 @@ pub async fn insert_action(
     let message = match status {
         ActionStatus::Pending => {
             format!(
-                "{}{amount} proposed; over the approval limit, waiting for a manager",
+                "{}{amount} proposed; beyond what may be spent without approval, waiting for a manager",
                 input.kind.label()
             )
         }
@@ -460,19 +489,35 @@ pub async fn decide(
             "Say why the refund or credit is declined.",
         ));
     }
+    let rules = super::settings::queries::approval_rules(db).await?;
     let mut tx = crate::db::begin_write(db).await?;
-    type Pending = (i64, String, i64, String, Option<String>, Option<String>);
+    type Pending = (
+        i64,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+    );
     let row: Option<Pending> = sqlx::query_as(
-        "SELECT incident_id, kind, amount_minor, currency, notice_subject, notice_body
+        "SELECT incident_id, kind, amount_minor, currency, notice_subject, notice_body, created_by
          FROM recovery_actions WHERE id = $1 AND status = 'pending'",
     )
     .bind(action_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (incident_id, kind, minor, currency, notice_subject, notice_body) =
-        row.ok_or_else(|| {
+    let (incident_id, kind, minor, currency, notice_subject, notice_body, proposer) = row
+        .ok_or_else(|| {
             AppError::Conflict("That action is not waiting for approval (any more).".into())
         })?;
+    // Four eyes: whoever proposed it may withdraw it, but someone else approves it.
+    let own = proposer == Some(manager_id);
+    if approve && own && !rules.allow_self_approval {
+        return Err(AppError::Conflict(
+            "You proposed this recovery, so another manager approves it.".into(),
+        ));
+    }
     let status = if approve { "applied" } else { "declined" };
     sqlx::query(
         "UPDATE recovery_actions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
@@ -491,11 +536,14 @@ pub async fn decide(
         .unwrap_or("Action");
     let amount = super::money::Money { minor, currency }.display();
     let verb = if approve { "approved" } else { "declined" };
-    let suffix = if note.is_empty() {
+    let mut suffix = if note.is_empty() {
         String::new()
     } else {
         format!(": {note}")
     };
+    if approve && own {
+        suffix.push_str(" (by the person who proposed it, as the organisation allows)");
+    }
     record(
         &mut tx,
         incident_id,

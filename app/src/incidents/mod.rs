@@ -3,6 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod changes;
+pub mod currencies;
 pub mod fields;
 pub mod money;
 pub mod pages;
@@ -188,7 +189,8 @@ pub struct PendingApproval {
     pub incident_description: String,
 }
 
-/// What a customer sees of one incident in their portal: never internal notes.
+/// What a customer sees of one incident in their portal. Built field by field from what the
+/// portal shows, never from the staff types: notes, who did what and their decisions stay in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalIncident {
     pub id: i64,
@@ -198,8 +200,25 @@ pub struct PortalIncident {
     pub subject_ref: Option<String>,
     pub occurred_at: i64,
     pub resolved_at: Option<i64>,
-    pub actions: Vec<RecoveryAction>,
-    pub notices: Vec<Notice>,
+    pub actions: Vec<PortalAction>,
+    pub notices: Vec<PortalNotice>,
     /// The customer's own rating of the recovery from the portal: (CSAT 1–5, comment).
     pub my_rating: Option<(i64, String)>,
+}
+
+/// A recovery action as the customer sees it: what, how much, and whether it is still being
+/// arranged (waiting for approval). Declined actions are not shown.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalAction {
+    pub kind: ActionKind,
+    pub amount: money::Money,
+    pub pending: bool,
+}
+
+/// A notice written for the customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalNotice {
+    pub subject: String,
+    pub body: String,
+    pub created_at: i64,
 }

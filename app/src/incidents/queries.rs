@@ -418,8 +418,21 @@ pub async fn for_portal(db: &Db, customer_id: i64) -> Result<Vec<PortalIncident>
                 .await?
                 .into_iter()
                 .filter(|a| a.status != ActionStatus::Declined)
+                .map(|a| PortalAction {
+                    pending: a.status == ActionStatus::Pending,
+                    kind: a.kind,
+                    amount: a.amount,
+                })
                 .collect(),
-            notices: notices(db, id).await?,
+            notices: notices(db, id)
+                .await?
+                .into_iter()
+                .map(|n| PortalNotice {
+                    subject: n.subject,
+                    body: n.body,
+                    created_at: n.created_at,
+                })
+                .collect(),
             my_rating: sqlx::query_as(
                 "SELECT score, comment FROM feedback
                  WHERE incident_id = $1 AND customer_id = $2 AND channel = 'portal' ORDER BY id LIMIT 1",

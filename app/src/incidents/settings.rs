@@ -1,5 +1,6 @@
-//! Organisation settings for incidents (approval limit, service levels) and the category
+//! Organisation settings for incidents (approval limits, service levels) and the category
 //! taxonomy managers keep.
+use super::money::Money;
 use super::sla::ServiceLevels;
 use super::Category;
 use serde::{Deserialize, Serialize};
@@ -7,13 +8,136 @@ use serde::{Deserialize, Serialize};
 /// What managers configure on the incident settings page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentSettings {
-    /// Refunds and credits above this many minor units wait for a manager.
-    pub approval_limit_minor: i64,
+    pub approvals: ApprovalRules,
     pub service_levels: ServiceLevels,
     pub categories: Vec<Category>,
 }
 
+/// When money spent on a recovery waits for a manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalRules {
+    /// The organisation's currency.
+    pub currency: String,
+    /// The most an incident's recovery may spend without approval, per accepted currency; the
+    /// organisation currency's comes first. Amounts in any other currency always wait.
+    pub limits: Vec<Money>,
+    /// Whether the person who proposed a recovery may approve it too (one-manager teams).
+    pub allow_self_approval: bool,
+}
+
+impl ApprovalRules {
+    /// The limit in `currency`, in its minor units, if the organisation accepts it.
+    pub fn limit_in(&self, currency: &str) -> Option<i64> {
+        self.limits
+            .iter()
+            .find(|m| m.currency == currency)
+            .map(|m| m.minor)
+    }
+
+    /// The limits other than the organisation currency's, as typed on the settings page.
+    pub fn other_limits_text(&self) -> String {
+        self.limits
+            .iter()
+            .filter(|m| m.currency != self.currency)
+            .map(|m| format!("{} {}", m.currency, m.amount()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Stored form: "USD:5000,EUR:4500" (minor units).
+    pub fn limits_to_store(&self) -> String {
+        self.limits
+            .iter()
+            .map(|m| format!("{}:{}", m.currency, m.minor))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    /// Reads the stored form back; a malformed entry is an error, never silently dropped.
+    pub fn limits_from_store(text: &str) -> Result<Vec<Money>, String> {
+        text.split(',')
+            .filter(|e| !e.trim().is_empty())
+            .map(|entry| {
+                let (currency, minor) = entry
+                    .split_once(':')
+                    .ok_or_else(|| format!("approval limit entry '{entry}'"))?;
+                let minor = minor
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("approval limit entry '{entry}'"))?;
+                Ok(Money {
+                    minor,
+                    currency: currency.trim().to_string(),
+                })
+            })
+            .collect()
+    }
+}
+
+/// Parses "EUR 45.00, GBP 40" into limits, one per currency.
+pub fn parse_other_limits(text: &str) -> Result<Vec<Money>, String> {
+    let mut limits: Vec<Money> = Vec::new();
+    for entry in text
+        .split([',', ';', '\n'])
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        let (currency, amount) = entry.split_once(char::is_whitespace).ok_or_else(|| {
+            format!("Write each limit as a currency and an amount, like \"EUR 45.00\" (not \"{entry}\").")
+        })?;
+        let money = Money::parse(amount.trim(), currency)?;
+        if limits.iter().any(|m| m.currency == money.currency) {
+            return Err(format!("{} is listed twice.", money.currency));
+        }
+        limits.push(money);
+    }
+    Ok(limits)
+}
+
 pub const DEFAULT_APPROVAL_LIMIT_MINOR: i64 = 5_000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_currency_limits_are_read_as_typed() {
+        let limits = parse_other_limits("EUR 45.00, gbp 40\nJPY 7000").unwrap();
+        let shown: Vec<String> = limits.iter().map(|m| m.display()).collect();
+        assert_eq!(shown, ["45.00 EUR", "40.00 GBP", "7000 JPY"]);
+        assert!(parse_other_limits("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_or_repeated_limits_are_refused() {
+        assert!(parse_other_limits("EUR").is_err());
+        assert!(parse_other_limits("XAU 10").is_err());
+        assert!(parse_other_limits("JPY 10.5").is_err());
+        assert!(parse_other_limits("EUR 1, EUR 2").is_err());
+    }
+
+    #[test]
+    fn stored_limits_read_back_and_malformed_ones_are_errors() {
+        let rules = ApprovalRules {
+            currency: "USD".into(),
+            limits: vec![
+                Money::parse("50", "USD").unwrap(),
+                Money::parse("7000", "JPY").unwrap(),
+            ],
+            allow_self_approval: false,
+        };
+        let stored = rules.limits_to_store();
+        assert_eq!(stored, "USD:5000,JPY:7000");
+        assert_eq!(
+            ApprovalRules::limits_from_store(&stored).unwrap(),
+            rules.limits
+        );
+        assert!(ApprovalRules::limits_from_store("USD=5000").is_err());
+        assert_eq!(rules.limit_in("JPY"), Some(7000));
+        assert_eq!(rules.limit_in("EUR"), None);
+        assert_eq!(rules.other_limits_text(), "JPY 7000");
+    }
+}
 
 #[cfg(feature = "ssr")]
 pub mod queries {
@@ -35,11 +159,33 @@ pub mod queries {
         parsed.try_into().unwrap_or(default)
     }
 
-    pub async fn approval_limit(db: &Db) -> Result<i64, AppError> {
-        Ok(get(db, "approval_limit_minor")
+    /// The approval rules; before any were saved, 50.00 in the organisation currency (USD).
+    pub async fn approval_rules(db: &Db) -> Result<ApprovalRules, AppError> {
+        let currency = get(db, "org_currency")
             .await?
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(DEFAULT_APPROVAL_LIMIT_MINOR))
+            .unwrap_or_else(|| "USD".into());
+        let limits = match get(db, "approval_limits").await? {
+            Some(text) => ApprovalRules::limits_from_store(&text)
+                .map_err(|e| AppError::internal("stored setting", e))?,
+            None => {
+                let minor = match get(db, "approval_limit_minor").await? {
+                    Some(v) => v
+                        .parse()
+                        .map_err(|e| AppError::internal("stored approval limit", e))?,
+                    None => DEFAULT_APPROVAL_LIMIT_MINOR,
+                };
+                vec![Money {
+                    minor,
+                    currency: currency.clone(),
+                }]
+            }
+        };
+        let allow_self_approval = get(db, "approval_allow_self").await?.as_deref() == Some("1");
+        Ok(ApprovalRules {
+            currency,
+            limits,
+            allow_self_approval,
+        })
     }
 
     pub async fn service_levels(db: &Db) -> Result<ServiceLevels, AppError> {
@@ -72,7 +218,7 @@ pub mod queries {
 
     pub async fn load(db: &Db) -> Result<IncidentSettings, AppError> {
         Ok(IncidentSettings {
-            approval_limit_minor: approval_limit(db).await?,
+            approvals: approval_rules(db).await?,
             service_levels: service_levels(db).await?,
             categories: categories(db, false).await?,
         })
@@ -80,7 +226,7 @@ pub mod queries {
 
     pub async fn save(
         db: &Db,
-        limit_minor: i64,
+        approvals: &ApprovalRules,
         levels: &ServiceLevels,
         actor: &Actor,
     ) -> Result<(), AppError> {
@@ -92,7 +238,18 @@ pub mod queries {
                 .join(",")
         };
         let mut tx = crate::db::begin_write(db).await?;
-        put(&mut *tx, "approval_limit_minor", &limit_minor.to_string()).await?;
+        put(&mut *tx, "org_currency", &approvals.currency).await?;
+        put(&mut *tx, "approval_limits", &approvals.limits_to_store()).await?;
+        put(
+            &mut *tx,
+            "approval_allow_self",
+            if approvals.allow_self_approval {
+                "1"
+            } else {
+                "0"
+            },
+        )
+        .await?;
         put(
             &mut *tx,
             "sla_acknowledge_hours",
@@ -100,9 +257,8 @@ pub mod queries {
         )
         .await?;
         put(&mut *tx, "sla_resolve_hours", &join(&levels.resolve_hours)).await?;
-        let after =
-            serde_json::json!({ "approval_limit_minor": limit_minor, "service_levels": levels });
-        let before = serde_json::json!({ "approval_limit_minor": before.approval_limit_minor, "service_levels": before.service_levels });
+        let after = serde_json::json!({ "approvals": approvals, "service_levels": levels });
+        let before = serde_json::json!({ "approvals": before.approvals, "service_levels": before.service_levels });
         Entry::new(actor, "incident_settings.update", "org_settings")
             .before(&before)
             .after(&after)

@@ -1,5 +1,6 @@
-//! Pages that belong to no single domain: sign-in, dashboard,
+//! Pages that belong to no single domain: sign-in and password pages, dashboard,
 //! error pages.
+pub mod account;
 pub mod dashboard;
 pub mod errors;
 pub mod signin;

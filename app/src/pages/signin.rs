@@ -5,8 +5,12 @@ use crate::components::flash::Flash;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-fn error_message(code: &str) -> Option<&'static str> {
+/// The message for an `?error=` code on the sign-in and password pages.
+pub(crate) fn error_message(code: &str) -> Option<&'static str> {
     Some(match code {
+        "current" => "That is not your current password.",
+        "throttled" => "Too many attempts. Wait a few minutes and try again.",
+        "failed" => "That did not work. Please try again.",
         "invalid" => "That email and password do not match an active account.",
         "missing" => "Enter your email and password.",
         "expired" => "Your session ended. Please sign in again.",
@@ -17,7 +21,12 @@ fn error_message(code: &str) -> Option<&'static str> {
 }
 
 #[component]
-fn SignInForm(action: &'static str, title: &'static str, intro: &'static str) -> impl IntoView {
+fn SignInForm(
+    action: &'static str,
+    title: &'static str,
+    intro: &'static str,
+    forgot: &'static str,
+) -> impl IntoView {
     let query = use_query_map();
     let error = move || {
         query
@@ -46,6 +55,7 @@ fn SignInForm(action: &'static str, title: &'static str, intro: &'static str) ->
                     </div>
                     <button type="submit" class="button button-wide">"Sign in"</button>
                 </form>
+                <p class="signin-foot"><a href=forgot>"Forgot your password?"</a></p>
             </div>
         </main>
     }
@@ -54,7 +64,7 @@ fn SignInForm(action: &'static str, title: &'static str, intro: &'static str) ->
 #[component]
 pub fn StaffLoginPage() -> impl IntoView {
     view! {
-        <SignInForm action="/login" title="Sign in" intro="For staff of the service team. Customers sign in at /portal/login."/>
+        <SignInForm action="/login" forgot="/login/forgot" title="Sign in" intro="For staff of the service team. Customers sign in at /portal/login."/>
         <p class="signin-foot"><a href="/portal/login">"Are you a customer? Sign in to your portal."</a></p>
     }
 }
@@ -62,7 +72,7 @@ pub fn StaffLoginPage() -> impl IntoView {
 #[component]
 pub fn PortalLoginPage() -> impl IntoView {
     view! {
-        <SignInForm action="/portal/login" title="Your account" intro="See what went wrong, what we did about it, and your referral link."/>
+        <SignInForm action="/portal/login" forgot="/portal/login/forgot" title="Your account" intro="See what went wrong, what we did about it, and your referral link."/>
     }
 }
 

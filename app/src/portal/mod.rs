@@ -130,7 +130,6 @@ pub mod pages {
     #[component]
     fn PortalIncidents() -> impl IntoView {
         use crate::incidents::api::portal_incidents;
-        use crate::incidents::ActionStatus;
         // Bumped when a rating is saved, so the list shows it without a reload.
         let refresh = RwSignal::new(0u64);
         let incidents = Resource::new(move || refresh.get(), |_| portal_incidents());
@@ -158,7 +157,7 @@ pub mod pages {
                                                 <ul class="actions-list">
                                                     {i.actions.iter().map(|a| {
                                                         let amount = if a.amount.minor > 0 { format!(" {}", a.amount.display()) } else { String::new() };
-                                                        let state = if a.status == ActionStatus::Pending { " (being arranged)" } else { "" };
+                                                        let state = if a.pending { " (being arranged)" } else { "" };
                                                         view! { <li>{format!("{}{amount}{state}", a.kind.label())}</li> }
                                                     }).collect_view()}
                                                 </ul>

@@ -375,7 +375,8 @@ impl RuleForm {
             "Enter a percentage from 1 to 100.",
         );
         let currency = crate::incidents::money::parse_currency(&self.currency);
-        let money = |s: &str| Money::parse(s, "USD").map(|m| m.minor);
+        let in_currency = currency.clone().unwrap_or_else(|_| "USD".into());
+        let money = |s: &str| Money::parse(s, &in_currency).map(|m| m.minor);
         let cap = money(&self.cap);
         let credit = money(&self.credit);
         let limit = money(&self.auto_apply_limit);

@@ -12,27 +12,34 @@ use tracing::Instrument;
 
 pub use app::accounts::sessions::cookie_value as cookie;
 
-pub fn client_ip(req: &Request, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(forwarded) = req
-            .headers()
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-        {
-            if let Some(first) = forwarded
-                .split(',')
-                .next()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                return first.to_string();
-            }
-        }
+/// The client's address: with `trusted_proxies` = N of our own proxies in front, the N-th entry
+/// from the right of `X-Forwarded-For` (the one our outermost proxy saw connect); entries left
+/// of it are whatever the client wrote and are never believed. Without proxies, or when the
+/// header is shorter than the chain, the connection's own address.
+pub fn client_ip(req: &Request, trusted_proxies: usize) -> String {
+    let peer = || {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_else(|| "unknown".into())
+    };
+    if trusted_proxies == 0 {
+        return peer();
     }
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    hops.len()
+        .checked_sub(trusted_proxies)
+        .and_then(|i| hops.get(i))
+        .and_then(|hop| hop.parse::<std::net::IpAddr>().ok())
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(peer)
 }
 
 fn new_request_id() -> String {
@@ -46,7 +53,7 @@ pub async fn request_context(
     next: Next,
 ) -> Response {
     let request_id = new_request_id();
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let ip = client_ip(&req, state.settings.trusted_proxies);
     let viewer = match cookie(req.headers(), sessions::COOKIE) {
         Some(token) => match sessions::resolve(&state.db, &state.settings, &token).await {
             Ok(v) => v,

@@ -10,7 +10,8 @@ use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 
-const STAFF_PREFIXES: [&str; 8] = [
+const STAFF_PREFIXES: [&str; 9] = [
+    "/account",
     "/dashboard",
     "/reports",
     "/feedback",
@@ -35,7 +36,54 @@ fn under(path: &str, prefix: &str) -> bool {
     path == prefix || path.starts_with(&format!("{prefix}/"))
 }
 
+/// The gate in front of every server function: the caller must be one the policy table opens
+/// it to, before its arguments are even read. A function with no entry is refused for everyone.
+async fn server_function(state: &AppState, req: Request, next: Next, endpoint: &str) -> Response {
+    use app::accounts::policy::{needs, Gate};
+    use app::error::AppError;
+    let ctx = req
+        .extensions()
+        .get::<RequestContext>()
+        .cloned()
+        .unwrap_or_default();
+    let refused = match needs(endpoint) {
+        None => {
+            tracing::error!(
+                endpoint,
+                "server function without an entry in the access policy"
+            );
+            AppError::Forbidden
+        }
+        Some(needs) => match needs.gate(ctx.viewer.as_ref()) {
+            Gate::Open => return next.run(req).await,
+            Gate::SignIn => AppError::Unauthenticated,
+            Gate::Refuse => deny(state, &ctx).await,
+        },
+    };
+    // Encoded as the server function itself would answer, so the app's own client reads it.
+    let status = StatusCode::from_u16(refused.status()).unwrap_or(StatusCode::FORBIDDEN);
+    let body = serde_json::to_string(&refused).unwrap_or_default();
+    let mut response = (status, body).into_response();
+    let h = response.headers_mut();
+    h.insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    if let Ok(path) = axum::http::HeaderValue::from_str(req_path(endpoint).as_str()) {
+        h.insert("serverfnerror", path);
+    }
+    response
+}
+
+fn req_path(endpoint: &str) -> String {
+    format!("/fn/{endpoint}")
+}
+
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(endpoint) = req.uri().path().strip_prefix("/fn/") {
+        let endpoint = endpoint.to_string();
+        return server_function(&state, req, next, &endpoint).await;
+    }
     if !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
@@ -81,8 +129,10 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
             .into_response(),
         };
     }
-    let portal_public = ["/portal/login", "/portal/logout"].contains(&path.as_str())
-        || path.starts_with("/portal/invite/");
+    let portal_public = ["/portal/login", "/portal/logout", "/portal/login/forgot"]
+        .contains(&path.as_str())
+        || path.starts_with("/portal/invite/")
+        || path.starts_with("/portal/reset/");
     if under(&path, "/portal") && !portal_public && !matches!(viewer, Some(Viewer::Customer(_))) {
         return Redirect::to("/portal/login").into_response();
     }

@@ -1,5 +1,6 @@
 //! The HTTP surface besides pages and server functions: middleware, sign-in forms, health,
 //! and the JSON API.
+pub mod account;
 pub mod api;
 pub mod context;
 pub mod errors;

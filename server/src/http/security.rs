@@ -21,7 +21,16 @@ fn new_nonce() -> String {
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let nonce = new_nonce();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    // What a signed-in person or API client is sent is theirs alone: no cache may keep it.
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION)
+        || app::accounts::sessions::cookie_value(req.headers(), app::accounts::sessions::COOKIE)
+            .is_some();
     let mut response = next.run(req).await;
+    if authenticated {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let csp = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \

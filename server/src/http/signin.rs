@@ -3,7 +3,7 @@
 use super::context::{client_ip, cookie};
 use app::accounts::guard::RequestContext;
 use app::accounts::sessions::{self, AccountKind};
-use app::accounts::signin::{safe_next, sign_in, sign_out};
+use app::accounts::signin::{safe_next, sign_in, sign_out, Refusal};
 use app::admin::invitations::queries as invitations;
 use app::error::AppError;
 use app::state::AppState;
@@ -46,21 +46,31 @@ fn clear_cookie() -> HeaderValue {
     .expect("cookie is ASCII")
 }
 
-fn too_many(message: &str, back: &str) -> Response {
+/// 429 with the seconds to wait, in words and in `Retry-After`.
+fn too_many(title: &str, message: &str, retry_after_secs: i64, back: &str) -> Response {
     let mut response = super::errors::page(
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many sign-in attempts",
+        title,
         message,
         (back, "Back to sign-in"),
     );
     response
         .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+        .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
     response
 }
 
+/// How long to wait, as people say it.
+fn wait_words(secs: i64) -> String {
+    match secs {
+        ..=60 => "a minute".into(),
+        61..=3599 => format!("{} minutes", (secs + 59) / 60),
+        _ => "an hour".into(),
+    }
+}
+
 async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: &str) -> Response {
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let ip = client_ip(&req, state.settings.trusted_proxies);
     let previous = cookie(req.headers(), sessions::COOKIE);
     let Ok(Form(form)) = Form::<SignInForm>::from_request(req, &state).await else {
         return Redirect::to(&format!("{page}?error=missing")).into_response();
@@ -91,8 +101,22 @@ async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: 
                 .insert(header::SET_COOKIE, session_cookie(&state, &signed_in.token));
             response
         }
-        Err(AppError::TooManyRequests(message)) => too_many(&message, page),
-        Err(AppError::Validation { .. }) => {
+        Err(Refusal::Throttled { retry_after_secs }) => too_many(
+            "Too many sign-in attempts",
+            &format!(
+                "Too many sign-in attempts for this account from here. Wait {} and try again.",
+                wait_words(retry_after_secs)
+            ),
+            retry_after_secs,
+            page,
+        ),
+        Err(Refusal::Busy) => too_many(
+            "The server is busy",
+            "Too many sign-ins are being checked right now. Try again in a few seconds.",
+            5,
+            page,
+        ),
+        Err(Refusal::Invalid) => {
             let next = next
                 .map(|n| format!("&next={}", encode(&n)))
                 .unwrap_or_default();
@@ -102,7 +126,7 @@ async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: 
             ))
             .into_response()
         }
-        Err(other) => other.into_response(),
+        Err(Refusal::Failed(other)) => other.into_response(),
     }
 }
 
@@ -156,7 +180,7 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     req: Request,
 ) -> Response {
-    let ip = client_ip(&req, state.settings.trust_proxy);
+    let ip = client_ip(&req, state.settings.trusted_proxies);
     let page = format!("/portal/invite/{}", encode(&token));
     let Ok(Form(form)) = Form::<InviteForm>::from_request(req, &state).await else {
         return Redirect::to(&format!("{page}?error=password")).into_response();

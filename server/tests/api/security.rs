@@ -147,3 +147,25 @@ async fn responses_carry_a_request_id() {
     let res = browser().get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.headers().get("x-request-id").unwrap().len(), 16);
 }
+
+#[tokio::test]
+async fn what_a_signed_in_person_is_sent_is_never_cached() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    for path in ["/dashboard", "/customers", "/account"] {
+        let res = staff.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
+    }
+    let fn_call = app
+        .call(
+            &staff,
+            "customers/list",
+            &[("q", ""), ("sort", "name"), ("page", "1")],
+        )
+        .await;
+    assert_eq!(fn_call.headers()["cache-control"], "no-store");
+    let (customer, _) = app.customer_browser().await;
+    let portal = customer.get(app.url("/portal")).send().await.unwrap();
+    assert_eq!(portal.headers()["cache-control"], "no-store");
+}

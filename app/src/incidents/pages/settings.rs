@@ -3,7 +3,6 @@ use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, TextField};
 use crate::components::layout::{LoadError, PageHeader};
 use crate::incidents::api::{load_incident_settings, SaveCategory, SaveIncidentSettings};
-use crate::incidents::money::Money;
 use crate::incidents::Severity;
 use leptos::prelude::*;
 
@@ -25,15 +24,23 @@ pub fn IncidentSettingsPage() -> impl IntoView {
                 match data.await {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(s) => {
-                        let limit = Money { minor: s.approval_limit_minor, currency: "USD".into() }.amount();
+                        let rules = s.approvals.clone();
+                        let limit = rules.limits.first().map(|m| m.amount()).unwrap_or_default();
+                        let others = rules.other_limits_text();
                         let [am, aj, ac] = s.service_levels.acknowledge_hours.map(|h| h.to_string());
                         let [rm, rj, rc] = s.service_levels.resolve_hours.map(|h| h.to_string());
                         view! {
                             <section class="card">
-                                <h2>"Approval limit and service levels"</h2>
+                                <h2>"Approval limits and service levels"</h2>
                                 <ActionForm action=save attr:class="form">
                                     <FormAlert error=save_error/>
-                                    <TextField label="Refunds and credits above this amount wait for a manager" name="approval_limit" value=limit error=save_error/>
+                                    <TextField label="Organisation currency (ISO 4217 code)" name="currency" value=rules.currency.clone() error=save_error/>
+                                    <TextField label="An incident's recovery may spend up to this much (refunds, credits and every other cost added up) before a manager approves" name="approval_limit" value=limit error=save_error/>
+                                    <TextField label="Limits in other currencies you accept, e.g. EUR 45.00, GBP 40.00 (amounts in any other currency always wait for approval)" name="other_limits" value=others error=save_error/>
+                                    <label class="checkbox">
+                                        <input type="checkbox" name="allow_self_approval" value="on" checked=rules.allow_self_approval/>
+                                        " Let the person who proposed a recovery approve it too (only for teams with one manager; each such approval is recorded)"
+                                    </label>
                                     <fieldset class="field-row">
                                         <legend>"Hours to acknowledge"</legend>
                                         <TextField label="Minor" name="ack_minor" kind="number" value=am error=save_error/>

@@ -1,0 +1,380 @@
+//! The account lifecycle: changing a password, recovering it through a reset link from the
+//! outbox, admins sending links, and customers re-invited or switched off.
+use crate::helpers::*;
+use reqwest::Client;
+
+const NEW_PASSWORD: &str = "lantern orchard seventy gravel";
+
+/// The link in the newest email to `to`, as the path after the public address.
+async fn emailed_link(app: &TestApp, to: &str) -> String {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM email_outbox WHERE to_address = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    let url = body
+        .split_whitespace()
+        .find(|w| w.starts_with("http"))
+        .unwrap();
+    url.split_once("://")
+        .unwrap()
+        .1
+        .split_once('/')
+        .map(|(_, p)| format!("/{p}"))
+        .unwrap()
+}
+
+async fn signed_in(app: &TestApp, client: &Client, path: &str) -> bool {
+    client.get(app.url(path)).send().await.unwrap().status() == 200
+}
+
+#[tokio::test]
+async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
+    let app = spawn_app().await;
+    let email = app.staff("associate").await;
+    let (here, elsewhere) = (browser(), browser());
+    app.sign_in(&here, "/login", &email, PASSWORD).await;
+    app.sign_in(&elsewhere, "/login", &email, PASSWORD).await;
+    let wrong = app
+        .post_form(
+            &here,
+            "/account/password",
+            &[
+                ("current", "not it at all"),
+                ("password", NEW_PASSWORD),
+                ("confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&wrong), "/account?error=current");
+    let weak = app
+        .post_form(
+            &here,
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", "password1234"),
+                ("confirm", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&weak), "/account?error=password");
+    let ok = app
+        .post_form(
+            &here,
+            "/account/password",
+            &[
+                ("current", PASSWORD),
+                ("password", NEW_PASSWORD),
+                ("confirm", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(location(&ok), "/account?flash=password-changed");
+    assert!(
+        signed_in(&app, &here, "/dashboard").await,
+        "this session goes on"
+    );
+    assert!(
+        !signed_in(&app, &elsewhere, "/dashboard").await,
+        "other sessions end"
+    );
+    assert!(
+        location(&app.sign_in(&browser(), "/login", &email, PASSWORD).await)
+            .starts_with("/login?error")
+    );
+    assert_eq!(
+        location(
+            &app.sign_in(&browser(), "/login", &email, NEW_PASSWORD)
+                .await
+        ),
+        "/dashboard"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'password.change'")
+            .await,
+        1
+    );
+    let page = app.page_text(&here, "/account").await;
+    assert!(page.contains("Change your password"));
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
+    let app = spawn_app().await;
+    let email = app.staff("manager").await;
+    let old_session = browser();
+    app.sign_in(&old_session, "/login", &email, PASSWORD).await;
+
+    let known = app
+        .post_form(&browser(), "/login/forgot", &[("email", &email)])
+        .await;
+    let unknown = app
+        .post_form(
+            &browser(),
+            "/login/forgot",
+            &[("email", "nobody@example.com")],
+        )
+        .await;
+    assert!(location(&known).starts_with("/login/forgot?flash=reset-sent"));
+    assert!(
+        location(&unknown).starts_with("/login/forgot?flash=reset-sent"),
+        "the same answer either way"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_outbox").await,
+        1,
+        "only a real account gets mail"
+    );
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM password_resets")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+
+    let link = emailed_link(&app, &email).await;
+    assert!(link.starts_with("/reset/"));
+    assert!(!link.contains(&stored), "only the token's hash is stored");
+    let page = browser().get(app.url(&link)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let mismatch = app
+        .post_form(
+            &browser(),
+            &link,
+            &[
+                ("password", NEW_PASSWORD),
+                ("confirm", "something else entirely"),
+            ],
+        )
+        .await;
+    assert!(location(&mismatch).ends_with("?error=mismatch"));
+    let done = app
+        .post_form(
+            &browser(),
+            &link,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&done), "/login?flash=password-reset");
+    assert!(
+        !signed_in(&app, &old_session, "/dashboard").await,
+        "every session ends"
+    );
+    let reused = app
+        .post_form(
+            &browser(),
+            &link,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(reused.status(), 410, "a link works once");
+    assert_eq!(
+        location(
+            &app.sign_in(&browser(), "/login", &email, NEW_PASSWORD)
+                .await
+        ),
+        "/dashboard"
+    );
+    let portal_use = app
+        .post_form(
+            &browser(),
+            &link.replace("/reset/", "/portal/reset/"),
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(portal_use.status(), 410);
+}
+
+#[tokio::test]
+async fn an_expired_reset_link_no_longer_works() {
+    let app = spawn_app().await;
+    let (_, email) = app.portal_customer("Dana Reyes").await;
+    app.post_form(&browser(), "/portal/login/forgot", &[("email", &email)])
+        .await;
+    let link = emailed_link(&app, &email).await;
+    assert!(link.starts_with("/portal/reset/"));
+    sqlx::query("UPDATE password_resets SET expires_at = expires_at - 3600001")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let res = app
+        .post_form(
+            &browser(),
+            &link,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 410);
+    assert_eq!(
+        location(
+            &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
+                .await
+        ),
+        "/portal"
+    );
+}
+
+#[tokio::test]
+async fn reset_requests_are_rate_limited_per_email() {
+    let app = spawn_app().await;
+    let email = app.staff("associate").await;
+    for _ in 0..5 {
+        let res = app
+            .post_form(&browser(), "/login/forgot", &[("email", &email)])
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = app
+        .post_form(&browser(), "/login/forgot", &[("email", &email)])
+        .await;
+    assert_eq!(res.status(), 429);
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 5);
+}
+
+#[tokio::test]
+async fn an_admin_sends_a_staff_member_a_reset_link() {
+    let app = spawn_app().await;
+    let email = app.staff("associate").await;
+    let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
+        .bind(&email)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let manager = app.staff_browser("manager").await;
+    assert_eq!(
+        app.call(
+            &manager,
+            "admin/users/send-reset",
+            &[("id", &id.to_string())]
+        )
+        .await
+        .status(),
+        403
+    );
+    let admin = app.staff_browser("admin").await;
+    assert_eq!(
+        app.call(&admin, "admin/users/send-reset", &[("id", &id.to_string())])
+            .await
+            .status(),
+        200
+    );
+    let link = emailed_link(&app, &email).await;
+    let done = app
+        .post_form(
+            &browser(),
+            &link,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&done), "/login?flash=password-reset");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'password_reset.send'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
+    let app = spawn_app().await;
+    let (customer, customer_id) = app.customer_browser().await;
+    let email: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let associate = app.staff_browser("associate").await;
+    let off = app
+        .call(
+            &associate,
+            "customers/portal-login/disable",
+            &[("customer_id", &customer_id.to_string())],
+        )
+        .await;
+    assert_eq!(off.status(), 200);
+    assert!(
+        !signed_in(&app, &customer, "/portal").await,
+        "their sessions end"
+    );
+    assert!(location(
+        &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
+            .await
+    )
+    .starts_with("/portal/login?error"));
+
+    let admin = app.staff_browser("admin").await;
+    let invited = app
+        .call(&admin, "admin/invitations/create", &[("customer", &email)])
+        .await;
+    assert_eq!(
+        invited.status(),
+        200,
+        "a customer with a login can be invited again"
+    );
+    let view: serde_json::Value = app
+        .call(&admin, "admin/invitations/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = view["revealed_link"].as_str().unwrap();
+    let path = format!(
+        "/{}",
+        link.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    let accepted = app
+        .post_form(
+            &browser(),
+            &path,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(location(&accepted), "/portal?flash=welcome");
+    assert!(location(
+        &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
+            .await
+    )
+    .starts_with("/portal/login?error"));
+    assert_eq!(
+        location(
+            &app.sign_in(&browser(), "/portal/login", &email, NEW_PASSWORD)
+                .await
+        ),
+        "/portal"
+    );
+}
+
+#[tokio::test]
+async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their_sessions() {
+    let app = spawn_app().await;
+    let (customer, customer_id) = app.customer_browser().await;
+    let old: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let staff = app.staff_browser("associate").await;
+    let res = app
+        .call(
+            &staff,
+            "customers/update",
+            &[
+                ("id", &customer_id.to_string()),
+                ("name", "Portal Person"),
+                ("email", "new-address@example.com"),
+                ("phone", ""),
+                ("external_ref", ""),
+                ("segment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!signed_in(&app, &customer, "/portal").await);
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox WHERE to_address = $1")
+        .bind(&old)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+}

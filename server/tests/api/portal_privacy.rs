@@ -1,0 +1,175 @@
+//! The portal carries only what is the customer's to see: exact key sets per response, and no
+//! staff note, name or decision in any response or page source.
+use crate::helpers::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+fn keys(v: &Value) -> BTreeSet<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+fn set(names: &[&str]) -> BTreeSet<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[tokio::test]
+async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff_notes() {
+    let app = spawn_app().await;
+    let (customer_browser, customer_id) = app.customer_browser().await;
+    let reference: String = sqlx::query_scalar("SELECT external_ref FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let (_, staff) = staff_with_id(&app, "associate").await;
+    let (_, manager) = staff_with_id(&app, "manager").await;
+    let category: i64 = app.count("SELECT MIN(id) FROM incident_categories").await;
+    let id: i64 = app
+        .call(
+            &staff,
+            "incidents/create",
+            &[
+                ("customer", reference.as_str()),
+                ("new_customer_name", ""),
+                ("category_id", &category.to_string()),
+                ("severity", ""),
+                ("source", "complaint"),
+                ("occurred_at", ""),
+                ("subject_ref", ""),
+                ("description", "SECRET-DESCRIPTION staff wording"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = id.to_string();
+    for (amount, note) in [
+        ("5.00", "SECRET-ACTION-NOTE"),
+        ("400.00", "SECRET-PENDING-NOTE"),
+    ] {
+        let res = app
+            .call(
+                &staff,
+                "incidents/action",
+                &[
+                    ("id", &id),
+                    ("kind", "refund"),
+                    ("amount", amount),
+                    ("currency", "USD"),
+                    ("note", note),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    app.call(
+        &staff,
+        "incidents/note",
+        &[("id", &id), ("text", "SECRET-INTERNAL-NOTE")],
+    )
+    .await;
+    let pending: i64 = app.count("SELECT MAX(id) FROM recovery_actions").await;
+    let decided = app
+        .call(
+            &manager,
+            "incidents/decide",
+            &[
+                ("action_id", &pending.to_string()),
+                ("decision", "approve"),
+                ("note", "SECRET-DECISION-NOTE"),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status(), 200);
+    app.call(
+        &staff,
+        "incidents/notice",
+        &[
+            ("id", &id),
+            ("subject", "Sorry"),
+            ("body", "We refunded you."),
+        ],
+    )
+    .await;
+
+    let incidents: Value = app
+        .call(&customer_browser, "portal/incidents", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let incident = &incidents[0];
+    assert_eq!(
+        keys(incident),
+        set(&[
+            "id",
+            "category",
+            "status",
+            "proactive",
+            "subject_ref",
+            "occurred_at",
+            "resolved_at",
+            "actions",
+            "notices",
+            "my_rating"
+        ])
+    );
+    for action in incident["actions"].as_array().unwrap() {
+        assert_eq!(keys(action), set(&["kind", "amount", "pending"]));
+        assert_eq!(keys(&action["amount"]), set(&["minor", "currency"]));
+    }
+    assert_eq!(incident["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        keys(&incident["notices"][0]),
+        set(&["subject", "body", "created_at"])
+    );
+    let summary: Value = app
+        .call(&customer_browser, "portal/summary", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(&summary),
+        set(&[
+            "name",
+            "email",
+            "referral_code",
+            "referral_link",
+            "customer_since",
+            "referrals_brought"
+        ])
+    );
+    let stories: Value = app
+        .call(&customer_browser, "portal/stories", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(stories.as_array().unwrap().is_empty());
+
+    let page = app.page_text(&customer_browser, "/portal").await;
+    assert!(
+        page.contains("We refunded you."),
+        "the page shows the notice"
+    );
+    let staff_names: Vec<String> = sqlx::query_scalar("SELECT name FROM staff_users")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for (what, body) in [
+        ("portal/incidents", incidents.to_string()),
+        ("/portal page", page),
+    ] {
+        for secret in ["SECRET-", "created_by", "decided_by", "decision_note"] {
+            assert!(!body.contains(secret), "{what} carries {secret}");
+        }
+        for name in &staff_names {
+            assert!(
+                !body.contains(name.as_str()),
+                "{what} names staff member {name}"
+            );
+        }
+    }
+}
