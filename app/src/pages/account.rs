@@ -18,7 +18,7 @@ fn page_error() -> impl Fn() -> Option<&'static str> + Copy {
 
 /// A new password typed twice, with the policy as a hint.
 #[component]
-fn NewPassword() -> impl IntoView {
+pub(crate) fn NewPassword() -> impl IntoView {
     view! {
         <div class="field">
             <label for="password">"New password"</label>
@@ -27,7 +27,7 @@ fn NewPassword() -> impl IntoView {
                 autocomplete="new-password" aria-describedby="password-hint"/>
         </div>
         <div class="field">
-            <label for="confirm">"Repeat the new password"</label>
+            <label for="confirm">"Repeat the password"</label>
             <input id="confirm" name="confirm" type="password" required minlength="12" autocomplete="new-password"/>
         </div>
     }

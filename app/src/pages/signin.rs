@@ -94,16 +94,7 @@ pub fn InvitePage() -> impl IntoView {
                 <p class="muted">"Choose a password for your customer portal. You will sign in with your email address."</p>
                 {move || error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
                 <form method="post" action=move || format!("/portal/invite/{}", token()) class="form">
-                    <div class="field">
-                        <label for="password">"New password"</label>
-                        <p class="hint" id="password-hint">"At least 12 characters. A few unrelated words work well."</p>
-                        <input id="password" name="password" type="password" required minlength="12"
-                            autocomplete="new-password" aria-describedby="password-hint"/>
-                    </div>
-                    <div class="field">
-                        <label for="confirm">"Repeat the password"</label>
-                        <input id="confirm" name="confirm" type="password" required minlength="12" autocomplete="new-password"/>
-                    </div>
+                    <super::account::NewPassword/>
                     <button type="submit" class="button button-wide">"Set password and sign in"</button>
                 </form>
             </div>

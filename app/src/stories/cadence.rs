@@ -36,6 +36,10 @@ pub fn parse_week(input: &str) -> Result<NaiveDate, String> {
     let (year, week) = input.trim().split_once("-W").ok_or_else(err)?;
     let year: i32 = year.parse().map_err(|_| err())?;
     let week: u32 = week.parse().map_err(|_| err())?;
+    // Far-off years would push week arithmetic past the calendar's ends.
+    if !(2000..=2100).contains(&year) {
+        return Err(format!("Choose a week between 2000 and 2100, not {year}."));
+    }
     NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(err)
 }
 
@@ -85,6 +89,14 @@ pub fn streak(today: NaiveDate, story_days: &[NaiveDate]) -> Streak {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn weeks_outside_2000_to_2100_are_refused() {
+        assert!(parse_week("2026-W47").is_ok());
+        for far in ["1999-W52", "2101-W01", "-262144-W01", "99999-W01"] {
+            assert!(parse_week(far).is_err(), "{far}");
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_day(s).unwrap()

@@ -54,6 +54,19 @@ async fn act(
     .await
 }
 
+/// The incident settings form with these approval fields and the default service levels.
+fn settings<'a>(approvals: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let levels = [
+        ("ack_minor", "24"),
+        ("ack_major", "4"),
+        ("ack_critical", "1"),
+        ("resolve_minor", "120"),
+        ("resolve_major", "48"),
+        ("resolve_critical", "8"),
+    ];
+    approvals.iter().copied().chain(levels).collect()
+}
+
 async fn status_of(res: reqwest::Response) -> String {
     assert_eq!(res.status(), 200);
     res.json().await.unwrap()
@@ -148,17 +161,11 @@ async fn amounts_in_a_currency_without_a_limit_or_outside_iso_4217_never_apply_a
 async fn limits_per_currency_are_kept_and_amounts_in_two_currencies_are_never_added() {
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
-    let mut form = vec![
+    let mut form = settings(&[
         ("approval_limit", "50.00"),
         ("currency", "usd"),
         ("other_limits", "EUR 45.00, JPY 7000"),
-        ("ack_minor", "24"),
-        ("ack_major", "4"),
-        ("ack_critical", "1"),
-        ("resolve_minor", "120"),
-        ("resolve_major", "48"),
-        ("resolve_critical", "8"),
-    ];
+    ]);
     assert_eq!(
         app.call(&manager, "incidents/settings/save", &form)
             .await
@@ -228,18 +235,12 @@ async fn the_proposer_of_a_recovery_cannot_approve_it_unless_the_organisation_al
     assert_eq!(decide(&other).await, 200);
 
     let admin = app.staff_browser("admin").await;
-    let form = [
+    let form = settings(&[
         ("approval_limit", "50.00"),
         ("currency", "USD"),
         ("other_limits", ""),
         ("allow_self_approval", "on"),
-        ("ack_minor", "24"),
-        ("ack_major", "4"),
-        ("ack_critical", "1"),
-        ("resolve_minor", "120"),
-        ("resolve_major", "48"),
-        ("resolve_critical", "8"),
-    ];
+    ]);
     assert_eq!(
         app.call(&admin, "incidents/settings/save", &form)
             .await
