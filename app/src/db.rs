@@ -92,6 +92,21 @@ pub fn like_pattern(q: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// The most pages any list offers: far past what anyone reads, and safe from overflow.
+pub const MAX_PAGE: i64 = 100_000;
+
+/// A list page number (1-based) checked for range: anything below 1 or past `MAX_PAGE` is a
+/// bad request, never an overflowing offset.
+pub fn page_number(page: i64) -> Result<i64, crate::error::AppError> {
+    if (1..=MAX_PAGE).contains(&page) {
+        Ok(page)
+    } else {
+        Err(crate::error::AppError::Request(format!(
+            "Page {page} does not exist: pages run from 1 to at most {MAX_PAGE}."
+        )))
+    }
+}
+
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
@@ -174,6 +189,15 @@ fn prepare_sqlite(url: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_numbers_outside_the_range_are_refused() {
+        assert_eq!(page_number(1).unwrap(), 1);
+        assert_eq!(page_number(MAX_PAGE).unwrap(), MAX_PAGE);
+        for bad in [0, -1, MAX_PAGE + 1, i64::MAX, i64::MIN] {
+            assert!(page_number(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn placeholders_number_from_the_first() {

@@ -88,6 +88,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/portal/login") view=pages::signin::PortalLoginPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/invite/:token") view=pages::signin::InvitePage ssr=SsrMode::Async/>
                 <Route path=path!("/login/forgot") view=pages::account::StaffForgotPage ssr=SsrMode::Async/>
+                <Route path=path!("/login/verify") view=pages::account::VerifyPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/login/forgot") view=pages::account::PortalForgotPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=pages::account::StaffResetPage ssr=SsrMode::Async/>
                 <Route path=path!("/portal/reset/:token") view=pages::account::PortalResetPage ssr=SsrMode::Async/>

@@ -27,6 +27,18 @@ pub struct Settings {
     pub smtp_configured: bool,
 }
 
+impl Settings {
+    /// The session cookie's name: over TLS the `__Host-` prefix, which browsers accept only
+    /// with `Secure`, `Path=/` and no `Domain`, so no other host can set or shadow it.
+    pub fn session_cookie(&self) -> &'static str {
+        if self.secure_cookies {
+            "__Host-em_session"
+        } else {
+            "em_session"
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self {

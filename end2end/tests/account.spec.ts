@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { hydrated, signIn, PASSWORD } from "./helpers";
+import { hydrated, signIn, totp, PASSWORD } from "./helpers";
 
 // An account of this file's own, made by an admin below: other journeys sign in as the demo
 // people with the demo password.
@@ -72,4 +72,43 @@ test("a forgotten password is reset through the link in the outbox", async ({ pa
   await expect(page.getByRole("status")).toContainText("Your new password is set");
   await signIn(page, JONAH, "/login", RESET);
   await expect(page).toHaveURL(/\/dashboard$/);
+});
+
+test("two-factor authentication: set up with the QR code's key, then sign in with a code and with a recovery code", async ({ page }) => {
+  await signIn(page, JONAH, "/login", RESET);
+  await page.goto("/account");
+  await hydrated(page);
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  await expect(page.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").innerText()).trim();
+  const now = () => Math.floor(Date.now() / 1000);
+  await page.getByLabel("Six-digit code").fill(totp(secret, now()));
+  await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
+  const codes = page.getByTestId("recovery-codes").locator("code");
+  await expect(codes).toHaveCount(10);
+  const recovery = await codes.first().innerText();
+  await expect(page.getByTestId("two-factor-state")).toContainText("On. 10 recovery codes left.");
+  await signOut(page);
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(JONAH);
+  await page.getByLabel("Password").fill(RESET);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  // The code of the next time step: the one shown now was used to turn it on.
+  await page.getByLabel("Code").fill(totp(secret, now() + 30));
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await signOut(page);
+
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(JONAH);
+  await page.getByLabel("Password").fill(RESET);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify$/);
+  await page.getByLabel("Code").fill(recovery);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/account");
+  await expect(page.getByTestId("two-factor-state")).toContainText("On. 9 recovery codes left.");
 });

@@ -73,6 +73,12 @@ pub enum TokenCommand {
     Create {
         #[arg(long)]
         name: String,
+        /// Days until the token stops working (default: never).
+        #[arg(long)]
+        expires_days: Option<u32>,
+        /// The token may only read (GET requests).
+        #[arg(long)]
+        read_only: bool,
     },
 }
 
@@ -167,13 +173,29 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { name },
+            command:
+                TokenCommand::Create {
+                    name,
+                    expires_days,
+                    read_only,
+                },
         } => {
             let db = app::db::connect(&config.database_url, 2, config.slow_query_ms).await?;
-            let (record, token) =
-                app::admin::tokens::queries::create(&db, &name, None, &Actor::system("cli"))
-                    .await
-                    .map_err(|e| describe(&e))?;
+            let limits = app::admin::tokens::TokenLimits::parse(
+                &expires_days.map(|d| d.to_string()).unwrap_or_default(),
+                if read_only { "1" } else { "" },
+                app::db::now_ms(),
+            )
+            .map_err(|e| describe(&e))?;
+            let (record, token) = app::admin::tokens::queries::create(
+                &db,
+                &name,
+                limits,
+                None,
+                &Actor::system("cli"),
+            )
+            .await
+            .map_err(|e| describe(&e))?;
             eprintln!(
                 "Created API token {} ('{}'). It is shown once; store it now:",
                 record.id, record.name

@@ -10,7 +10,7 @@
 //! | `EXTRAMILE_PUBLIC_URL` | `http://{EXTRAMILE_ADDR}` | address people use, for links in invitations |
 //! | `EXTRAMILE_SESSION_IDLE_MINUTES` | `120` | sign out after this long without a request |
 //! | `EXTRAMILE_SESSION_ABSOLUTE_HOURS` | `12` | sign out this long after sign-in regardless |
-//! | `EXTRAMILE_SECURE_COOKIES` | `false` | `Secure` cookies and HSTS: set when served over TLS |
+//! | `EXTRAMILE_SECURE_COOKIES` | `true` when `EXTRAMILE_PUBLIC_URL` is https, else `false` | `Secure`, `__Host-` cookies and HSTS |
 //! | `EXTRAMILE_TRUSTED_PROXIES` | `0` | proxies of ours in front: the client address is this many entries from the right of `X-Forwarded-For` |
 //! | `EXTRAMILE_TRUST_PROXY` | `false` | older spelling: `true` means one trusted proxy |
 //! | `EXTRAMILE_DB_MAX_CONNECTIONS` | `10` | database pool size |
@@ -65,6 +65,7 @@ impl Config {
             "127.0.0.1:3000".parse().expect("valid default"),
         )?;
         let defaults = Settings::default();
+        let public_url = var("EXTRAMILE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}"));
         let settings = Settings {
             session_idle_minutes: parse(
                 "EXTRAMILE_SESSION_IDLE_MINUTES",
@@ -74,12 +75,15 @@ impl Config {
                 "EXTRAMILE_SESSION_ABSOLUTE_HOURS",
                 defaults.session_absolute_hours,
             )?,
-            secure_cookies: flag("EXTRAMILE_SECURE_COOKIES", false)?,
+            secure_cookies: flag(
+                "EXTRAMILE_SECURE_COOKIES",
+                public_url.starts_with("https://"),
+            )?,
             trusted_proxies: match var("EXTRAMILE_TRUSTED_PROXIES") {
                 Some(_) => parse("EXTRAMILE_TRUSTED_PROXIES", 0)?,
                 None => usize::from(flag("EXTRAMILE_TRUST_PROXY", false)?),
             },
-            public_url: var("EXTRAMILE_PUBLIC_URL").unwrap_or_else(|| format!("http://{addr}")),
+            public_url: public_url.clone(),
             smtp_configured: var("SMTP_URL").is_some(),
             ..defaults
         };

@@ -123,6 +123,7 @@ pub fn router(state: AppState) -> Router {
             "/portal/invite/{token}",
             post(http::signin::accept_invitation),
         )
+        .route("/login/verify", post(http::signin::verify_second_factor))
         .route("/account/password", post(http::account::staff_change))
         .route(
             "/portal/account/password",

@@ -4,6 +4,7 @@ pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;
 pub mod role;
+pub mod two_factor;
 pub mod viewer;
 
 #[cfg(feature = "ssr")]
@@ -12,6 +13,8 @@ pub mod credentials;
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod hashing;
+#[cfg(feature = "ssr")]
+pub mod second_factor;
 #[cfg(feature = "ssr")]
 pub mod sessions;
 #[cfg(feature = "ssr")]

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::settings::Settings;
 use sqlx::Row;
 
+/// The session cookie's name without TLS; see `Settings::session_cookie`.
 pub const COOKIE: &str = "em_session";
 
 /// A cookie's value from request headers, if it is set and not empty.

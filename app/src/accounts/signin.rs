@@ -78,8 +78,18 @@ pub fn normalise_email(email: &str) -> String {
         .collect()
 }
 
-/// Counts the attempt, then checks the password; on success starts a session, ending the one
-/// the browser had before (session rotation).
+/// Where a sign-in with the right password goes next.
+pub enum SignInStep {
+    /// Signed in.
+    Session(SignedIn),
+    /// The account has a second factor: the browser holds this challenge token until a code
+    /// answers it.
+    SecondFactor { token: String },
+}
+
+/// Counts the attempt, then checks the password; on success starts a session (ending the one
+/// the browser had before: session rotation), or a second-factor challenge that remembers
+/// `next`.
 pub async fn sign_in(
     state: &AppState,
     kind: AccountKind,
@@ -87,11 +97,29 @@ pub async fn sign_in(
     password: String,
     ip: &str,
     previous_token: Option<&str>,
-) -> Result<SignedIn, Refusal> {
+    next: Option<&str>,
+) -> Result<SignInStep, Refusal> {
     let email = normalise_email(email);
     let keys = Keys::new(kind, &email, ip);
     admit(state, &keys, &email, ip).await?;
     let id = check_password(state, kind, &email, password, ip, &keys).await?;
+    if kind == AccountKind::Staff && super::second_factor::enabled(&state.db, id).await? {
+        let token = super::second_factor::challenge(&state.db, id, next).await?;
+        return Ok(SignInStep::SecondFactor { token });
+    }
+    Ok(SignInStep::Session(
+        start_session(state, kind, id, ip, previous_token).await?,
+    ))
+}
+
+/// Starts a session for an account whose every factor checked out.
+pub async fn start_session(
+    state: &AppState,
+    kind: AccountKind,
+    id: i64,
+    ip: &str,
+    previous_token: Option<&str>,
+) -> Result<SignedIn, AppError> {
     if let Some(previous) = previous_token {
         sessions::end(&state.db, previous).await?;
     }

@@ -2,6 +2,7 @@
 use super::invitations::{list_invitations, CreateInvitation};
 use super::tokens::{list_tokens, CreateToken, RevokeToken};
 use super::users::{list_users, CreateUser, SendResetLink, StaffUser, UpdateUser};
+use crate::accounts::two_factor::{two_factor_required, RequireTwoFactor, ResetTwoFactor};
 use crate::accounts::Role;
 use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, TextField};
@@ -28,10 +29,19 @@ pub fn UsersPage() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let update = ServerAction::<UpdateUser>::new();
     let reset = ServerAction::<SendResetLink>::new();
+    let reset_factor = ServerAction::<ResetTwoFactor>::new();
+    let require = ServerAction::<RequireTwoFactor>::new();
     let users = Resource::new(
-        move || (create.version().get(), update.version().get()),
+        move || {
+            (
+                create.version().get(),
+                update.version().get(),
+                reset_factor.version().get(),
+            )
+        },
         |_| list_users(),
     );
+    let required = Resource::new(move || require.version().get(), |_| two_factor_required());
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let reset_error = Signal::derive(move || reset.value().get().and_then(|r| r.err()));
@@ -44,6 +54,19 @@ pub fn UsersPage() -> impl IntoView {
         </Show>
         <FormAlert error=update_error/>
         <FormAlert error=reset_error/>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                required.await.ok().map(|on| view! {
+                    <ActionForm action=require attr:class="inline-form">
+                        <label class="checkbox">
+                            <input type="checkbox" name="required" value="1" checked=on/>
+                            " Managers and admins must use two-factor authentication (they set it up at their next page)"
+                        </label>
+                        <button class="button button-quiet" type="submit">"Save"</button>
+                    </ActionForm>
+                })
+            })}
+        </Transition>
         <Transition fallback=|| view! { <p class="loading">"Loading accounts…"</p> }>
             {move || Suspend::new(async move {
                 match users.await {
@@ -52,7 +75,7 @@ pub fn UsersPage() -> impl IntoView {
                         <div class="table-wrap">
                             <table class="table">
                                 <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role and status"</th><th>"Since"</th><th>"Password"</th></tr></thead>
-                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update=update reset=reset/> }).collect_view()}</tbody>
+                                <tbody>{list.into_iter().map(|u| view! { <UserRow user=u update=update reset=reset reset_factor=reset_factor/> }).collect_view()}</tbody>
                             </table>
                         </div>
                     }.into_any(),
@@ -84,9 +107,11 @@ fn UserRow(
     user: StaffUser,
     update: ServerAction<UpdateUser>,
     reset: ServerAction<SendResetLink>,
+    reset_factor: ServerAction<ResetTwoFactor>,
 ) -> impl IntoView {
     let status = if user.active { "Active" } else { "Deactivated" };
     let reset_label = format!("Email {} a reset link", user.name);
+    let factor_label = format!("Remove {}'s second factor", user.name);
     view! {
         <tr class:row-muted=!user.active>
             <td data-label="Name">{user.name.clone()}</td>
@@ -113,6 +138,12 @@ fn UserRow(
                     <ActionForm action=reset attr:class="inline-form">
                         <input type="hidden" name="id" value=user.id/>
                         <button class="button button-quiet" type="submit">{reset_label}</button>
+                    </ActionForm>
+                })}
+                {user.two_factor.then(|| view! {
+                    <ActionForm action=reset_factor attr:class="inline-form">
+                        <input type="hidden" name="id" value=user.id/>
+                        <button class="button button-quiet" type="submit">{factor_label}</button>
                     </ActionForm>
                 })}
             </td>
@@ -150,12 +181,14 @@ pub fn TokensPage() -> impl IntoView {
                         } else {
                             view! {
                                 <div class="table-wrap"><table class="table">
-                                    <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Status"</th></tr></thead>
+                                    <thead><tr><th>"Name"</th><th>"Token"</th><th>"May"</th><th>"Created"</th><th>"Expires"</th><th>"Last used"</th><th>"Status"</th></tr></thead>
                                     <tbody>{data.tokens.into_iter().map(|t| view! {
                                         <tr class:row-muted=t.revoked_at.is_some()>
                                             <td data-label="Name">{t.name.clone()}</td>
                                             <td data-label="Token"><code>{format!("{}…", t.prefix)}</code></td>
+                                            <td data-label="May">{if t.read_only { "Read only" } else { "Read and write" }}</td>
                                             <td data-label="Created">{format_ms(t.created_at)}</td>
+                                            <td data-label="Expires">{t.expires_at.map(format_ms).unwrap_or_else(|| "never".into())}</td>
                                             <td data-label="Last used">{t.last_used_at.map(format_ms).unwrap_or_else(|| "never".into())}</td>
                                             <td data-label="Status">{match t.revoked_at {
                                                 Some(at) => view! { <span>{format!("Revoked {}", format_ms(at))}</span> }.into_any(),
@@ -180,6 +213,19 @@ pub fn TokensPage() -> impl IntoView {
             <ActionForm action=create attr:class="form">
                 <FormAlert error=create_error/>
                 <TextField label="Name" name="name" required=true hint="The system that will use it, e.g. Survey tool." error=create_error/>
+                <div class="field">
+                    <label for="f-expires">"Expires"</label>
+                    <select id="f-expires" name="expires_in_days">
+                        <option value="never">"Never"</option>
+                        <option value="30">"In 30 days"</option>
+                        <option value="90" selected>"In 90 days"</option>
+                        <option value="365">"In a year"</option>
+                    </select>
+                </div>
+                <label class="checkbox">
+                    <input type="checkbox" name="read_only" value="1"/>
+                    " Read only: it may fetch reports, profiles and incidents, but not send signals, feedback or orders"
+                </label>
                 <div class="form-actions"><button class="button" type="submit">"Create token"</button></div>
             </ActionForm>
         </section>

@@ -12,6 +12,38 @@ pub struct ApiToken {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// When it stops working, if ever.
+    pub expires_at: Option<i64>,
+    /// Whether it may only read (GET), never change anything.
+    pub read_only: bool,
+}
+
+/// What a new token may do and for how long.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TokenLimits {
+    pub expires_at: Option<i64>,
+    pub read_only: bool,
+}
+
+impl TokenLimits {
+    /// Reads "never"/"" or a number of days (1 to 3650) and a read-only flag as a form sends them.
+    pub fn parse(expires_in_days: &str, read_only: &str, now: i64) -> Result<Self, AppError> {
+        let expires_at =
+            match expires_in_days.trim() {
+                "" | "never" => None,
+                days => match days.parse::<i64>() {
+                    Ok(d) if (1..=3650).contains(&d) => Some(now + d * 86_400_000),
+                    _ => return Err(AppError::field(
+                        "expires_in_days",
+                        "Choose when the token expires: a number of days from 1 to 3650, or never.",
+                    )),
+                },
+            };
+        Ok(Self {
+            expires_at,
+            read_only: matches!(read_only, "1" | "on" | "true"),
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,7 +55,7 @@ pub struct TokensView {
 
 #[cfg(feature = "ssr")]
 pub mod queries {
-    use super::ApiToken;
+    use super::{ApiToken, TokenLimits};
     use crate::accounts::sessions::{hash_token, new_token};
     use crate::audit::{Actor, Entry};
     use crate::db::{now_ms, Db};
@@ -35,6 +67,7 @@ pub mod queries {
     pub struct ApiClient {
         pub token_id: i64,
         pub name: String,
+        pub read_only: bool,
     }
 
     pub fn parse_name(name: &str) -> Result<String, AppError> {
@@ -52,6 +85,7 @@ pub mod queries {
     pub async fn create(
         db: &Db,
         name: &str,
+        limits: TokenLimits,
         created_by: Option<i64>,
         actor: &Actor,
     ) -> Result<(ApiToken, String), AppError> {
@@ -62,13 +96,16 @@ pub mod queries {
         let now = now_ms();
         let mut tx = crate::db::begin_write(db).await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (name, token_hash, prefix, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO api_tokens (name, token_hash, prefix, created_by, created_at, expires_at, read_only)
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(&name)
         .bind(hash_token(&token))
         .bind(&prefix)
         .bind(created_by)
         .bind(now)
+        .bind(limits.expires_at)
+        .bind(limits.read_only as i64)
         .fetch_one(&mut *tx)
         .await?;
         let record = ApiToken {
@@ -78,6 +115,8 @@ pub mod queries {
             created_at: now,
             last_used_at: None,
             revoked_at: None,
+            expires_at: limits.expires_at,
+            read_only: limits.read_only,
         };
         Entry::new(actor, "api_token.create", "api_token")
             .id(id)
@@ -90,7 +129,7 @@ pub mod queries {
 
     pub async fn list(db: &Db) -> Result<Vec<ApiToken>, AppError> {
         let rows = sqlx::query(
-            "SELECT id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens
+            "SELECT id, name, prefix, created_at, last_used_at, revoked_at, expires_at, read_only FROM api_tokens
              ORDER BY CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END, created_at DESC",
         )
         .fetch_all(db)
@@ -104,6 +143,8 @@ pub mod queries {
                     created_at: r.try_get("created_at")?,
                     last_used_at: r.try_get("last_used_at")?,
                     revoked_at: r.try_get("revoked_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    read_only: r.try_get::<i64, _>("read_only")? == 1,
                 })
             })
             .collect()
@@ -129,7 +170,8 @@ pub mod queries {
         Ok(())
     }
 
-    /// Checks an `Authorization` header value. Revoked and unknown tokens are refused alike.
+    /// Checks an `Authorization` header value. Revoked, expired and unknown tokens are refused
+    /// alike.
     pub async fn authenticate(db: &Db, header: Option<&str>) -> Result<ApiClient, AppError> {
         let token = header
             .and_then(|h| h.strip_prefix("Bearer "))
@@ -137,15 +179,18 @@ pub mod queries {
             .filter(|t| t.starts_with("em_"))
             .ok_or(AppError::Unauthenticated)?;
         let row = sqlx::query(
-            "SELECT id, name, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT id, name, last_used_at, read_only FROM api_tokens
+             WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
         )
         .bind(hash_token(token))
+        .bind(now_ms())
         .fetch_optional(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
         let client = ApiClient {
             token_id: row.try_get("id")?,
             name: row.try_get("name")?,
+            read_only: row.try_get::<i64, _>("read_only")? == 1,
         };
         // "Last used" is shown to the minute: writing it on every call would make each API read
         // a write (and a commit to wait for).
@@ -174,7 +219,8 @@ pub async fn list_tokens() -> Result<TokensView, AppError> {
         async {
             let admin = require_staff(Role::Admin).await?;
             let tokens = queries::list(&admin.state.db).await?;
-            let revealed = super::reveal::take().filter(|s| s.starts_with("em_"));
+            let revealed = super::reveal::take(("/admin/tokens", "/fn/admin/tokens/list"))
+                .filter(|s| s.starts_with("em_"));
             Ok(TokensView { tokens, revealed })
         }
         .await,
@@ -182,18 +228,24 @@ pub async fn list_tokens() -> Result<TokensView, AppError> {
 }
 
 #[server(prefix = "/fn", endpoint = "admin/tokens/create")]
-pub async fn create_token(name: String) -> Result<i64, AppError> {
+pub async fn create_token(
+    name: String,
+    #[server(default)] expires_in_days: String,
+    #[server(default)] read_only: String,
+) -> Result<i64, AppError> {
     respond(
         async {
             let admin = require_staff(Role::Admin).await?;
+            let limits = TokenLimits::parse(&expires_in_days, &read_only, crate::db::now_ms())?;
             let (record, token) = queries::create(
                 &admin.state.db,
                 &name,
+                limits,
                 Some(admin.viewer.id),
                 &admin.actor(),
             )
             .await?;
-            super::reveal::set(&token);
+            super::reveal::set(&token, ("/admin/tokens", "/fn/admin/tokens/list"));
             leptos_axum::redirect("/admin/tokens?flash=token-created");
             Ok(record.id)
         }

@@ -12,6 +12,8 @@ pub struct StaffUser {
     pub role: Role,
     pub active: bool,
     pub created_at: i64,
+    /// Whether they sign in with a second factor.
+    pub two_factor: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -35,22 +37,27 @@ pub mod queries {
             role: Role::parse(&role).map_err(|e| AppError::internal("stored role", e))?,
             active: r.try_get::<i64, _>("active")? == 1,
             created_at: r.try_get("created_at")?,
+            two_factor: r.try_get::<i64, _>("two_factor")? > 0,
         })
     }
 
+    /// Whether each account has a confirmed second factor, as a column.
+    const TWO_FACTOR: &str = "(SELECT COUNT(*) FROM staff_second_factors f
+         WHERE f.staff_id = staff_users.id AND f.enabled_at IS NOT NULL) AS two_factor";
+
     pub async fn list(db: &Db) -> Result<Vec<StaffUser>, AppError> {
-        let rows = sqlx::query(
-            "SELECT id, email, name, role, active, created_at FROM staff_users ORDER BY active DESC, LOWER(name)",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT id, email, name, role, active, created_at, {TWO_FACTOR} FROM staff_users ORDER BY active DESC, LOWER(name)"
+        ))
         .fetch_all(db)
         .await?;
         rows.iter().map(from_row).collect()
     }
 
     pub async fn find(db: &Db, id: i64) -> Result<StaffUser, AppError> {
-        let row = sqlx::query(
-            "SELECT id, email, name, role, active, created_at FROM staff_users WHERE id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT id, email, name, role, active, created_at, {TWO_FACTOR} FROM staff_users WHERE id = $1"
+        ))
         .bind(id)
         .fetch_optional(db)
         .await?
@@ -134,6 +141,7 @@ pub mod queries {
             role,
             active: true,
             created_at: now,
+            two_factor: false,
         };
         Entry::new(actor, "staff_user.create", "staff_user")
             .id(id)

@@ -54,7 +54,7 @@ pub async fn list(
     standing: &str,
     page: i64,
 ) -> Result<CustomerPage, AppError> {
-    let page = page.max(1);
+    let page = crate::db::page_number(page)?;
     let order = match sort {
         CustomerSort::Name => "LOWER(name) ASC, id ASC",
         CustomerSort::NameDesc => "LOWER(name) DESC, id DESC",

@@ -172,7 +172,9 @@ pub async fn list_follow_ups(queue: String, page: i64) -> Result<FollowUpQueue, 
                     AppError::field("queue", "Choose mine, team, overdue, today or closed.")
                 })?,
             };
-            super::follow_ups::queue(&staff.state.db, queue, staff.viewer.id, page).await
+            let db = &staff.state.db;
+            let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
+            super::follow_ups::queue(db, queue, staff.viewer.id, reach, page).await
         }
         .await,
     )
@@ -184,7 +186,9 @@ pub async fn follow_up_counts() -> Result<BadgeCounts, AppError> {
     respond(
         async {
             let staff = staff().await?;
-            super::follow_ups::badge(&staff.state.db, staff.viewer.id).await
+            let db = &staff.state.db;
+            let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
+            super::follow_ups::badge(db, staff.viewer.id, reach).await
         }
         .await,
     )
@@ -393,9 +397,10 @@ pub async fn list_survey_links() -> Result<SurveysView, AppError> {
                 .public_url
                 .trim_end_matches('/')
                 .to_string();
-            let revealed_link = crate::admin::reveal::take()
-                .and_then(|s| s.strip_prefix(REVEAL_PREFIX).map(str::to_string))
-                .map(|token| format!("{base}/s/{token}"));
+            let revealed_link =
+                crate::admin::reveal::take(("/feedback/surveys", "/fn/surveys/list"))
+                    .and_then(|s| s.strip_prefix(REVEAL_PREFIX).map(str::to_string))
+                    .map(|token| format!("{base}/s/{token}"));
             Ok(SurveysView {
                 links: super::surveys::recent(&staff.state.db, 50).await?,
                 revealed_link,
@@ -466,7 +471,10 @@ pub async fn create_survey_link(
             )
             .await?;
             tx.commit().await?;
-            crate::admin::reveal::set(&format!("{REVEAL_PREFIX}{token}"));
+            crate::admin::reveal::set(
+                &format!("{REVEAL_PREFIX}{token}"),
+                ("/feedback/surveys", "/fn/surveys/list"),
+            );
             leptos_axum::redirect("/feedback/surveys?flash=survey-created");
             Ok(id)
         }

@@ -9,6 +9,7 @@ use crate::audit::{Actor, Entry};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldError};
 use crate::incidents::changes::Tx;
+use crate::org::visibility::Reach;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -169,9 +170,27 @@ async fn end_of_today(db: &Db, now: i64) -> Result<i64, AppError> {
     Ok(crate::org::clock::end_of_day(tz, now))
 }
 
-async fn count(db: &Db, queue: Queue, viewer: i64, now: i64) -> Result<i64, AppError> {
+/// A queue's condition, narrowed to what the viewer may see.
+fn condition(queue: Queue, reach: Reach) -> String {
+    format!(
+        "{}{}",
+        queue.clause(),
+        reach.assignee_condition("u.assignee_id")
+    )
+}
+
+async fn count(
+    db: &Db,
+    queue: Queue,
+    viewer: i64,
+    reach: Reach,
+    now: i64,
+) -> Result<i64, AppError> {
     let end_of_day = end_of_today(db, now).await?;
-    let sql = format!("SELECT COUNT(*) FROM follow_ups u WHERE {}", queue.clause());
+    let sql = format!(
+        "SELECT COUNT(*) FROM follow_ups u WHERE {}",
+        condition(queue, reach)
+    );
     let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(viewer).bind(now);
     if queue == Queue::DueToday {
         q = q.bind(end_of_day);
@@ -181,12 +200,12 @@ async fn count(db: &Db, queue: Queue, viewer: i64, now: i64) -> Result<i64, AppE
 
 /// The viewer's open follow-ups and the organisation's overdue ones, each counted up to
 /// `BADGE_CAP` + 1, for the navigation badge.
-pub async fn badge(db: &Db, viewer: i64) -> Result<BadgeCounts, AppError> {
+pub async fn badge(db: &Db, viewer: i64, reach: Reach) -> Result<BadgeCounts, AppError> {
     let now = now_ms();
     let mut counted = [0; 2];
     for (n, queue) in counted.iter_mut().zip([Queue::Mine, Queue::Overdue]) {
         *n = sqlx::query_scalar(&crate::db::capped_count(
-            &format!("FROM follow_ups u WHERE {}", queue.clause()),
+            &format!("FROM follow_ups u WHERE {}", condition(queue, reach)),
             BADGE_CAP,
         ))
         .bind(viewer)
@@ -201,13 +220,13 @@ pub async fn badge(db: &Db, viewer: i64) -> Result<BadgeCounts, AppError> {
 }
 
 /// The size of every open queue, for the queue's tabs.
-pub async fn counts(db: &Db, viewer: i64) -> Result<QueueCounts, AppError> {
+pub async fn counts(db: &Db, viewer: i64, reach: Reach) -> Result<QueueCounts, AppError> {
     let now = now_ms();
     Ok(QueueCounts {
-        mine: count(db, Queue::Mine, viewer, now).await?,
-        team: count(db, Queue::Team, viewer, now).await?,
-        overdue: count(db, Queue::Overdue, viewer, now).await?,
-        due_today: count(db, Queue::DueToday, viewer, now).await?,
+        mine: count(db, Queue::Mine, viewer, reach, now).await?,
+        team: count(db, Queue::Team, viewer, reach, now).await?,
+        overdue: count(db, Queue::Overdue, viewer, reach, now).await?,
+        due_today: count(db, Queue::DueToday, viewer, reach, now).await?,
     })
 }
 
@@ -218,10 +237,11 @@ pub async fn queue(
     db: &Db,
     queue: Queue,
     viewer: i64,
+    reach: Reach,
     page: i64,
 ) -> Result<FollowUpQueue, AppError> {
     let now = now_ms();
-    let page = page.max(1);
+    let page = crate::db::page_number(page)?;
     let order = if queue == Queue::Closed {
         "u.closed_at DESC, u.id DESC"
     } else {
@@ -229,7 +249,7 @@ pub async fn queue(
     };
     let sql = format!(
         "{SELECT} WHERE {} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {}",
-        queue.clause(),
+        condition(queue, reach),
         (page - 1) * PAGE_SIZE
     );
     let eod = end_of_today(db, now).await?;
@@ -243,13 +263,13 @@ pub async fn queue(
         .iter()
         .map(|r| row(r, eod))
         .collect::<Result<Vec<_>, _>>()?;
-    let counts = counts(db, viewer).await?;
+    let counts = counts(db, viewer, reach).await?;
     let total = match queue {
         Queue::Mine => counts.mine,
         Queue::Team => counts.team,
         Queue::Overdue => counts.overdue,
         Queue::DueToday => counts.due_today,
-        Queue::Closed => count(db, queue, viewer, now).await?,
+        Queue::Closed => count(db, queue, viewer, reach, now).await?,
     };
     Ok(FollowUpQueue {
         items,

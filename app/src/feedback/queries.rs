@@ -238,7 +238,7 @@ pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, i64), A
         count = count.bind(i);
     }
     let total = count.fetch_one(db).await?;
-    let page = f.page.max(1);
+    let page = crate::db::page_number(f.page)?;
     let sql = format!(
         "{SELECT}{filter} ORDER BY f.received_at DESC, f.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
         (page - 1) * PAGE_SIZE

@@ -212,7 +212,7 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
         "customer" => "LOWER(c.name) ASC, i.detected_at DESC",
         _ => "i.detected_at DESC, i.id DESC",
     };
-    let page = f.page.max(1);
+    let page = crate::db::page_number(f.page)?;
     let n = clause.params();
     let (total,): (i64,) = clause
         .bind(sqlx::query_as(&clause.count_sql()))

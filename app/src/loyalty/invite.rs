@@ -22,7 +22,9 @@ pub async fn open_referral(code: String) -> Result<Option<String>, AppError> {
             {
                 return Ok(None);
             }
-            let found = super::referrals::visit(&state.db, &code, crate::db::now_ms()).await?;
+            let visitor = crate::accounts::guard::request_context().ip;
+            let found =
+                super::referrals::visit(&state.db, &code, &visitor, crate::db::now_ms()).await?;
             if found.is_some() {
                 if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
                     let cookie =

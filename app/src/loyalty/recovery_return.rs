@@ -288,7 +288,7 @@ pub async fn overview(
     now: i64,
 ) -> Result<super::RecoveryOverview, AppError> {
     let (period, from) = period_start(period, now)?;
-    let page = page.max(1);
+    let page = crate::db::page_number(page)?;
     let scope = Scope {
         customer: None,
         from,

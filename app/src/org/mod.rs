@@ -8,6 +8,8 @@ pub mod scope;
 pub mod store;
 #[cfg(feature = "ssr")]
 pub mod teams;
+#[cfg(feature = "ssr")]
+pub mod visibility;
 
 use serde::{Deserialize, Serialize};
 

@@ -19,6 +19,13 @@ pub struct Attention {
     pub week: String,
     pub follow_ups_overdue: i64,
     pub follow_ups_mine: i64,
+    /// The organisation's feedback and story figures of the week: for managers and admins, and
+    /// for associates when an admin opened the reports to them.
+    pub organisation: Option<OrganisationWeek>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrganisationWeek {
     pub feedback: crate::feedback::figures::FeedbackFigures,
     pub stories: crate::stories::StoryFigures,
 }
@@ -40,8 +47,16 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         let this_week = crate::stories::cadence::week_label(monday);
         let range = crate::org::clock::week_range(tz, monday);
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
-        let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id).await?;
-        let feedback = crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?;
+        let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
+        let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id, reach).await?;
+        let organisation = if reach.sees_organisation() {
+            Some(OrganisationWeek {
+                feedback: crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?,
+                stories: crate::stories::figures::for_week(db, tz, monday).await?,
+            })
+        } else {
+            None
+        };
         Ok(Attention {
             open: count(IncidentFilter { status: Some(Status::Open), ..Default::default() }).await?,
             recovering: count(IncidentFilter { status: Some(Status::Recovering), ..Default::default() }).await?,
@@ -60,8 +75,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
             week: this_week,
             follow_ups_overdue: follow_ups.overdue,
             follow_ups_mine: follow_ups.mine,
-            feedback,
-            stories: crate::stories::figures::for_week(db, tz, monday).await?,
+            organisation,
         })
     }.await)
 }
@@ -131,9 +145,7 @@ pub fn DashboardPage() -> impl IntoView {
                     Err(e) => view! { <LoadError error=e/> }.into_any(),
                     Ok(a) => {
                         let share = if a.incidents_this_week > 0 { a.proactive_this_week * 100 / a.incidents_this_week } else { 0 };
-                        let f = a.feedback.clone();
-                        let st = a.stories.clone();
-                        let story_share = st.associate_share().map(|p| format!("{p}%")).unwrap_or_else(|| "—".into());
+                        let week = a.week.clone();
                         view! {
                             <h2>"Needs attention"</h2>
                             <div class="figures">
@@ -151,25 +163,44 @@ pub fn DashboardPage() -> impl IntoView {
                                 <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&proactive=1", a.week)/>
                             </div>
                             <p class="muted">{format!("{share}% of this week's incidents were caught before the customer complained.")}</p>
-                            <div class="figures">
-                                <Figure label="Feedback answers" value=f.count href=format!("/feedback?week={}", a.week)/>
-                                <Figure label="NPS" value=f.nps.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) href=format!("/feedback?week={}&score_type=nps", a.week)/>
-                                <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", a.week)/>
-                                <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", a.week)/>
-                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
-                            </div>
-                            <div class="figures" data-testid="story-figures">
-                                <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", a.week)/>
-                                <Figure label="Associates with a story" value=format!("{} of {} ({story_share})", st.associates_with_story, st.active_associates) href="/stories/cadence".into()/>
-                                <Figure label="Kudos given" value=st.kudos href=format!("/stories?week={}&sort=kudos", a.week)/>
-                                <Figure label="Failures turned around" value=st.turned_around href=format!("/stories?week={}&kind=turned_around", a.week)/>
-                                <Figure label="Stories spotlighted" value=st.spotlighted href="/stories?spotlight=1".into()/>
-                            </div>
+                            {match a.organisation.clone() {
+                                Some(o) => view! { <OrganisationFigures week=week.clone() figures=o/> }.into_any(),
+                                None => view! {
+                                    <p class="muted" data-testid="organisation-figures-closed">"Feedback and story figures for the whole organisation are shared with managers. Your own are on your weekly report."</p>
+                                }.into_any(),
+                            }}
                         }.into_any()
                     }
                 }
             })}
         </Transition>
         <crate::stories::pages::home::SpotlightCard/>
+    }
+}
+
+/// The organisation's feedback and story figures of the week, each linking to its records.
+#[component]
+fn OrganisationFigures(week: String, figures: OrganisationWeek) -> impl IntoView {
+    let f = figures.feedback;
+    let st = figures.stories;
+    let story_share = st
+        .associate_share()
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "—".into());
+    view! {
+                            <div class="figures">
+                                <Figure label="Feedback answers" value=f.count href=format!("/feedback?week={}", week)/>
+                                <Figure label="NPS" value=f.nps.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) href=format!("/feedback?week={}&score_type=nps", week)/>
+                                <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", week)/>
+                                <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", week)/>
+                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
+                            </div>
+                            <div class="figures" data-testid="story-figures">
+                                <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", week)/>
+                                <Figure label="Associates with a story" value=format!("{} of {} ({story_share})", st.associates_with_story, st.active_associates) href="/stories/cadence".into()/>
+                                <Figure label="Kudos given" value=st.kudos href=format!("/stories?week={}&sort=kudos", week)/>
+                                <Figure label="Failures turned around" value=st.turned_around href=format!("/stories?week={}&kind=turned_around", week)/>
+                                <Figure label="Stories spotlighted" value=st.spotlighted href="/stories?spotlight=1".into()/>
+                            </div>
     }
 }

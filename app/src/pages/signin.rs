@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub(crate) fn error_message(code: &str) -> Option<&'static str> {
     Some(match code {
         "current" => "That is not your current password.",
+        "code" => "That code did not work. Enter the six digits your app shows now, or one of your recovery codes.",
         "throttled" => "Too many attempts. Wait a few minutes and try again.",
         "failed" => "That did not work. Please try again.",
         "invalid" => "That email and password do not match an active account.",
@@ -55,7 +56,7 @@ fn SignInForm(
                     </div>
                     <button type="submit" class="button button-wide">"Sign in"</button>
                 </form>
-                <p class="signin-foot"><a href=forgot>"Forgot your password?"</a></p>
+                <p class="signin-link"><a href=forgot>"Forgot your password?"</a></p>
             </div>
         </main>
     }

@@ -5,7 +5,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The setting that opens team and organisation reports to associates ("1" = open).
-pub const ASSOCIATES_SEE_ALL: &str = "reports.associates_see_team_and_organisation";
+#[cfg(feature = "ssr")]
+pub use crate::org::visibility::ASSOCIATES_SEE_ALL;
 
 #[cfg(feature = "ssr")]
 pub mod access {

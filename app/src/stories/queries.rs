@@ -581,7 +581,7 @@ pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, i64), App
     } else {
         "s.occurred_on DESC, s.id DESC"
     };
-    let page = f.page.max(1);
+    let page = crate::db::page_number(f.page)?;
     let sql = format!(
         "SELECT s.id, s.title, s.kind, s.occurred_on, s.associate_id, a.name AS associate_name,
                 s.customer_id, c.name AS customer_name, s.result, s.spotlighted_at, s.shareable,

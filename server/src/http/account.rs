@@ -4,7 +4,7 @@
 use super::context::{client_ip, cookie};
 use app::accounts::credentials;
 use app::accounts::guard::RequestContext;
-use app::accounts::sessions::{self, AccountKind};
+use app::accounts::sessions::AccountKind;
 use app::accounts::Viewer;
 use app::error::AppError;
 use app::state::AppState;
@@ -71,7 +71,7 @@ async fn change(state: AppState, req: Request, kind: AccountKind) -> Response {
         (Some(Viewer::Customer(c)), AccountKind::Customer) => c.customer_id,
         _ => return Redirect::to(pages(kind).login).into_response(),
     };
-    let token = cookie(req.headers(), sessions::COOKIE).unwrap_or_default();
+    let token = cookie(req.headers(), state.settings.session_cookie()).unwrap_or_default();
     let Ok(Form(form)) = Form::<ChangeForm>::from_request(req, &state).await else {
         return Redirect::to(&format!("{page}?error=password")).into_response();
     };

@@ -6,33 +6,54 @@ pub mod openapi;
 pub mod reports;
 pub mod signals;
 
+use app::accounts::guard::RequestContext;
 use app::admin::tokens::queries::{authenticate, ApiClient};
 use app::audit::Actor;
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
-pub fn router(state: AppState) -> Router<AppState> {
-    let protected = Router::new()
-        .route("/api/v1/whoami", get(whoami))
-        .route("/api/v1/signals", post(signals::ingest))
-        .route("/api/v1/feedback", post(feedback::create))
-        .route("/api/v1/feedback/{id}", get(feedback::get))
-        .route("/api/v1/customers", post(loyalty::customers))
-        .route(
+/// Every token-protected route: path, method and handler. The router is built from this table,
+/// and the authorization tests walk it, so a new route cannot escape either.
+fn protected_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
+    vec![
+        ("/api/v1/whoami", Method::GET, get(whoami)),
+        ("/api/v1/signals", Method::POST, post(signals::ingest)),
+        ("/api/v1/feedback", Method::POST, post(feedback::create)),
+        ("/api/v1/feedback/{id}", Method::GET, get(feedback::get)),
+        ("/api/v1/customers", Method::POST, post(loyalty::customers)),
+        (
             "/api/v1/customers/{external_ref}/profile",
+            Method::GET,
             get(loyalty::profile),
-        )
-        .route("/api/v1/orders", post(loyalty::orders))
-        .route("/api/v1/incidents", get(incidents::list))
-        .route("/api/v1/reports/weekly", get(reports::weekly))
-        .route("/api/v1/incidents/{id}", get(incidents::get))
+        ),
+        ("/api/v1/orders", Method::POST, post(loyalty::orders)),
+        ("/api/v1/incidents", Method::GET, get(incidents::list)),
+        ("/api/v1/reports/weekly", Method::GET, get(reports::weekly)),
+        ("/api/v1/incidents/{id}", Method::GET, get(incidents::get)),
+    ]
+}
+
+/// The token-protected routes' paths and methods.
+pub fn route_table() -> Vec<(&'static str, Method)> {
+    protected_routes()
+        .into_iter()
+        .map(|(path, method, _)| (path, method))
+        .collect()
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let protected = protected_routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, _, handler)| {
+            r.route(path, handler)
+        })
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
         .route("/api/openapi.json", get(openapi::document))
@@ -98,11 +119,24 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     match authenticate(&state.db, header.as_deref()).await {
+        Ok(client) if client.read_only && !matches!(*req.method(), Method::GET | Method::HEAD) => {
+            error(
+                StatusCode::FORBIDDEN,
+                "This API token is read-only: it may send GET requests only.",
+                None,
+            )
+        }
         Ok(client) => {
             req.extensions_mut().insert(client);
             next.run(req).await
         }
         Err(AppError::Unauthenticated) => {
+            let ctx = req
+                .extensions()
+                .get::<RequestContext>()
+                .cloned()
+                .unwrap_or_default();
+            audit_refusal(&state, ctx, req.uri().path().to_string()).await;
             let mut response = error(
                 StatusCode::UNAUTHORIZED,
                 "A valid API token is required: send 'Authorization: Bearer em_…'.",
@@ -115,6 +149,26 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
             response
         }
         Err(e) => e.into_response(),
+    }
+}
+
+/// Records a request refused for want of a valid token, once per client address and minute: a
+/// flood of them cannot grow the audit log without bound.
+async fn audit_refusal(state: &AppState, ctx: RequestContext, path: String) {
+    let now = app::db::now_ms();
+    let key = format!("api401:{}", ctx.ip);
+    match app::accounts::throttle::count_attempt(&state.db, &key, now, 60_000).await {
+        Ok(1) => {
+            let actor = ctx.actor();
+            let entry = app::audit::Entry::new(&actor, "api.unauthenticated", "path")
+                .id(path)
+                .ip(&ctx.ip);
+            if let Err(e) = entry.write(&state.db).await {
+                tracing::warn!("could not audit an API refusal: {e}");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!("could not count an API refusal: {e}"),
     }
 }
 

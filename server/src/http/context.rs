@@ -54,7 +54,7 @@ pub async fn request_context(
 ) -> Response {
     let request_id = new_request_id();
     let ip = client_ip(&req, state.settings.trusted_proxies);
-    let viewer = match cookie(req.headers(), sessions::COOKIE) {
+    let viewer = match cookie(req.headers(), state.settings.session_cookie()) {
         Some(token) => match sessions::resolve(&state.db, &state.settings, &token).await {
             Ok(v) => v,
             Err(e) => {

@@ -55,7 +55,14 @@ async fn server_function(state: &AppState, req: Request, next: Next, endpoint: &
             AppError::Forbidden
         }
         Some(needs) => match needs.gate(ctx.viewer.as_ref()) {
-            Gate::Open => return next.run(req).await,
+            Gate::Open
+                if !endpoint.starts_with("account/")
+                    && endpoint != "viewer"
+                    && second_factor_missing(state, ctx.viewer.as_ref()).await =>
+            {
+                AppError::Forbidden
+            }
+            Gate::Open => return within_limit(req, next).await,
             Gate::SignIn => AppError::Unauthenticated,
             Gate::Refuse => deny(state, &ctx).await,
         },
@@ -73,6 +80,68 @@ async fn server_function(state: &AppState, req: Request, next: Next, endpoint: &
         h.insert("serverfnerror", path);
     }
     response
+}
+
+/// The largest body a server function reads: forms and drafts, never files (imports have their
+/// own upload route).
+pub const SERVER_FN_BODY_LIMIT: usize = 1 << 20;
+
+/// Reads a server function's body up to the limit before the function sees it: anything longer,
+/// declared or streamed, is answered 413 without being held in memory.
+async fn within_limit(req: Request, next: Next) -> Response {
+    use app::error::AppError;
+    let too_large = || {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            axum::Json(serde_json::json!({
+                "error": "That request is too large.",
+                "detail": AppError::Request(format!(
+                    "Requests to the app are limited to {} KiB.",
+                    SERVER_FN_BODY_LIMIT / 1024
+                )),
+            })),
+        )
+            .into_response()
+    };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > SERVER_FN_BODY_LIMIT) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+        Err(_) => too_large(),
+    }
+}
+
+/// Whether the organisation requires a second factor of this manager or admin and they have
+/// none yet: until they set one up, only their account page is open to them.
+async fn second_factor_missing(state: &AppState, viewer: Option<&Viewer>) -> bool {
+    use app::accounts::second_factor::{enabled, required};
+    let Some(Viewer::Staff(staff)) = viewer else {
+        return false;
+    };
+    if !staff.role.at_least(Role::Manager) {
+        return false;
+    }
+    match (
+        required(&state.db).await,
+        enabled(&state.db, staff.id).await,
+    ) {
+        (Ok(true), Ok(false)) => true,
+        (Ok(_), Ok(_)) => false,
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::error!("could not read second-factor requirements: {e}");
+            true
+        }
+    }
 }
 
 fn req_path(endpoint: &str) -> String {
@@ -109,6 +178,8 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
         .into_response();
     }
     if STAFF_PREFIXES.iter().any(|p| under(&path, p)) {
+        let missing_second_factor =
+            !under(&path, "/account") && second_factor_missing(&state, viewer.as_ref()).await;
         return match viewer {
             Some(Viewer::Staff(staff)) if under(&path, "/admin") && staff.role != Role::Admin => {
                 deny(&state, &ctx).await;
@@ -120,6 +191,9 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
             {
                 deny(&state, &ctx).await;
                 forbidden_page()
+            }
+            Some(Viewer::Staff(_)) if missing_second_factor => {
+                Redirect::to("/account?flash=two-factor-required#two-factor").into_response()
             }
             Some(Viewer::Staff(_)) => next.run(req).await,
             _ => Redirect::to(&format!(

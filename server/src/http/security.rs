@@ -23,7 +23,7 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     // What a signed-in person or API client is sent is theirs alone: no cache may keep it.
     let authenticated = req.headers().contains_key(header::AUTHORIZATION)
-        || app::accounts::sessions::cookie_value(req.headers(), app::accounts::sessions::COOKIE)
+        || app::accounts::sessions::cookie_value(req.headers(), state.settings.session_cookie())
             .is_some();
     let mut response = next.run(req).await;
     if authenticated {
@@ -96,12 +96,19 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         .get::<RequestContext>()
         .cloned()
         .unwrap_or_default();
-    let actor = ctx.actor();
-    let entry = Entry::new(&actor, "access.denied.cross_site", "path")
-        .id(req.uri().path())
-        .ip(&ctx.ip);
-    if let Err(e) = entry.write(&state.db).await {
-        tracing::warn!("could not audit a cross-site refusal: {e}");
+    // Once per client address and minute: forged posts cannot grow the audit log without bound.
+    let key = format!("xsite:{}", ctx.ip);
+    let first = app::accounts::throttle::count_attempt(&state.db, &key, app::db::now_ms(), 60_000)
+        .await
+        .map_or(true, |n| n == 1);
+    if first {
+        let actor = ctx.actor();
+        let entry = Entry::new(&actor, "access.denied.cross_site", "path")
+            .id(req.uri().path())
+            .ip(&ctx.ip);
+        if let Err(e) = entry.write(&state.db).await {
+            tracing::warn!("could not audit a cross-site refusal: {e}");
+        }
     }
     (
         StatusCode::FORBIDDEN,

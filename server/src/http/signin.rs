@@ -2,8 +2,9 @@
 //! a redirect and the session cookie, so they work with or without JavaScript.
 use super::context::{client_ip, cookie};
 use app::accounts::guard::RequestContext;
+use app::accounts::second_factor::{self, StepRefusal};
 use app::accounts::sessions::{self, AccountKind};
-use app::accounts::signin::{safe_next, sign_in, sign_out, Refusal};
+use app::accounts::signin::{safe_next, sign_in, sign_out, start_session, Refusal, SignInStep};
 use app::admin::invitations::queries as invitations;
 use app::error::AppError;
 use app::state::AppState;
@@ -33,15 +34,90 @@ fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
     let max_age = state.settings.session_absolute_hours * 3600;
     HeaderValue::from_str(&format!(
         "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        sessions::COOKIE
+        state.settings.session_cookie()
     ))
     .expect("cookie is ASCII")
 }
 
-fn clear_cookie() -> HeaderValue {
+/// The second-factor challenge, sent only to the page that answers it.
+fn challenge_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        sessions::COOKIE
+        "{CHALLENGE_COOKIE}={token}; Path=/login/verify; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+const CHALLENGE_COOKIE: &str = "em_2fa";
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The second step of a staff sign-in: a code from the authenticator or a recovery code.
+pub async fn verify_second_factor(State(state): State<AppState>, req: Request) -> Response {
+    let ip = client_ip(&req, state.settings.trusted_proxies);
+    let previous = cookie(req.headers(), state.settings.session_cookie());
+    let Some(token) = cookie(req.headers(), CHALLENGE_COOKIE) else {
+        return Redirect::to("/login?error=expired").into_response();
+    };
+    let Ok(Form(form)) = Form::<CodeForm>::from_request(req, &state).await else {
+        return Redirect::to("/login/verify?error=code").into_response();
+    };
+    if form.code.trim().is_empty() || form.code.len() > 64 {
+        return Redirect::to("/login/verify?error=code").into_response();
+    }
+    match second_factor::answer(&state, &token, &form.code, &ip).await {
+        Ok((staff_id, next)) => {
+            match start_session(
+                &state,
+                AccountKind::Staff,
+                staff_id,
+                &ip,
+                previous.as_deref(),
+            )
+            .await
+            {
+                Ok(signed_in) => {
+                    let target = next
+                        .and_then(|n| safe_next(Some(&n)))
+                        .unwrap_or_else(|| signed_in.home.to_string());
+                    let mut response = Redirect::to(&target).into_response();
+                    let h = response.headers_mut();
+                    h.append(header::SET_COOKIE, session_cookie(&state, &signed_in.token));
+                    h.append(header::SET_COOKIE, challenge_cookie(&state, "", 0));
+                    response
+                }
+                Err(e) => e.into_response(),
+            }
+        }
+        Err(StepRefusal::WrongCode) => Redirect::to("/login/verify?error=code").into_response(),
+        Err(StepRefusal::Expired) => Redirect::to("/login?error=expired").into_response(),
+        Err(StepRefusal::Throttled) => too_many(
+            "Too many codes tried",
+            "Too many wrong codes for this account. Wait a few minutes, then sign in again.",
+            state.settings.signin_window_minutes * 60,
+            "/login",
+        ),
+        Err(StepRefusal::Failed(e)) => e.into_response(),
+    }
+}
+
+fn clear_cookie(state: &AppState) -> HeaderValue {
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        state.settings.session_cookie()
     ))
     .expect("cookie is ASCII")
 }
@@ -71,7 +147,7 @@ fn wait_words(secs: i64) -> String {
 
 async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: &str) -> Response {
     let ip = client_ip(&req, state.settings.trusted_proxies);
-    let previous = cookie(req.headers(), sessions::COOKIE);
+    let previous = cookie(req.headers(), state.settings.session_cookie());
     let Ok(Form(form)) = Form::<SignInForm>::from_request(req, &state).await else {
         return Redirect::to(&format!("{page}?error=missing")).into_response();
     };
@@ -90,15 +166,23 @@ async fn handle_sign_in(state: AppState, req: Request, kind: AccountKind, page: 
         form.password,
         &ip,
         previous.as_deref(),
+        next.as_deref(),
     )
     .await
     {
-        Ok(signed_in) => {
+        Ok(SignInStep::Session(signed_in)) => {
             let target = next.unwrap_or_else(|| signed_in.home.to_string());
             let mut response = Redirect::to(&target).into_response();
             response
                 .headers_mut()
                 .insert(header::SET_COOKIE, session_cookie(&state, &signed_in.token));
+            response
+        }
+        Ok(SignInStep::SecondFactor { token }) => {
+            let mut response = Redirect::to("/login/verify").into_response();
+            response
+                .headers_mut()
+                .insert(header::SET_COOKIE, challenge_cookie(&state, &token, 300));
             response
         }
         Err(Refusal::Throttled { retry_after_secs }) => too_many(
@@ -146,7 +230,7 @@ async fn handle_sign_out(state: AppState, req: Request, page: &str) -> Response 
         .get::<RequestContext>()
         .cloned()
         .unwrap_or_default();
-    if let Some(token) = cookie(req.headers(), sessions::COOKIE) {
+    if let Some(token) = cookie(req.headers(), state.settings.session_cookie()) {
         if let Err(e) = sign_out(&state, &token, &ctx.actor(), &ctx.ip).await {
             return e.into_response();
         }
@@ -154,7 +238,7 @@ async fn handle_sign_out(state: AppState, req: Request, page: &str) -> Response 
     let mut response = Redirect::to(&format!("{page}?flash=signed-out")).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, clear_cookie());
+        .insert(header::SET_COOKIE, clear_cookie(&state));
     response
 }
 

@@ -108,6 +108,16 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             ],
         ),
         ("admin/users/send-reset", vec![("id", s("999999"))]),
+        ("admin/users/reset-two-factor", vec![("id", s("999999"))]),
+        ("admin/users/require-two-factor", vec![("required", s("0"))]),
+        ("admin/users/two-factor-required", vec![]),
+        ("account/two-factor", vec![]),
+        ("account/two-factor/begin", vec![]),
+        ("account/two-factor/confirm", vec![("code", s("000000"))]),
+        (
+            "account/two-factor/disable",
+            vec![("password", s("not it"))],
+        ),
         (
             "customers/portal-login/disable",
             vec![("customer_id", s("999999"))],
@@ -601,4 +611,94 @@ async fn the_start_page_sends_each_visitor_where_they_belong() {
         location(&customer.get(app.url("/")).send().await.unwrap()),
         "/portal"
     );
+}
+
+/// Every token-protected API route, from the table the router is built from: nobody without a
+/// valid token gets in (not visitors, customers or staff with their session cookies), a
+/// read-only token only reads, a full token reaches every route, and each route is documented.
+#[tokio::test]
+async fn every_api_route_needs_a_token_and_a_read_only_token_only_reads() {
+    use reqwest::Method;
+    let app = spawn_app().await;
+    let full = api_token(&app, "Full").await;
+    let admin = app.staff_browser("admin").await;
+    app.call(
+        &admin,
+        "admin/tokens/create",
+        &[("name", "Reader"), ("read_only", "1")],
+    )
+    .await;
+    let view: serde_json::Value = app
+        .call(&admin, "admin/tokens/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reader = view["revealed"].as_str().unwrap().to_string();
+    let (customer, _) = app.customer_browser().await;
+    let staff = app.staff_browser("manager").await;
+    let document: serde_json::Value = browser()
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let routes = server::http::api::route_table();
+    assert!(routes.len() >= 10);
+    for (path, method) in routes {
+        let documented = &document["paths"][path][method.as_str().to_lowercase()];
+        assert!(
+            documented.is_object(),
+            "{method} {path} is missing from the API document"
+        );
+        let url = app.url(&path.replace("{id}", "1").replace("{external_ref}", "c-1"));
+        let method = Method::from_bytes(method.as_str().as_bytes()).unwrap();
+        let send = |client: &Client, token: Option<&str>| {
+            let mut req = client
+                .request(method.clone(), &url)
+                .json(&serde_json::json!([]));
+            if let Some(t) = token {
+                req = req.bearer_auth(t);
+            }
+            req.send()
+        };
+        for (who, client) in [
+            ("visitor", &browser()),
+            ("customer", &customer),
+            ("staff", &staff),
+        ] {
+            let status = send(client, None).await.unwrap().status().as_u16();
+            assert_eq!(status, 401, "{who} without a token: {method} {path}");
+        }
+        let status = send(&browser(), Some("em_not-a-token"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(status, 401, "a made-up token: {method} {path}");
+        let status = send(&browser(), Some(&reader))
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        if method == Method::GET {
+            assert!(
+                status != 401 && status != 403,
+                "reader on {method} {path}: {status}"
+            );
+        } else {
+            assert_eq!(status, 403, "reader on {method} {path}");
+        }
+        let status = send(&browser(), Some(&full))
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(
+            status != 401 && status != 403,
+            "full token on {method} {path}: {status}"
+        );
+    }
 }

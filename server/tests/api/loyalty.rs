@@ -651,6 +651,18 @@ async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_creat
         .unwrap()
         .contains("Dana thinks you will like it here"));
     assert_eq!(app.count("SELECT COUNT(*) FROM referral_visits").await, 1);
+    for _ in 0..3 {
+        browser()
+            .get(app.url(&format!("/r/{code}")))
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM referral_visits").await,
+        1,
+        "one visit per visitor and day, however often the link is opened"
+    );
     let remembered: String = app
         .call(&counter, "referrals/remembered", &[])
         .await

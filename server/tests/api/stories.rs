@@ -631,10 +631,21 @@ async fn managers_see_cadence_per_team_and_spotlights_reach_the_dashboard() {
     let spot = json(&app, &writer_client, "stories/spotlights", &[]).await;
     assert_eq!(spot[0]["id"], id);
     let attention = json(&app, &manager, "dashboard/attention", &[]).await;
-    assert_eq!(attention["stories"]["spotlighted"], 1);
-    assert_eq!(attention["stories"]["stories"], 1, "this week's story only");
-    assert_eq!(attention["stories"]["associates_with_story"], 1);
-    assert!(attention["stories"]["active_associates"].as_i64().unwrap() >= 2);
+    assert_eq!(attention["organisation"]["stories"]["spotlighted"], 1);
+    assert_eq!(
+        attention["organisation"]["stories"]["stories"], 1,
+        "this week's story only"
+    );
+    assert_eq!(
+        attention["organisation"]["stories"]["associates_with_story"],
+        1
+    );
+    assert!(
+        attention["organisation"]["stories"]["active_associates"]
+            .as_i64()
+            .unwrap()
+            >= 2
+    );
     let dashboard = writer_client
         .get(app.url("/dashboard"))
         .send()

@@ -1,0 +1,138 @@
+//! What an associate sees beyond their own work: any incident or follow-up they open, but the
+//! organisation's figures and other teams' follow-up queues only when an admin opens them.
+use crate::helpers::*;
+use serde_json::Value;
+
+async fn team(app: &TestApp, admin: &reqwest::Client, name: &str, people: &[i64]) {
+    assert_eq!(
+        app.call(admin, "org/teams/create", &[("name", name)])
+            .await
+            .status(),
+        200
+    );
+    let id: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
+        .bind(name)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    for person in people {
+        let res = app
+            .call(
+                admin,
+                "org/teams/assign",
+                &[("staff_id", &person.to_string()), ("team", &id.to_string())],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn associates_see_their_own_and_their_teams_queues_and_organisation_figures_only_when_opened()
+{
+    let app = spawn_app().await;
+    let admin = app.staff_browser("admin").await;
+    let (me, me_client) = staff_with_id(&app, "associate").await;
+    let (mate, _) = staff_with_id(&app, "associate").await;
+    let (other, _) = staff_with_id(&app, "associate").await;
+    team(&app, &admin, "North", &[me, mate]).await;
+    team(&app, &admin, "South", &[other]).await;
+    let manager = app.staff_browser("manager").await;
+    let customer_id = customer(&app, &manager, "Dana Reyes", "c-9")
+        .await
+        .to_string();
+    for _ in 0..4 {
+        let res = app
+            .call(
+                &manager,
+                "feedback/create",
+                &[
+                    ("customer", &customer_id),
+                    ("channel", "phone"),
+                    ("score_type", "csat"),
+                    ("score", "3"),
+                    ("comment", "It was ok I guess"),
+                    ("received_at", ""),
+                    ("incident", ""),
+                    ("order_ref", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+    }
+    let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM follow_ups ORDER BY id")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 4);
+    for (id, assignee) in ids.iter().zip([Some(me), Some(mate), Some(other), None]) {
+        sqlx::query("UPDATE follow_ups SET assignee_id = $1 WHERE id = $2")
+            .bind(assignee)
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    let queue = |client: reqwest::Client| {
+        let app = &app;
+        async move {
+            let v: Value = app
+                .call(
+                    &client,
+                    "follow-ups/list",
+                    &[("queue", "team"), ("page", "1")],
+                )
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["total"].as_i64().unwrap()
+        }
+    };
+    assert_eq!(
+        queue(me_client.clone()).await,
+        3,
+        "own, teammate's and unassigned; not South's"
+    );
+    assert_eq!(queue(manager.clone()).await, 4);
+    let attention: Value = app
+        .call(&me_client, "dashboard/attention", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        attention["organisation"].is_null(),
+        "no organisation figures for associates"
+    );
+    let theirs = app
+        .call(&me_client, "follow-ups/get", &[("id", &ids[2].to_string())])
+        .await;
+    assert_eq!(
+        theirs.status(),
+        200,
+        "any follow-up can still be opened and worked"
+    );
+    let dashboard = app.page_text(&me_client, "/dashboard").await;
+    assert!(dashboard.contains("organisation-figures-closed"));
+
+    assert_eq!(
+        app.call(&admin, "reports/access", &[("open", "1")])
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(queue(me_client.clone()).await, 4);
+    let attention: Value = app
+        .call(&me_client, "dashboard/attention", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        attention["organisation"]["feedback"]["count"]
+            .as_i64()
+            .unwrap()
+            >= 4
+    );
+}
