@@ -75,10 +75,15 @@ async fn main() {
     let app = Application::build(&config).await.expect("app builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
-    let (_, token) =
-        app::admin::tokens::queries::create(&db, "bench", None, &Actor::system("bench"))
-            .await
-            .unwrap();
+    let (_, token) = app::admin::tokens::queries::create(
+        &db,
+        "bench",
+        Default::default(),
+        None,
+        &Actor::system("bench"),
+    )
+    .await
+    .unwrap();
     tokio::spawn(app.run_until_stopped());
 
     // Known customers, as a real organisation has.

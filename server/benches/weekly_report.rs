@@ -78,10 +78,15 @@ async fn main() {
         );
         customers
     };
-    let (_, token) =
-        app::admin::tokens::queries::create(&db, "bench", None, &Actor::system("bench"))
-            .await
-            .unwrap();
+    let (_, token) = app::admin::tokens::queries::create(
+        &db,
+        "bench",
+        Default::default(),
+        None,
+        &Actor::system("bench"),
+    )
+    .await
+    .unwrap();
     let teams: Vec<i64> = sqlx::query_scalar("SELECT id FROM teams")
         .fetch_all(&db)
         .await
