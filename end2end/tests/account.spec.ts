@@ -8,6 +8,15 @@ const NAME = "Rowan Vale";
 const CHANGED = "harbour violet sixty lanterns";
 const RESET = "quiet meadow forty ladders";
 
+/** Signs in with the password and stops at the second-factor step. */
+async function passwordStep(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(JONAH);
+  await page.getByLabel("Password").fill(RESET);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/login\/verify$/);
+}
+
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
@@ -83,6 +92,7 @@ test("two-factor authentication: set up with the QR code's key, then sign in wit
   const secret = (await page.getByTestId("totp-secret").innerText()).trim();
   const now = () => Math.floor(Date.now() / 1000);
   await page.getByLabel("Six-digit code").fill(totp(secret, now()));
+  await page.getByLabel("Your password").fill(RESET);
   await page.getByRole("button", { name: "Turn on two-factor authentication" }).click();
   const codes = page.getByTestId("recovery-codes").locator("code");
   await expect(codes).toHaveCount(10);
@@ -90,22 +100,14 @@ test("two-factor authentication: set up with the QR code's key, then sign in wit
   await expect(page.getByTestId("two-factor-state")).toContainText("On. 10 recovery codes left.");
   await signOut(page);
 
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(JONAH);
-  await page.getByLabel("Password").fill(RESET);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/login\/verify$/);
+  await passwordStep(page);
   // The code of the next time step: the one shown now was used to turn it on.
   await page.getByLabel("Code").fill(totp(secret, now() + 30));
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await signOut(page);
 
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(JONAH);
-  await page.getByLabel("Password").fill(RESET);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/login\/verify$/);
+  await passwordStep(page);
   await page.getByLabel("Code").fill(recovery);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);

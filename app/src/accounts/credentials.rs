@@ -86,18 +86,21 @@ async fn store_password(
     let now = now_ms();
     let update = match account.kind {
         AccountKind::Staff => {
-            sqlx::query("UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            sqlx::query("UPDATE staff_users SET password_hash = $1, updated_at = $2 WHERE id = $3 AND active = 1")
                 .bind(hash)
                 .bind(now)
                 .bind(account.id)
         }
         AccountKind::Customer => sqlx::query(
-            "UPDATE customer_logins SET password_hash = $1, disabled_at = NULL WHERE customer_id = $2",
+            "UPDATE customer_logins SET password_hash = $1 WHERE customer_id = $2 AND disabled_at IS NULL",
         )
         .bind(hash)
         .bind(account.id),
     };
-    update.execute(&mut **tx).await?;
+    if update.execute(&mut **tx).await?.rows_affected() == 0 {
+        // Deactivated, or a portal login switched off, since it was looked up.
+        return Err(AppError::NotFound("That account".into()));
+    }
     sqlx::query(
         "DELETE FROM sessions WHERE account_kind = $1 AND account_id = $2 AND id_hash <> $3",
     )
@@ -119,15 +122,15 @@ async fn store_password(
     Ok(())
 }
 
-/// Changes a signed-in person's password: the current one is required, checked in a password
-/// slot and throttled like a sign-in; every other session of theirs ends.
-pub async fn change_password(
+/// Checks a signed-in person's current password before a sensitive change (password, second
+/// factor): throttled like a sign-in, verified in a password slot. A wrong one is a field error
+/// on `field`.
+pub async fn confirm_current_password(
     state: &AppState,
     kind: AccountKind,
     account_id: i64,
-    current: String,
-    new: &str,
-    session_token: &str,
+    password: String,
+    field: &str,
 ) -> Result<(), AppError> {
     let db = &state.db;
     let account = account(db, kind, "id", &account_id.to_string())
@@ -143,14 +146,29 @@ pub async fn change_password(
         ));
     }
     let slot = state.password_slot().await?;
-    let ok = verify_password(current, Some(account.hash.clone())).await;
+    let ok = verify_password(password, Some(account.hash.clone())).await;
     drop(slot);
     if !ok {
-        return Err(AppError::field(
-            "current",
-            "That is not your current password.",
-        ));
+        return Err(AppError::field(field, "That is not your current password."));
     }
+    throttle::clear(db, &key).await
+}
+
+/// Changes a signed-in person's password: the current one is required, checked in a password
+/// slot and throttled like a sign-in; every other session of theirs ends.
+pub async fn change_password(
+    state: &AppState,
+    kind: AccountKind,
+    account_id: i64,
+    current: String,
+    new: &str,
+    session_token: &str,
+) -> Result<(), AppError> {
+    confirm_current_password(state, kind, account_id, current, "current").await?;
+    let db = &state.db;
+    let account = account(db, kind, "id", &account_id.to_string())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     let password = account.parse_password(new)?;
     let slot = state.password_slot().await?;
     let hash = hash_password(password.expose().to_string()).await?;
@@ -162,7 +180,7 @@ pub async fn change_password(
         .write(&mut *tx)
         .await?;
     tx.commit().await?;
-    throttle::clear(db, &key).await
+    Ok(())
 }
 
 /// Where a reset link for this kind of account leads.
@@ -228,7 +246,13 @@ pub async fn request_reset(
     let email = super::signin::normalise_email(email);
     let now = now_ms();
     let hour = 3_600_000;
-    let by_address = throttle::count_attempt(db, &format!("reset-ip:{ip}"), now, hour).await?;
+    let by_address = throttle::count_attempt(
+        db,
+        &format!("reset-ip:{}", throttle::client_key(ip)),
+        now,
+        hour,
+    )
+    .await?;
     let by_email =
         throttle::count_attempt(db, &format!("reset:{}:{email}", kind.as_str()), now, hour).await?;
     if by_address > RESET_REQUESTS_PER_HOUR * 4 || by_email > RESET_REQUESTS_PER_HOUR {

@@ -60,9 +60,10 @@ struct Keys {
 impl Keys {
     fn new(kind: AccountKind, email: &str, ip: &str) -> Self {
         let account = format!("{}:{email}", kind.as_str());
+        let client = throttle::client_key(ip);
         Self {
-            pair: format!("{account}|{ip}"),
-            address: format!("ip:{ip}"),
+            pair: format!("{account}|{client}"),
+            address: format!("ip:{client}"),
             account,
         }
     }
@@ -104,9 +105,16 @@ pub async fn sign_in(
     admit(state, &keys, &email, ip).await?;
     let id = check_password(state, kind, &email, password, ip, &keys).await?;
     if kind == AccountKind::Staff && super::second_factor::enabled(&state.db, id).await? {
+        // Not a success yet: the counters stand and the address is not known until the code.
+        Entry::new(&Actor::staff(id, &email), "signin.password_ok", "account")
+            .id(&keys.account)
+            .ip(ip)
+            .write(&state.db)
+            .await?;
         let token = super::second_factor::challenge(&state.db, id, next).await?;
         return Ok(SignInStep::SecondFactor { token });
     }
+    record_success(state, kind, id, &email, ip, &keys).await?;
     Ok(SignInStep::Session(
         start_session(state, kind, id, ip, previous_token).await?,
     ))
@@ -204,8 +212,7 @@ async fn known_address(
     Ok(hit.is_some())
 }
 
-/// Verifies the password in a bounded slot and records the outcome; a success forgets the
-/// attempts counted against the account.
+/// Verifies the password in a bounded slot; a failure is audited.
 async fn check_password(
     state: &AppState,
     kind: AccountKind,
@@ -250,6 +257,20 @@ async fn check_password(
             .await?;
         return Err(Refusal::Invalid);
     };
+    Ok(id)
+}
+
+/// A sign-in that passed every factor: the attempts counted against the account are forgotten,
+/// the success is audited (it makes this address a known one) and a customer's last sign-in
+/// noted.
+async fn record_success(
+    state: &AppState,
+    kind: AccountKind,
+    id: i64,
+    email: &str,
+    ip: &str,
+    keys: &Keys,
+) -> Result<(), AppError> {
     let db = &state.db;
     throttle::clear(db, &keys.pair).await?;
     throttle::clear(db, &keys.account).await?;
@@ -277,7 +298,22 @@ async fn check_password(
             .execute(db)
             .await?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// The second factor of a staff sign-in checked out: records the success as a password-only
+/// sign-in would have.
+pub async fn second_factor_passed(
+    state: &AppState,
+    staff_id: i64,
+    ip: &str,
+) -> Result<(), AppError> {
+    let email: String = sqlx::query_scalar("SELECT email FROM staff_users WHERE id = $1")
+        .bind(staff_id)
+        .fetch_one(&state.db)
+        .await?;
+    let keys = Keys::new(AccountKind::Staff, &email, ip);
+    record_success(state, AccountKind::Staff, staff_id, &email, ip, &keys).await
 }
 
 /// Ends a session and records the sign-out.

@@ -4,6 +4,22 @@
 use crate::db::Db;
 use crate::error::AppError;
 
+/// The part of a client address that names one client: an IPv4 address whole, an IPv6 address
+/// by its /64 network (one household or device gets a whole /64, so counting single IPv6
+/// addresses would let one client rotate through endless keys).
+pub fn client_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => ip.to_string(),
+    }
+}
+
 /// Counts one attempt against `key` at `now` and returns the attempts in the current window,
 /// this one included. Any executor, so several counters can move in one transaction.
 pub async fn count_attempt<'e, E>(
@@ -73,7 +89,16 @@ pub fn delay_ms(attempts: i64, free: i64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::delay_ms;
+    use super::{client_key, delay_ms};
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_network() {
+        assert_eq!(client_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(client_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(client_key("::ffff:192.0.2.1"), "192.0.2.1");
+        assert_eq!(client_key("192.0.2.1"), "192.0.2.1");
+        assert_eq!(client_key("unknown"), "unknown");
+    }
 
     #[test]
     fn attempts_within_the_free_allowance_do_not_wait() {

@@ -77,12 +77,21 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
     )
 }
 
-/// Confirms the set-up with the code the app shows; the recovery codes are shown once.
+/// Confirms the set-up with the code the app shows and the password (a borrowed session cannot
+/// tie the account to someone else's phone); the recovery codes are shown once.
 #[server(prefix = "/fn", endpoint = "account/two-factor/confirm")]
-pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_two_factor(code: String, password: String) -> Result<(), AppError> {
     respond(
         async {
             let me = require_staff(Role::Associate).await?;
+            super::credentials::confirm_current_password(
+                &me.state,
+                super::sessions::AccountKind::Staff,
+                me.viewer.id,
+                password,
+                "password",
+            )
+            .await?;
             let codes =
                 super::second_factor::confirm(&me.state.db, me.viewer.id, &code, &me.actor())
                     .await?;
@@ -101,20 +110,14 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
         async {
             let me = require_staff(Role::Associate).await?;
             let db = &me.state.db;
-            let hash: String =
-                sqlx::query_scalar("SELECT password_hash FROM staff_users WHERE id = $1")
-                    .bind(me.viewer.id)
-                    .fetch_one(db)
-                    .await?;
-            let slot = me.state.password_slot().await?;
-            let ok = super::hashing::verify_password(password, Some(hash)).await;
-            drop(slot);
-            if !ok {
-                return Err(AppError::field(
-                    "password",
-                    "That is not your current password.",
-                ));
-            }
+            super::credentials::confirm_current_password(
+                &me.state,
+                super::sessions::AccountKind::Staff,
+                me.viewer.id,
+                password,
+                "password",
+            )
+            .await?;
             super::second_factor::remove(db, me.viewer.id, &me.actor(), "second_factor.disable")
                 .await?;
             leptos_axum::redirect("/account?flash=two-factor-off");

@@ -260,6 +260,23 @@ pub async fn disable_portal_login(customer_id: i64) -> Result<(), AppError> {
                 .bind(customer_id)
                 .execute(&mut *tx)
                 .await?;
+            // Invitations and reset links already sent would let them back in.
+            let now = crate::db::now_ms();
+            sqlx::query(
+                "UPDATE portal_invitations SET expires_at = $1 WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1",
+            )
+            .bind(now)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE password_resets SET used_at = $1
+                 WHERE account_kind = 'customer' AND account_id = $2 AND used_at IS NULL",
+            )
+            .bind(now)
+            .bind(customer_id)
+            .execute(&mut *tx)
+            .await?;
             Entry::new(&staff.actor(), "portal_login.disable", "customer")
                 .id(customer_id)
                 .ip(&staff.ctx.ip)

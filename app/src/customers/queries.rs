@@ -313,13 +313,31 @@ pub async fn update(
     Ok(after)
 }
 
-/// A portal customer's sign-in email changed: the old address is told (someone taking over an
-/// account cannot do it silently) and every session of theirs ends, in the change's transaction.
+/// A customer's email changed: reset links and invitations sent to the old address stop working,
+/// and for a portal customer the old address is told (someone taking over an account cannot do
+/// it silently) and every session of theirs ends, all in the change's transaction.
 async fn sign_in_email_changed(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     before: &Customer,
     new: Option<&str>,
 ) -> Result<(), AppError> {
+    let now = now_ms();
+    // Links already mailed to the old address stop working: it may be the reason for the change.
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $1
+         WHERE account_kind = 'customer' AND account_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(before.id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE portal_invitations SET expires_at = $1 WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(before.id)
+    .execute(&mut **tx)
+    .await?;
     let has_login: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
             .bind(before.id)
@@ -335,7 +353,6 @@ async fn sign_in_email_changed(
     let Some(old) = before.email.as_deref() else {
         return Ok(());
     };
-    let now = now_ms();
     let body = format!(
         "Hello {},\n\nThe email address you sign in to your Extra Mile portal with was changed{}. \
          You were signed out.\n\nIf you did not ask for this, reply to this email or contact us at once.\n",

@@ -362,10 +362,21 @@ pub async fn save_incident_settings(
             let Some(limit) = limit.filter(|_| errors.is_empty()) else {
                 return Err(AppError::fields(errors));
             };
+            let allow_self = matches!(allow_self_approval.as_str(), "on" | "1" | "true");
+            // The four-eyes rule binds managers: only an admin may relax it.
+            let current = super::settings::queries::approval_rules(&manager.state.db).await?;
+            if allow_self != current.allow_self_approval
+                && !manager.viewer.role.at_least(Role::Admin)
+            {
+                return Err(AppError::field(
+                    "allow_self_approval",
+                    "Only an admin can change whether people may approve their own recoveries.",
+                ));
+            }
             let approvals = super::settings::ApprovalRules {
                 currency,
                 limits: std::iter::once(limit).chain(others).collect(),
-                allow_self_approval: matches!(allow_self_approval.as_str(), "on" | "1" | "true"),
+                allow_self_approval: allow_self,
             };
             super::settings::queries::save(
                 &manager.state.db,

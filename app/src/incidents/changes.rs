@@ -519,7 +519,7 @@ pub async fn decide(
         ));
     }
     let status = if approve { "applied" } else { "declined" };
-    sqlx::query(
+    let decided = sqlx::query(
         "UPDATE recovery_actions SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4
          WHERE id = $5 AND status = 'pending'",
     )
@@ -530,6 +530,13 @@ pub async fn decide(
     .bind(action_id)
     .execute(&mut *tx)
     .await?;
+    // Two managers deciding at once: the second finds it decided (PostgreSQL reads committed
+    // rows, so both saw it pending) and records nothing.
+    if decided.rows_affected() == 0 {
+        return Err(AppError::Conflict(
+            "That action is not waiting for approval (any more).".into(),
+        ));
+    }
     touch(&mut tx, incident_id).await?;
     let label = ActionKind::parse(&kind)
         .map(|k| k.label())

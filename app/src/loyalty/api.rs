@@ -115,8 +115,15 @@ pub async fn load_recovery_overview(
     respond(
         async {
             let staff = require_staff(Role::Associate).await?;
-            super::recovery_return::overview(&staff.state.db, &period, page, crate::db::now_ms())
-                .await
+            let db = &staff.state.db;
+            // Organisation-wide figures: an associate's only when the reports are open to them.
+            if !crate::org::visibility::Reach::of(db, &staff.viewer)
+                .await?
+                .sees_organisation()
+            {
+                return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
+            }
+            super::recovery_return::overview(db, &period, page, crate::db::now_ms()).await
         }
         .await,
     )

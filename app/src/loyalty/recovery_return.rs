@@ -288,7 +288,8 @@ pub async fn overview(
     now: i64,
 ) -> Result<super::RecoveryOverview, AppError> {
     let (period, from) = period_start(period, now)?;
-    let page = crate::db::page_number(page)?;
+    // An absent page (0, the server function's default) is the first.
+    let page = crate::db::page_number(if page == 0 { 1 } else { page })?;
     let scope = Scope {
         customer: None,
         from,

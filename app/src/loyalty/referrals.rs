@@ -45,7 +45,10 @@ pub async fn visit(
     };
     // One visit per visitor (client address) and day: reloading the link, or a script hitting
     // it, neither inflates the referrer's figures nor grows the table without bound.
-    let key = format!("refvisit:{code}:{visitor}");
+    let key = format!(
+        "refvisit:{code}:{}",
+        crate::accounts::throttle::client_key(visitor)
+    );
     if crate::accounts::throttle::count_attempt(&mut *conn, &key, now, 86_400_000).await? == 1 {
         sqlx::query("INSERT INTO referral_visits (referrer_id, visited_at) VALUES ($1, $2)")
             .bind(id)

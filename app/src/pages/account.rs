@@ -230,6 +230,10 @@ fn TwoFactorSection() -> impl IntoView {
                                             <input id="tf-code" name="code" type="text" inputmode="numeric" required
                                                 autocomplete="one-time-code" maxlength="7"/>
                                         </div>
+                                        <div class="field">
+                                            <label for="tf-confirm-password">"Your password"</label>
+                                            <input id="tf-confirm-password" name="password" type="password" required autocomplete="current-password"/>
+                                        </div>
                                         <div class="form-actions"><button class="button" type="submit">"Turn on two-factor authentication"</button></div>
                                     </ActionForm>
                                 }.into_any(),

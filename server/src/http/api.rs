@@ -156,7 +156,7 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
 /// flood of them cannot grow the audit log without bound.
 async fn audit_refusal(state: &AppState, ctx: RequestContext, path: String) {
     let now = app::db::now_ms();
-    let key = format!("api401:{}", ctx.ip);
+    let key = format!("api401:{}", app::accounts::throttle::client_key(&ctx.ip));
     match app::accounts::throttle::count_attempt(&state.db, &key, now, 60_000).await {
         Ok(1) => {
             let actor = ctx.actor();

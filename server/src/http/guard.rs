@@ -114,11 +114,33 @@ async fn within_limit(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT).await {
         Ok(bytes) => {
-            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-                .await
+            let response = next
+                .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await;
+            with_error_status(response).await
         }
         Err(_) => too_large(),
     }
+}
+
+/// A server function that failed before its body ran (arguments missing or unreadable) is
+/// answered 500 by the framework; the error it carries says what it really is (400 for a
+/// request that could not be read), so that status is sent instead.
+async fn with_error_status(response: Response) -> Response {
+    use app::error::AppError;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Whether the organisation requires a second factor of this manager or admin and they have
@@ -153,15 +175,21 @@ pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> R
         let endpoint = endpoint.to_string();
         return server_function(&state, req, next, &endpoint).await;
     }
-    if !matches!(*req.method(), Method::GET | Method::HEAD) {
-        return next.run(req).await;
-    }
     let ctx = req
         .extensions()
         .get::<RequestContext>()
         .cloned()
         .unwrap_or_default();
     let path = req.uri().path().to_string();
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        // Form posts to staff routes (imports, exports) wait for a required second factor too.
+        let staff_route =
+            STAFF_PREFIXES.iter().any(|p| under(&path, p)) && !under(&path, "/account");
+        if staff_route && second_factor_missing(&state, ctx.viewer.as_ref()).await {
+            return forbidden_page();
+        }
+        return next.run(req).await;
+    }
     let target = req
         .uri()
         .path_and_query()

@@ -97,7 +97,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         .cloned()
         .unwrap_or_default();
     // Once per client address and minute: forged posts cannot grow the audit log without bound.
-    let key = format!("xsite:{}", ctx.ip);
+    let key = format!("xsite:{}", app::accounts::throttle::client_key(&ctx.ip));
     let first = app::accounts::throttle::count_attempt(&state.db, &key, app::db::now_ms(), 60_000)
         .await
         .map_or(true, |n| n == 1);

@@ -4,7 +4,9 @@ use super::context::{client_ip, cookie};
 use app::accounts::guard::RequestContext;
 use app::accounts::second_factor::{self, StepRefusal};
 use app::accounts::sessions::{self, AccountKind};
-use app::accounts::signin::{safe_next, sign_in, sign_out, start_session, Refusal, SignInStep};
+use app::accounts::signin::{
+    safe_next, second_factor_passed, sign_in, sign_out, start_session, Refusal, SignInStep,
+};
 use app::admin::invitations::queries as invitations;
 use app::error::AppError;
 use app::state::AppState;
@@ -75,6 +77,9 @@ pub async fn verify_second_factor(State(state): State<AppState>, req: Request) -
     }
     match second_factor::answer(&state, &token, &form.code, &ip).await {
         Ok((staff_id, next)) => {
+            if let Err(e) = second_factor_passed(&state, staff_id, &ip).await {
+                return e.into_response();
+            }
             match start_session(
                 &state,
                 AccountKind::Staff,

@@ -113,7 +113,10 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("admin/users/two-factor-required", vec![]),
         ("account/two-factor", vec![]),
         ("account/two-factor/begin", vec![]),
-        ("account/two-factor/confirm", vec![("code", s("000000"))]),
+        (
+            "account/two-factor/confirm",
+            vec![("code", s("000000")), ("password", s("not it"))],
+        ),
         (
             "account/two-factor/disable",
             vec![("password", s("not it"))],
@@ -361,7 +364,9 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("imports/get", vec![("id", s("999999"))]),
         ("reports/weekly", vec![("week", s("2026-W47"))]),
         ("reports/scopes", vec![]),
-        ("reports/access", vec![]),
+        // Keeps the reports open to associates, so every call below is judged on role alone
+        // (what the setting hides is tested in visibility.rs).
+        ("reports/access", vec![("open", s("1"))]),
         (
             "loyalty/recovery-return",
             vec![("period", s("12m")), ("page", s("1"))],
@@ -443,6 +448,14 @@ fn check(endpoint: &str, caller: Caller, status: u16) {
 async fn every_registered_server_function_has_a_policy_and_its_gate_holds_for_every_caller() {
     let app = spawn_app().await;
     let (callers, _) = callers(&app).await;
+    // Reports open to associates: the gate is judged on role alone here.
+    let admin = &callers.iter().find(|(c, _)| *c == Caller::Admin).unwrap().1;
+    assert_eq!(
+        app.call(admin, "reports/access", &[("open", "1")])
+            .await
+            .status(),
+        200
+    );
     let endpoints = registered();
     assert!(
         endpoints.len() >= 90,
@@ -488,6 +501,9 @@ async fn every_server_function_checks_the_callers_role_with_valid_arguments() {
     .await
     .unwrap();
     let samples = server_functions(&id, &other.to_string());
+    let admin = &callers.iter().find(|(c, _)| *c == Caller::Admin).unwrap().1;
+    let opened = app.call(admin, "reports/access", &[("open", "1")]).await;
+    assert_eq!(opened.status(), 200);
     let without: Vec<String> = registered()
         .into_iter()
         .filter(|e| !samples.iter().any(|(s, _)| s == e))

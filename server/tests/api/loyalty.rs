@@ -329,9 +329,19 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
         &json!([order("o-e", "c-2002", "10.00", &after)]),
     )
     .await;
-    let overall: Value = app
+    // Organisation-wide figures: a manager's (associates see them once an admin opens them).
+    let manager = app.staff_browser("manager").await;
+    let closed = app
         .call(
             &staff,
+            "loyalty/recovery-return",
+            &[("period", "12m"), ("page", "1")],
+        )
+        .await;
+    assert_eq!(closed.status(), 403);
+    let overall: Value = app
+        .call(
+            &manager,
             "loyalty/recovery-return",
             &[("period", "12m"), ("page", "1")],
         )
@@ -359,13 +369,13 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     assert_eq!(records[1]["referral_revenue_after_minor"], 7500);
     let bad = app
         .call(
-            &staff,
+            &manager,
             "loyalty/recovery-return",
             &[("period", "forever"), ("page", "1")],
         )
         .await;
     assert_eq!(bad.status(), 422);
-    let page = staff
+    let page = manager
         .get(app.url("/customers/return-on-recovery?period=all"))
         .send()
         .await

@@ -273,3 +273,67 @@ async fn the_proposer_of_a_recovery_cannot_approve_it_unless_the_organisation_al
         .await;
     assert_eq!(recorded, 1, "the self-approval is recorded");
 }
+
+#[tokio::test]
+async fn only_an_admin_may_let_proposers_approve_their_own_recoveries() {
+    let app = spawn_app().await;
+    let manager = app.staff_browser("manager").await;
+    let form = settings(&[
+        ("approval_limit", "50.00"),
+        ("currency", "USD"),
+        ("allow_self_approval", "on"),
+    ]);
+    assert_eq!(
+        app.call(&manager, "incidents/settings/save", &form)
+            .await
+            .status(),
+        422
+    );
+    let rules: Value = app
+        .call(&manager, "incidents/settings", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rules["approvals"]["allow_self_approval"], false);
+}
+
+#[tokio::test]
+async fn two_managers_deciding_one_recovery_at_once_decide_it_once() {
+    let app = spawn_app().await;
+    let associate = app.staff_browser("associate").await;
+    let id = incident(&app, &associate, "c-7").await;
+    assert_eq!(
+        status_of(act(&app, &associate, id, "refund", "400.00", "USD").await).await,
+        "pending"
+    );
+    let action = app
+        .count("SELECT MAX(id) FROM recovery_actions")
+        .await
+        .to_string();
+    let (first, second) = (
+        app.staff_browser("manager").await,
+        app.staff_browser("manager").await,
+    );
+    let approve = [
+        ("action_id", action.as_str()),
+        ("decision", "approve"),
+        ("note", ""),
+    ];
+    let decline = [
+        ("action_id", action.as_str()),
+        ("decision", "decline"),
+        ("note", "Too much"),
+    ];
+    let (a, b) = tokio::join!(
+        app.call(&first, "incidents/decide", &approve),
+        app.call(&second, "incidents/decide", &decline),
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    let decisions = app
+        .count("SELECT COUNT(*) FROM incident_events WHERE kind IN ('approved', 'declined')")
+        .await;
+    assert_eq!(decisions, 1, "one decision on the timeline");
+}

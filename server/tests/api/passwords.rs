@@ -354,6 +354,9 @@ async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their
         .fetch_one(&app.db)
         .await
         .unwrap();
+    app.post_form(&browser(), "/portal/login/forgot", &[("email", &old)])
+        .await;
+    let link = emailed_link(&app, &old).await;
     let staff = app.staff_browser("associate").await;
     let res = app
         .call(
@@ -376,5 +379,71 @@ async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their
         .fetch_one(&app.db)
         .await
         .unwrap();
-    assert_eq!(told, 1);
+    assert_eq!(told, 2, "the reset link, then the notice of the change");
+    let stale = app
+        .post_form(
+            &browser(),
+            &link,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        stale.status(),
+        410,
+        "a link sent to the old address no longer works"
+    );
+}
+
+#[tokio::test]
+async fn switching_off_a_portal_login_spends_the_invitations_already_sent() {
+    let app = spawn_app().await;
+    let (_, customer_id) = app.customer_browser().await;
+    let email: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    let admin = app.staff_browser("admin").await;
+    assert_eq!(
+        app.call(&admin, "admin/invitations/create", &[("customer", &email)])
+            .await
+            .status(),
+        200
+    );
+    let view: serde_json::Value = app
+        .call(&admin, "admin/invitations/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let link = view["revealed_link"].as_str().unwrap();
+    let path = format!(
+        "/{}",
+        link.split_once("://").unwrap().1.split_once('/').unwrap().1
+    );
+    let off = app
+        .call(
+            &admin,
+            "customers/portal-login/disable",
+            &[("customer_id", &customer_id.to_string())],
+        )
+        .await;
+    assert_eq!(off.status(), 200);
+    let accepted = app
+        .post_form(
+            &browser(),
+            &path,
+            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        accepted.status(),
+        410,
+        "an older invitation cannot switch the login back on"
+    );
+    assert!(location(
+        &app.sign_in(&browser(), "/portal/login", &email, NEW_PASSWORD)
+            .await
+    )
+    .starts_with("/portal/login?error"));
 }

@@ -28,13 +28,37 @@ async fn enrol(app: &TestApp, client: &Client) -> (String, Vec<String>) {
         .as_str()
         .unwrap()
         .starts_with("data:image/svg+xml;base64,"));
-    let wrong = app
+    let missing = app
         .call(client, "account/two-factor/confirm", &[("code", "000000")])
+        .await;
+    assert_eq!(
+        missing.status(),
+        400,
+        "a form without the password cannot be read"
+    );
+    let wrong = app
+        .call(
+            client,
+            "account/two-factor/confirm",
+            &[("code", "000000"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(wrong.status(), 422);
     let code = code_at(&secret, now_secs()).unwrap();
+    let borrowed = app
+        .call(
+            client,
+            "account/two-factor/confirm",
+            &[("code", &code), ("password", "not the password")],
+        )
+        .await;
+    assert_eq!(borrowed.status(), 422, "the password is asked again");
     let ok = app
-        .call(client, "account/two-factor/confirm", &[("code", &code)])
+        .call(
+            client,
+            "account/two-factor/confirm",
+            &[("code", &code), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(ok.status(), 200);
     let status: Value = app
@@ -89,7 +113,14 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
     app.sign_in(&first, "/login", &email, PASSWORD).await;
     let (secret, codes) = enrol(&app, &first).await;
 
+    let successes = "SELECT COUNT(*) FROM audit_log WHERE action = 'signin.success'";
+    let before = app.count(successes).await;
     let client = password_step(&app, &email).await;
+    assert_eq!(
+        app.count(successes).await,
+        before,
+        "a right password alone is no sign-in"
+    );
     assert!(
         client
             .get(app.url("/dashboard"))
@@ -106,6 +137,7 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
     let ok = code_step(&app, &client, &code).await;
     assert_eq!(location(&ok), "/dashboard");
     assert!(session_cookie(&ok).is_some());
+    assert_eq!(app.count(successes).await, before + 1);
     assert_eq!(
         client
             .get(app.url("/dashboard"))
@@ -277,6 +309,10 @@ async fn when_required_managers_without_a_second_factor_can_only_set_one_up() {
     );
     let list = app.call(&manager, "incidents/approvals", &[]).await;
     assert_eq!(list.status(), 403);
+    let upload = app
+        .post_form(&manager, "/customers/import", &[("kind", "orders")])
+        .await;
+    assert_eq!(upload.status(), 403, "form posts to staff routes wait too");
     let status: Value = app
         .call(&manager, "account/two-factor", &[])
         .await
