@@ -30,6 +30,31 @@ pub struct OutboxView {
 pub const MAX_ATTEMPTS: i64 = 8;
 
 /// Wait before retry `attempt` (1-based): 30 s, 1 min, 2 min… at most an hour.
+/// Queues an email that belongs to no notice (account emails), with any executor so it is
+/// saved with the change that sends it.
+#[cfg(feature = "ssr")]
+pub async fn queue<'e, E>(
+    db: E,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), crate::error::AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query(
+        "INSERT INTO email_outbox (to_address, subject, body, status, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, 'queued', 0, $4, $4)",
+    )
+    .bind(to)
+    .bind(subject)
+    .bind(body)
+    .bind(crate::db::now_ms())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub fn backoff_ms(attempt: i64) -> i64 {
     let exp = (attempt - 1).clamp(0, 10) as u32;
     (30_000i64 * 2i64.pow(exp)).min(3_600_000)

@@ -44,27 +44,32 @@ const STAFF: &str = "SELECT id, email, name, password_hash FROM staff_users WHER
 const CUSTOMER: &str = "SELECT c.id, c.email, c.name, l.password_hash FROM customers c
      JOIN customer_logins l ON l.customer_id = c.id WHERE l.disabled_at IS NULL";
 
-async fn account(
-    db: &Db,
-    kind: AccountKind,
-    by: &str,
-    value: &str,
-) -> Result<Option<Account>, AppError> {
-    let (base, column) = match (kind, by) {
-        (AccountKind::Staff, "id") => (STAFF, "id"),
-        (AccountKind::Staff, _) => (STAFF, "email"),
-        (AccountKind::Customer, "id") => (CUSTOMER, "c.id"),
-        (AccountKind::Customer, _) => (CUSTOMER, "c.email"),
+/// How an account is looked up.
+enum By<'a> {
+    Id(i64),
+    Email(&'a str),
+}
+
+async fn account(db: &Db, kind: AccountKind, by: By<'_>) -> Result<Option<Account>, AppError> {
+    let (base, prefix) = match kind {
+        AccountKind::Staff => (STAFF, ""),
+        AccountKind::Customer => (CUSTOMER, "c."),
     };
-    let sql = format!("{base} AND {column} = $1");
-    let query = sqlx::query_as::<_, (i64, Option<String>, String, String)>(&sql);
-    let row = if by == "id" {
-        let id: i64 = value
-            .parse()
-            .map_err(|_| AppError::NotFound("That account".into()))?;
-        query.bind(id).fetch_optional(db).await?
-    } else {
-        query.bind(value).fetch_optional(db).await?
+    let row = match by {
+        By::Id(id) => {
+            let sql = format!("{base} AND {prefix}id = $1");
+            sqlx::query_as::<_, (i64, Option<String>, String, String)>(&sql)
+                .bind(id)
+                .fetch_optional(db)
+                .await?
+        }
+        By::Email(email) => {
+            let sql = format!("{base} AND {prefix}email = $1");
+            sqlx::query_as::<_, (i64, Option<String>, String, String)>(&sql)
+                .bind(email)
+                .fetch_optional(db)
+                .await?
+        }
     };
     Ok(row.map(|(id, email, name, hash)| Account {
         kind,
@@ -133,7 +138,7 @@ pub async fn confirm_current_password(
     field: &str,
 ) -> Result<(), AppError> {
     let db = &state.db;
-    let account = account(db, kind, "id", &account_id.to_string())
+    let account = account(db, kind, By::Id(account_id))
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let key = format!("change:{}:{}", kind.as_str(), account.id);
@@ -166,7 +171,7 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     confirm_current_password(state, kind, account_id, current, "current").await?;
     let db = &state.db;
-    let account = account(db, kind, "id", &account_id.to_string())
+    let account = account(db, kind, By::Id(account_id))
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let password = account.parse_password(new)?;
@@ -180,6 +185,32 @@ pub async fn change_password(
         .write(&mut *tx)
         .await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Spends a customer's unused reset links and invitations, in the caller's transaction: they
+/// were sent to an address that no longer signs in (email changed, portal login switched off).
+pub async fn spend_customer_links(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer_id: i64,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "UPDATE password_resets SET used_at = $1
+         WHERE account_kind = 'customer' AND account_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE portal_invitations SET expires_at = $1
+         WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(customer_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -221,17 +252,13 @@ async fn issue(
          If you did not ask for this, ignore this email: your password stays as it is.\n",
         account.name
     );
-    sqlx::query(
-        "INSERT INTO email_outbox (to_address, subject, body, status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $4)",
+    crate::outbox::queue(
+        &mut **tx,
+        &account.email,
+        "Reset your Extra Mile password",
+        &body,
     )
-    .bind(&account.email)
-    .bind("Reset your Extra Mile password")
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// "Forgot password": sends a reset link if the address has an account. The caller answers the
@@ -260,7 +287,7 @@ pub async fn request_reset(
             "Too many reset requests. Wait an hour and try again.".into(),
         ));
     }
-    let Some(account) = account(db, kind, "email", &email).await? else {
+    let Some(account) = account(db, kind, By::Email(&email)).await? else {
         return Ok(());
     };
     let mut tx = crate::db::begin_write(db).await?;
@@ -290,7 +317,7 @@ pub async fn send_staff_reset(
     staff_id: i64,
     actor: &Actor,
 ) -> Result<String, AppError> {
-    let account = account(&state.db, AccountKind::Staff, "id", &staff_id.to_string())
+    let account = account(&state.db, AccountKind::Staff, By::Id(staff_id))
         .await?
         .ok_or_else(|| AppError::NotFound("That active staff account".into()))?;
     let mut tx = crate::db::begin_write(&state.db).await?;
@@ -343,9 +370,7 @@ pub async fn complete_reset(
     if link_kind != kind {
         return Err(gone());
     }
-    let account = account(db, kind, "id", &id.to_string())
-        .await?
-        .ok_or_else(gone)?;
+    let account = account(db, kind, By::Id(id)).await?.ok_or_else(gone)?;
     let password = account.parse_password(new)?;
     let slot = state.password_slot().await?;
     let hash = hash_password(password.expose().to_string()).await?;

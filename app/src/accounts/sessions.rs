@@ -86,8 +86,12 @@ pub async fn end(db: &Db, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Ends every session of an account (deactivation, role change).
-pub async fn end_all(db: &Db, kind: AccountKind, account_id: i64) -> Result<(), AppError> {
+/// Ends every session of an account (deactivation, role change, new password), with any
+/// executor so it can join the change's transaction.
+pub async fn end_all<'e, E>(db: E, kind: AccountKind, account_id: i64) -> Result<(), AppError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query("DELETE FROM sessions WHERE account_kind = $1 AND account_id = $2")
         .bind(kind.as_str())
         .bind(account_id)

@@ -175,10 +175,12 @@ pub mod queries {
         .bind(now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
+        crate::accounts::sessions::end_all(
+            &mut *tx,
+            crate::accounts::sessions::AccountKind::Customer,
+            customer_id,
+        )
+        .await?;
         let actor = Actor::customer(customer_id, &email);
         Entry::new(&actor, "portal_invitation.accept", "customer")
             .id(customer_id)
@@ -256,27 +258,14 @@ pub async fn disable_portal_login(customer_id: i64) -> Result<(), AppError> {
             if done.rows_affected() == 0 {
                 return Err(AppError::NotFound("An active portal login for that customer".into()));
             }
-            sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
-                .bind(customer_id)
-                .execute(&mut *tx)
-                .await?;
+            crate::accounts::sessions::end_all(
+                &mut *tx,
+                crate::accounts::sessions::AccountKind::Customer,
+                customer_id,
+            )
+            .await?;
             // Invitations and reset links already sent would let them back in.
-            let now = crate::db::now_ms();
-            sqlx::query(
-                "UPDATE portal_invitations SET expires_at = $1 WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1",
-            )
-            .bind(now)
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE password_resets SET used_at = $1
-                 WHERE account_kind = 'customer' AND account_id = $2 AND used_at IS NULL",
-            )
-            .bind(now)
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
+            crate::accounts::credentials::spend_customer_links(&mut tx, customer_id).await?;
             Entry::new(&staff.actor(), "portal_login.disable", "customer")
                 .id(customer_id)
                 .ip(&staff.ctx.ip)

@@ -1,6 +1,7 @@
 //! Customer queries, portable across SQLite and PostgreSQL.
 use super::fields::CustomerFields;
 use super::{Customer, CustomerDetail, CustomerPage, CustomerSort};
+use crate::accounts::sessions::AccountKind;
 use crate::audit::{Actor, Entry};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -321,23 +322,8 @@ async fn sign_in_email_changed(
     before: &Customer,
     new: Option<&str>,
 ) -> Result<(), AppError> {
-    let now = now_ms();
     // Links already mailed to the old address stop working: it may be the reason for the change.
-    sqlx::query(
-        "UPDATE password_resets SET used_at = $1
-         WHERE account_kind = 'customer' AND account_id = $2 AND used_at IS NULL",
-    )
-    .bind(now)
-    .bind(before.id)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE portal_invitations SET expires_at = $1 WHERE customer_id = $2 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(before.id)
-    .execute(&mut **tx)
-    .await?;
+    crate::accounts::credentials::spend_customer_links(tx, before.id).await?;
     let has_login: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM customer_logins WHERE customer_id = $1")
             .bind(before.id)
@@ -346,10 +332,7 @@ async fn sign_in_email_changed(
     if has_login == 0 {
         return Ok(());
     }
-    sqlx::query("DELETE FROM sessions WHERE account_kind = 'customer' AND account_id = $1")
-        .bind(before.id)
-        .execute(&mut **tx)
-        .await?;
+    crate::accounts::sessions::end_all(&mut **tx, AccountKind::Customer, before.id).await?;
     let Some(old) = before.email.as_deref() else {
         return Ok(());
     };
@@ -359,17 +342,7 @@ async fn sign_in_email_changed(
         before.name,
         new.map(|n| format!(" to {n}")).unwrap_or_default()
     );
-    sqlx::query(
-        "INSERT INTO email_outbox (to_address, subject, body, status, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'queued', 0, $4, $4)",
-    )
-    .bind(old)
-    .bind("Your sign-in email was changed")
-    .bind(body)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    crate::outbox::queue(&mut **tx, old, "Your sign-in email was changed", &body).await
 }
 
 /// Customers matching a search, for pickers (name, email or external reference).

@@ -76,7 +76,7 @@ async fn server_function(state: &AppState, req: Request, next: Next, endpoint: &
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("application/json"),
     );
-    if let Ok(path) = axum::http::HeaderValue::from_str(req_path(endpoint).as_str()) {
+    if let Ok(path) = axum::http::HeaderValue::from_str(&format!("/fn/{endpoint}")) {
         h.insert("serverfnerror", path);
     }
     response
@@ -164,10 +164,6 @@ async fn second_factor_missing(state: &AppState, viewer: Option<&Viewer>) -> boo
             true
         }
     }
-}
-
-fn req_path(endpoint: &str) -> String {
-    format!("/fn/{endpoint}")
 }
 
 pub async fn pages(State(state): State<AppState>, req: Request, next: Next) -> Response {

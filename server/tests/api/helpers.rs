@@ -283,3 +283,31 @@ pub fn location(res: &Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// Logs a Delivery incident for the customer with `reference` through the staff form; returns
+/// its id.
+pub async fn log_incident(app: &TestApp, client: &Client, reference: &str, source: &str) -> i64 {
+    let category: i64 =
+        sqlx::query_scalar("SELECT id FROM incident_categories WHERE name = 'Delivery'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    let res = app
+        .call(
+            client,
+            "incidents/create",
+            &[
+                ("customer", reference),
+                ("new_customer_name", ""),
+                ("category_id", &category.to_string()),
+                ("severity", ""),
+                ("source", source),
+                ("occurred_at", ""),
+                ("subject_ref", "order-778"),
+                ("description", "Parcel went to the old address"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}

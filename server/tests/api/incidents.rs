@@ -13,25 +13,7 @@ async fn category(app: &TestApp, name: &str) -> String {
 }
 
 async fn log(app: &TestApp, client: &Client, reference: &str, source: &str) -> i64 {
-    let cat = category(app, "Delivery").await;
-    let res = app
-        .call(
-            client,
-            "incidents/create",
-            &[
-                ("customer", reference),
-                ("new_customer_name", ""),
-                ("category_id", &cat),
-                ("severity", ""),
-                ("source", source),
-                ("occurred_at", ""),
-                ("subject_ref", "order-778"),
-                ("description", "Parcel went to the old address"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    log_incident(app, client, reference, source).await
 }
 
 async fn detail(app: &TestApp, client: &Client, id: i64) -> Value {

@@ -7,29 +7,7 @@ use serde_json::Value;
 
 async fn incident(app: &TestApp, client: &Client, reference: &str) -> i64 {
     customer(app, client, "Dana Reyes", reference).await;
-    let category: i64 =
-        sqlx::query_scalar("SELECT id FROM incident_categories WHERE name = 'Delivery'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-    let res = app
-        .call(
-            client,
-            "incidents/create",
-            &[
-                ("customer", reference),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", "complaint"),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", "Parcel lost"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    log_incident(app, client, reference, "complaint").await
 }
 
 async fn act(

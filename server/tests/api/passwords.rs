@@ -18,12 +18,43 @@ async fn emailed_link(app: &TestApp, to: &str) -> String {
         .split_whitespace()
         .find(|w| w.starts_with("http"))
         .unwrap();
+    path_of(url)
+}
+
+/// The path of an absolute link in this app.
+fn path_of(url: &str) -> String {
     url.split_once("://")
         .unwrap()
         .1
         .split_once('/')
         .map(|(_, p)| format!("/{p}"))
         .unwrap()
+}
+
+async fn customer_email(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+/// An admin invites the customer with `email`.
+async fn invite(app: &TestApp, admin: &Client, email: &str) -> reqwest::StatusCode {
+    app.call(admin, "admin/invitations/create", &[("customer", email)])
+        .await
+        .status()
+}
+
+/// The path of the invitation just created, shown once.
+async fn invitation_path(app: &TestApp, admin: &Client) -> String {
+    let view: serde_json::Value = app
+        .call(admin, "admin/invitations/list", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    path_of(view["revealed_link"].as_str().unwrap())
 }
 
 async fn signed_in(app: &TestApp, client: &Client, path: &str) -> bool {
@@ -279,11 +310,7 @@ async fn an_admin_sends_a_staff_member_a_reset_link() {
 async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
     let app = spawn_app().await;
     let (customer, customer_id) = app.customer_browser().await;
-    let email: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let email = customer_email(&app, customer_id).await;
     let associate = app.staff_browser("associate").await;
     let off = app
         .call(
@@ -304,25 +331,12 @@ async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
     .starts_with("/portal/login?error"));
 
     let admin = app.staff_browser("admin").await;
-    let invited = app
-        .call(&admin, "admin/invitations/create", &[("customer", &email)])
-        .await;
     assert_eq!(
-        invited.status(),
+        invite(&app, &admin, &email).await,
         200,
         "a customer with a login can be invited again"
     );
-    let view: serde_json::Value = app
-        .call(&admin, "admin/invitations/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let link = view["revealed_link"].as_str().unwrap();
-    let path = format!(
-        "/{}",
-        link.split_once("://").unwrap().1.split_once('/').unwrap().1
-    );
+    let path = invitation_path(&app, &admin).await;
     let accepted = app
         .post_form(
             &browser(),
@@ -349,11 +363,7 @@ async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
 async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their_sessions() {
     let app = spawn_app().await;
     let (customer, customer_id) = app.customer_browser().await;
-    let old: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let old = customer_email(&app, customer_id).await;
     app.post_form(&browser(), "/portal/login/forgot", &[("email", &old)])
         .await;
     let link = emailed_link(&app, &old).await;
@@ -398,29 +408,10 @@ async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their
 async fn switching_off_a_portal_login_spends_the_invitations_already_sent() {
     let app = spawn_app().await;
     let (_, customer_id) = app.customer_browser().await;
-    let email: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let email = customer_email(&app, customer_id).await;
     let admin = app.staff_browser("admin").await;
-    assert_eq!(
-        app.call(&admin, "admin/invitations/create", &[("customer", &email)])
-            .await
-            .status(),
-        200
-    );
-    let view: serde_json::Value = app
-        .call(&admin, "admin/invitations/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let link = view["revealed_link"].as_str().unwrap();
-    let path = format!(
-        "/{}",
-        link.split_once("://").unwrap().1.split_once('/').unwrap().1
-    );
+    assert_eq!(invite(&app, &admin, &email).await, 200);
+    let path = invitation_path(&app, &admin).await;
     let off = app
         .call(
             &admin,
