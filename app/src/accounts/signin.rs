@@ -179,8 +179,10 @@ async fn admit(state: &AppState, keys: &Keys, email: &str, ip: &str) -> Result<(
                 .await?;
         }
         let end = throttle::window_end(db, key, window).await?.unwrap_or(now);
+        // A parallel attempt may have opened the window a moment after this one's `now`: the
+        // wait is never longer than a window.
         return Err(Refusal::Throttled {
-            retry_after_secs: ((end - now + 999) / 1000).max(1),
+            retry_after_secs: ((end - now + 999) / 1000).clamp(1, window / 1000),
         });
     }
     if !known {
