@@ -25,6 +25,34 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# CI is any of true, 1 or yes (CI services set CI=true; .ci/run does too).
+is_ci() {
+  case "${CI:-}" in true | 1 | yes) return 0 ;; *) return 1 ;; esac
+}
+
+# The PostgreSQL server of the second test pass: TEST_DATABASE_URL, else DATABASE_URL when it
+# names PostgreSQL, else the local server. Sets PG_URL, PG_HOST and PG_PORT.
+postgres_for_tests() {
+  PG_URL="${TEST_DATABASE_URL:-}"
+  if [ -z "$PG_URL" ] && [[ "${DATABASE_URL:-}" == postgres* ]]; then PG_URL="$DATABASE_URL"; fi
+  if [ -z "$PG_URL" ]; then PG_URL="postgres://postgres@127.0.0.1:5432/postgres"; fi
+  local host_port
+  host_port=$(sed -E 's#^[a-z]+://([^@/]*@)?([^/:?]+)(:([0-9]+))?.*#\2 \4#' <<<"$PG_URL")
+  read -r PG_HOST PG_PORT <<<"$host_port"
+  PG_PORT=${PG_PORT:-5432}
+}
+
+# postgres_reachable SECONDS — whether a server accepts connections at PG_HOST:PG_PORT, asking
+# once a second for up to SECONDS (a CI service may still be starting).
+postgres_reachable() {
+  local deadline=$(( $(date +%s) + ${1:-0} ))
+  while :; do
+    if timeout 3 bash -c "exec 3<>/dev/tcp/$PG_HOST/$PG_PORT" 2>/dev/null; then return 0; fi
+    if [ "$(date +%s)" -ge "$deadline" ]; then return 1; fi
+    sleep 1
+  done
+}
+
 ensure_rust() {
   command -v cargo >/dev/null || { echo "cargo is missing: this machine needs rustup's toolchain" >&2; exit 1; }
 }
@@ -102,3 +130,16 @@ build_site() {
   cp -r "$ROOT/public/." "$SITE/"
   note "bundle: $(du -h "$SITE/pkg/extramile.wasm" | cut -f1) wasm, $(gzip -c "$SITE/pkg/extramile.wasm" | wc -c | awk '{printf "%.0f KB", $1/1024}') gzipped"
 }
+
+# Schemathesis (the OpenAPI fuzzer, from PyPI) in a virtual environment under target/.
+SCHEMATHESIS_VERSION=4.32.5
+ensure_schemathesis() {
+  SCHEMATHESIS="$ROOT/target/schemathesis-venv/bin/st"
+  if [ -x "$SCHEMATHESIS" ] && "$SCHEMATHESIS" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    return
+  fi
+  step "Installing Schemathesis $SCHEMATHESIS_VERSION (API fuzzer) into target/schemathesis-venv"
+  python3 -m venv "$ROOT/target/schemathesis-venv"
+  "$ROOT/target/schemathesis-venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+}
+

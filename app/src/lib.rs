@@ -6,6 +6,9 @@ pub mod accounts;
 pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod clock;
+pub mod common;
 pub mod components;
 pub mod customers;
 #[cfg(feature = "ssr")]
@@ -16,6 +19,8 @@ pub mod imports;
 pub mod incidents;
 pub mod loyalty;
 pub mod org;
+#[cfg(feature = "ssr")]
+pub mod org_settings;
 pub mod outbox;
 pub mod pages;
 pub mod portal;
@@ -24,17 +29,19 @@ pub mod request_id;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub mod signals;
+pub mod standing;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stories;
 pub mod url_encoding;
 
 use accounts::{current_viewer, Role};
-use components::layout::{use_viewer, PortalLayout, StaffLayout, ViewerResource};
+use components::layout::{use_viewer, ViewerResource};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
+use pages::layout::{PortalLayout, StaffLayout};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -121,19 +128,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/stories/cadence") view=stories::pages::cadence::CadencePage/>
                     <Route path=path!("/stories/:id") view=stories::pages::detail::StoryPage/>
                     <Route path=path!("/stories/:id/edit") view=stories::pages::form::EditStoryPage/>
-                    <Route path=path!("/customers") view=customers::pages::CustomersPage/>
-                    <Route path=path!("/customers/new") view=customers::pages::NewCustomerPage/>
+                    <Route path=path!("/customers") view=pages::customers::CustomersPage/>
+                    <Route path=path!("/customers/new") view=pages::customers::NewCustomerPage/>
                     <Route path=path!("/customers/import") view=imports::pages::ImportsPage/>
                     <Route path=path!("/customers/return-on-recovery") view=loyalty::overview::RecoveryReturnPage/>
                     <Route path=path!("/customers/import/:id") view=imports::pages::ImportPage/>
-                    <Route path=path!("/customers/:id") view=customers::pages::CustomerPage/>
-                    <Route path=path!("/customers/:id/edit") view=customers::pages::EditCustomerPage/>
+                    <Route path=path!("/customers/:id") view=pages::customers::CustomerPage/>
+                    <Route path=path!("/customers/:id/edit") view=pages::customers::EditCustomerPage/>
                     <ParentRoute path=path!("/admin") view=AdminGate ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::pages::AdminHome/>
                         <Route path=path!("/users") view=admin::pages::UsersPage/>
                         <Route path=path!("/invitations") view=admin::pages::InvitationsPage/>
                         <Route path=path!("/tokens") view=admin::pages::TokensPage/>
-                        <Route path=path!("/outbox") view=outbox::pages::OutboxPage/>
+                        <Route path=path!("/outbox") view=admin::outbox::pages::OutboxPage/>
                         <Route path=path!("/organisation") view=org::pages::OrganisationPage/>
                     </ParentRoute>
                 </ParentRoute>

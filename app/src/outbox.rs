@@ -3,7 +3,6 @@
 //! several instances never send one message twice, retried with exponential backoff, every
 //! attempt logged. Without SMTP configured, messages wait here and admins can read them.
 use crate::error::AppError;
-use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,7 +62,8 @@ pub fn backoff_ms(attempt: i64) -> i64 {
 #[cfg(feature = "ssr")]
 pub mod delivery {
     use super::*;
-    use crate::db::{now_ms, Db};
+    use crate::clock::Clock;
+    use crate::db::Db;
     use lettre::message::Mailbox;
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     use sqlx::Row;
@@ -108,9 +108,9 @@ pub mod delivery {
         }
     }
 
-    /// Sends what is due; returns how many messages were sent.
-    pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, AppError> {
-        let now = now_ms();
+    /// Sends what is due by `clock`; returns how many messages were sent.
+    pub async fn deliver_due(db: &Db, mailer: &Mailer, clock: &Clock) -> Result<usize, AppError> {
+        let now = clock.now_ms();
         let due = sqlx::query(
             "SELECT id, to_address, subject, body, attempts FROM email_outbox
              WHERE status = 'queued' AND next_attempt_at <= $1 ORDER BY id LIMIT 20",
@@ -142,7 +142,7 @@ pub mod delivery {
                     &row.try_get::<String, _>("body")?,
                 )
                 .await;
-            let at = now_ms();
+            let at = clock.now_ms();
             let mut tx = crate::db::begin_write(db).await?;
             match &result {
                 Ok(()) => {
@@ -209,75 +209,6 @@ pub mod delivery {
                 })
             })
             .collect()
-    }
-}
-
-#[server(prefix = "/fn", endpoint = "admin/outbox")]
-pub async fn outbox() -> Result<OutboxView, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            Ok(OutboxView {
-                messages: delivery::recent(&admin.state.db).await?,
-                smtp_configured: admin.state.settings.smtp_configured,
-            })
-        }
-        .await,
-    )
-}
-
-pub mod pages {
-    use super::outbox;
-    use crate::components::layout::{EmptyState, LoadError, PageHeader};
-    use crate::components::time::format_ms;
-    use leptos::prelude::*;
-
-    #[component]
-    pub fn OutboxPage() -> impl IntoView {
-        let data = Resource::new(|| (), |_| outbox());
-        view! {
-            <PageHeader title="Email outbox".into()/>
-            <Transition fallback=|| view! { <p class="loading">"Loading outbox…"</p> }>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(e) => view! { <LoadError error=e/> }.into_any(),
-                        Ok(v) => view! {
-                            <p class="muted">{if v.smtp_configured {
-                                "Notices are delivered through SMTP; failed attempts are retried with increasing waits."
-                            } else {
-                                "SMTP is not configured (set SMTP_URL): notices wait here and stay visible in each customer's portal."
-                            }}</p>
-                            {if v.messages.is_empty() {
-                                view! { <EmptyState title="No emails yet"><p>"Notices to customers appear here."</p></EmptyState> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="outbox">
-                                        {v.messages.into_iter().map(|m| view! {
-                                            <li class="card">
-                                                <details>
-                                                    <summary>{format!("{} — to {}", m.subject, m.to_address)}</summary>
-                                                    <p class="prewrap">{m.body.clone()}</p>
-                                                </details>
-                                                <p class="small">
-                                                    <span class=format!("badge outbox-{}", m.status)>{m.status.clone()}</span>
-                                                    {format!(" · created {} · {} attempt(s)", format_ms(m.created_at), m.attempts)}
-                                                    {m.sent_at.map(|t| format!(" · sent {}", format_ms(t)))}
-                                                </p>
-                                                {m.last_error.clone().map(|e| view! { <p class="small field-error">{format!("Last error: {e}")}</p> })}
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }}
-                        }.into_any(),
-                    }
-                })}
-            </Transition>
-        }
     }
 }
 

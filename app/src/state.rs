@@ -1,4 +1,6 @@
-//! What every handler and server function shares: the pool, the settings, the Leptos options.
+//! What every handler and server function shares: the pool, the settings, the Leptos options,
+//! the clock.
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::settings::Settings;
 use axum::extract::FromRef;
@@ -13,6 +15,8 @@ pub struct AppState {
     /// Password hashes computed at once: each takes tens of megabytes, so they are bounded to
     /// the machine's cores and the rest wait briefly or are turned away.
     pub password_slots: Arc<tokio::sync::Semaphore>,
+    /// The time background work reads and is paced by: the system's, or a test's.
+    pub clock: Clock,
 }
 
 impl AppState {

@@ -121,7 +121,7 @@ async fn main() {
     let http = reqwest::Client::new();
     let scoped = |rng: &mut rand::rngs::StdRng, path: &str| {
         let day = today - chrono::Duration::days(rng.gen_range(7..365));
-        let week = app::stories::cadence::week_label(day);
+        let week = app::common::moment::week_label(day);
         match rng.gen_range(0..3) {
             0 => format!("{path}?week={week}"),
             1 => format!(
@@ -149,7 +149,7 @@ async fn main() {
                 let day = today - chrono::Duration::days(rng.gen_range(7..365));
                 format!(
                     "/api/v1/incidents?week={}",
-                    app::stories::cadence::week_label(day)
+                    app::common::moment::week_label(day)
                 )
             }),
         ),

@@ -1,10 +1,11 @@
 //! The command line: `serve` (default), `migrate`, `seed-demo`, `generate`, `user add`,
-//! `token create`.
-use crate::config::Config;
+//! `token create`, after the configuration's options (`crate::config`). What a command is asked
+//! for goes to standard output; logs and notes go to standard error.
+use crate::config::{self, Config, ConfigArgs};
 use crate::Application;
 use app::audit::Actor;
-use clap::{Parser, Subcommand};
-use std::io::Read;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::io::{IsTerminal, Read};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -13,8 +14,22 @@ use std::io::Read;
     about = "Extra Mile: customer experience management"
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The command line, with options falling back on their environment variables (blank ones
+    /// counting as unset); on a mistake, prints clap's message and exits.
+    pub fn from_env_and_args() -> Self {
+        let mut cmd = config::without_blank_env(Cli::command(), |name| std::env::var_os(name));
+        let mut matches = cmd.clone().get_matches();
+        Cli::from_arg_matches_mut(&mut matches)
+            .map_err(|e| e.format(&mut cmd))
+            .unwrap_or_else(|e| e.exit())
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,16 +97,20 @@ pub enum TokenCommand {
     },
 }
 
+/// Logs to standard error, so that standard output carries only what a command prints
+/// (`TOKEN=$(extramile token create …)` captures the token alone); colours only on a terminal.
 pub fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "info".into());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 
 pub async fn run(cli: Cli) -> Result<(), String> {
-    let config = Config::from_env()?;
+    let config = cli.config.into_config();
     init_tracing(&config.log_filter);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
@@ -224,6 +243,8 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = Application::build(&config).await?;
     let url = format!("http://{}:{}", config.addr.ip(), app.port());
     tracing::info!("database {}", app::db::redact(&config.database_url));
+    tracing::info!("site {}", config.site_root);
+    // Output, not a log line: scripts read the address (with port 0, the port chosen) from it.
     println!("Extra Mile is serving at {url}");
     if config.seed_demo {
         crate::seed::print_accounts();
@@ -231,4 +252,79 @@ async fn serve(config: Config) -> Result<(), String> {
     app.run_until_stopped()
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Parses `args` after the program name, with no environment at all.
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        let cmd = Cli::command().mut_args(|arg| arg.env(None::<&'static str>));
+        let mut matches =
+            cmd.try_get_matches_from(std::iter::once("extramile").chain(args.iter().copied()))?;
+        Cli::from_arg_matches_mut(&mut matches)
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve_with_the_defaults() {
+        let cli = parse(&[]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.config.addr, "127.0.0.1:3000".parse().unwrap());
+    }
+
+    #[test]
+    fn configuration_options_come_before_the_command() {
+        let cli = parse(&["--addr", "0.0.0.0:8080", "--seed-demo", "serve"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Serve)));
+        assert_eq!(cli.config.addr, "0.0.0.0:8080".parse().unwrap());
+        assert!(cli.config.seed_demo);
+    }
+
+    #[test]
+    fn token_create_takes_its_own_options() {
+        let cli = parse(&[
+            "token",
+            "create",
+            "--name",
+            "Survey tool",
+            "--expires-days",
+            "30",
+            "--read-only",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Token {
+                command:
+                    TokenCommand::Create {
+                        name,
+                        expires_days,
+                        read_only,
+                    },
+            }) => {
+                assert_eq!(name, "Survey tool");
+                assert_eq!(expires_days, Some(30));
+                assert!(read_only);
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn generate_keeps_its_seed_apart_from_seed_demo() {
+        let cli = parse(&["generate", "--customers", "10", "--seed", "3"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Generate {
+                customers: 10,
+                seed: 3
+            })
+        ));
+        assert!(!cli.config.seed_demo);
+    }
 }

@@ -6,6 +6,7 @@ pub mod generate;
 pub mod http;
 pub mod seed;
 
+use app::clock::Clock;
 use app::outbox::delivery::Mailer;
 use app::state::AppState;
 use app::{shell, App};
@@ -31,6 +32,12 @@ pub struct Application {
 impl Application {
     /// Connects to the database (applying migrations), seeds demo data when asked, and binds.
     pub async fn build(config: &Config) -> Result<Self, String> {
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    /// As [`Application::build`], with background work read from and paced by `clock` (tests
+    /// pass a driven one).
+    pub async fn build_with_clock(config: &Config, clock: Clock) -> Result<Self, String> {
         let db = app::db::connect(
             &config.database_url,
             config.db_max_connections,
@@ -53,6 +60,7 @@ impl Application {
             settings: Arc::new(config.settings.clone()),
             leptos_options,
             password_slots: AppState::password_slots_for_machine(),
+            clock,
         };
         let mailer = match &config.smtp_url {
             Some(url) => Some(Arc::new(Mailer::from_url(url, &config.mail_from)?)),
@@ -80,6 +88,7 @@ impl Application {
                 self.state.db.clone(),
                 mailer,
                 self.state.settings.public_url.clone(),
+                self.state.clock.clone(),
             ));
         }
         use axum::serve::ListenerExt;
@@ -113,7 +122,7 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let context_state = state.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let inner = Router::new()
         .route("/healthz", get(http::health::healthz))
         .route("/login", post(http::signin::staff_login))
         .route("/logout", post(http::signin::staff_logout))
@@ -150,7 +159,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::context::request_context,
         ))
-        .layer(from_fn_with_state(state.clone(), http::security::headers))
+        .layer(from_fn_with_state(state.clone(), http::security::headers));
+    http::context::with_request_ids(inner)
         .layer(CompressionLayer::new())
         .with_state(state)
 }
@@ -158,19 +168,20 @@ pub fn router(state: AppState) -> Router {
 /// Delivers queued emails every second; once a minute checks whether today's digest of overdue
 /// follow-ups is due and refreshes loyalty scores older than a day; every five seconds brings
 /// the weekly report's recent weeks up to date. Claims and idempotent
-/// updates make all of it safe on several instances.
-async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String) {
+/// updates make all of it safe on several instances. Its time and pace are `clock`'s.
+async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String, clock: Clock) {
+    let mut ticker = clock.ticker(std::time::Duration::from_secs(1));
     let mut tick: u64 = 0;
     loop {
         if tick.is_multiple_of(60) {
-            let now = app::db::now_ms();
+            let now = clock.now_ms();
             if let Err(e) =
                 app::feedback::follow_ups::queue_daily_digest(&db, now, &public_url).await
             {
                 tracing::error!("follow-up digest failed: {e}");
             }
             // Recency decays with time alone: scores older than a day are recomputed in batches.
-            if let Err(e) = app::loyalty::queries::refresh_stale(&db, now, 500).await {
+            if let Err(e) = app::standing::recompute::refresh_stale(&db, now, 500).await {
                 tracing::error!("loyalty refresh failed: {e}");
             }
             if let Err(e) = app::imports::run::sweep_abandoned(&db, now).await {
@@ -178,17 +189,16 @@ async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: Strin
             }
         }
         if tick.is_multiple_of(5) {
-            if let Err(e) =
-                app::reports::aggregates::refresh::keep_fresh(&db, app::db::now_ms()).await
+            if let Err(e) = app::reports::aggregates::refresh::keep_fresh(&db, clock.now_ms()).await
             {
                 tracing::error!("weekly report aggregates refresh failed: {e}");
             }
         }
         tick += 1;
-        if let Err(e) = app::outbox::delivery::deliver_due(&db, &mailer).await {
+        if let Err(e) = app::outbox::delivery::deliver_due(&db, &mailer, &clock).await {
             tracing::error!("outbox delivery failed: {e}");
         }
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        ticker.tick().await;
     }
 }
 

@@ -6,7 +6,7 @@ use super::sessions::{hash_token, new_token, AccountKind};
 use super::throttle;
 use super::Password;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -51,26 +51,17 @@ enum By<'a> {
 }
 
 async fn account(db: &Db, kind: AccountKind, by: By<'_>) -> Result<Option<Account>, AppError> {
-    let (base, prefix) = match kind {
-        AccountKind::Staff => (STAFF, ""),
-        AccountKind::Customer => (CUSTOMER, "c."),
+    let (base, id, email) = match kind {
+        AccountKind::Staff => (STAFF, "id = ", "email = "),
+        AccountKind::Customer => (CUSTOMER, "c.id = ", "c.email = "),
     };
-    let row = match by {
-        By::Id(id) => {
-            let sql = format!("{base} AND {prefix}id = $1");
-            sqlx::query_as::<_, (i64, Option<String>, String, String)>(&sql)
-                .bind(id)
-                .fetch_optional(db)
-                .await?
-        }
-        By::Email(email) => {
-            let sql = format!("{base} AND {prefix}email = $1");
-            sqlx::query_as::<_, (i64, Option<String>, String, String)>(&sql)
-                .bind(email)
-                .fetch_optional(db)
-                .await?
-        }
+    let mut q = Sql::filtered(base);
+    match by {
+        By::Id(v) => q.and().push(id).bind(v),
+        By::Email(v) => q.and().push(email).bind(v),
     };
+    let row: Option<(i64, Option<String>, String, String)> =
+        q.query_as().fetch_optional(db).await?;
     Ok(row.map(|(id, email, name, hash)| Account {
         kind,
         id,

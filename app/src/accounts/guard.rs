@@ -67,6 +67,38 @@ pub async fn require_staff(role: Role) -> Result<Staff, AppError> {
     }
 }
 
+/// A server function's body run for signed-in staff holding at least `role`: the role is
+/// checked first, and any error sets the answer's status. Each function states its role here,
+/// once.
+pub async fn as_staff<T, F, Fut>(role: Role, body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Staff) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    respond(
+        async {
+            let staff = require_staff(role).await?;
+            body(staff).await
+        }
+        .await,
+    )
+}
+
+/// A server function's body run for the signed-in customer, as [`as_staff`] for staff.
+pub async fn as_customer<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Customer) -> Fut,
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    respond(
+        async {
+            let customer = require_customer().await?;
+            body(customer).await
+        }
+        .await,
+    )
+}
+
 /// Requires a signed-in customer.
 pub async fn require_customer() -> Result<Customer, AppError> {
     let state = AppState::get()?;

@@ -3,10 +3,13 @@ pub mod email;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod policy;
+pub mod reveal;
 pub mod role;
 pub mod two_factor;
 pub mod viewer;
 
+#[cfg(feature = "ssr")]
+pub mod cookies;
 #[cfg(feature = "ssr")]
 pub mod credentials;
 #[cfg(feature = "ssr")]

@@ -23,6 +23,12 @@ impl Role {
         }
     }
 
+    /// The role stored in row `id` of `table`; one that does not parse is an error.
+    #[cfg(feature = "ssr")]
+    pub fn decode(value: &str, table: &str, id: i64) -> Result<Self, crate::error::AppError> {
+        crate::common::labels::stored(Self::parse(value).ok(), "role", value, table, id)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Associate => "associate",

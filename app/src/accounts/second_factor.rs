@@ -69,7 +69,7 @@ pub async fn enabled(db: &Db, staff_id: i64) -> Result<bool, AppError> {
 
 /// Whether the organisation makes a second factor mandatory for managers and admins.
 pub async fn required(db: &Db) -> Result<bool, AppError> {
-    Ok(crate::org::store::get(db, REQUIRED_SETTING)
+    Ok(crate::org_settings::get(db, REQUIRED_SETTING)
         .await?
         .as_deref()
         == Some("1"))

@@ -9,19 +9,6 @@ use sqlx::Row;
 /// The session cookie's name without TLS; see `Settings::session_cookie`.
 pub const COOKIE: &str = "em_session";
 
-/// A cookie's value from request headers, if it is set and not empty.
-pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .filter(|v| !v.is_empty())
-}
-
 /// A fresh random token (256 bits) and the hash stored for it.
 pub fn new_token() -> (String, String) {
     use base64::Engine;
@@ -145,12 +132,12 @@ pub async fn resolve(
             .fetch_optional(db)
             .await?
             .map(|r| -> Result<Viewer, AppError> {
-                let role: String = r.try_get("role")?;
+                let id: i64 = r.try_get("id")?;
                 Ok(Viewer::Staff(StaffViewer {
-                    id: r.try_get("id")?,
+                    id,
                     name: r.try_get("name")?,
                     email: r.try_get("email")?,
-                    role: Role::parse(&role).map_err(|e| AppError::internal("stored role", e))?,
+                    role: Role::decode(&r.try_get::<String, _>("role")?, "staff_users", id)?,
                 }))
             })
             .transpose()?

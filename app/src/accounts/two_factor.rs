@@ -25,7 +25,7 @@ pub struct PendingEnrolment {
 }
 
 #[cfg(feature = "ssr")]
-const REVEAL: crate::admin::reveal::Scope = ("/account", "/fn/account/two-factor");
+const REVEAL: crate::accounts::reveal::Scope = ("/account", "/fn/account/two-factor");
 
 #[cfg(feature = "ssr")]
 use crate::accounts::{
@@ -48,7 +48,7 @@ pub async fn two_factor_status() -> Result<TwoFactorView, AppError> {
                 }),
                 None => None,
             };
-            let new_recovery_codes = crate::admin::reveal::take(REVEAL)
+            let new_recovery_codes = crate::accounts::reveal::take(REVEAL)
                 .map(|codes| codes.split('.').map(str::to_string).collect())
                 .unwrap_or_default();
             Ok(TwoFactorView {
@@ -95,7 +95,7 @@ pub async fn confirm_two_factor(code: String, password: String) -> Result<(), Ap
             let codes =
                 super::second_factor::confirm(&me.state.db, me.viewer.id, &code, &me.actor())
                     .await?;
-            crate::admin::reveal::set(&codes.join("."), REVEAL);
+            crate::accounts::reveal::set(&codes.join("."), REVEAL);
             leptos_axum::redirect("/account?flash=two-factor-on#two-factor");
             Ok(())
         }
@@ -154,7 +154,7 @@ pub async fn require_two_factor(#[server(default)] required: String) -> Result<(
             let on = matches!(required.as_str(), "1" | "on" | "true");
             let db = &admin.state.db;
             let mut tx = crate::db::begin_write(db).await?;
-            crate::org::store::put(
+            crate::org_settings::put(
                 &mut *tx,
                 super::second_factor::REQUIRED_SETTING,
                 if on { "1" } else { "0" },

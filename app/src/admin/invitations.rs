@@ -210,7 +210,7 @@ pub async fn list_invitations() -> Result<InvitationsView, AppError> {
                 .trim_end_matches('/')
                 .to_string();
             let revealed_link =
-                super::reveal::take(("/admin/invitations", "/fn/admin/invitations/list"))
+                crate::accounts::reveal::take(("/admin/invitations", "/fn/admin/invitations/list"))
                     .filter(|s| !s.starts_with("em_"))
                     .map(|token| format!("{base}/portal/invite/{token}"));
             Ok(InvitationsView {
@@ -230,7 +230,10 @@ pub async fn create_invitation(customer: String) -> Result<i64, AppError> {
             let (customer_id, token) =
                 queries::create(&admin.state.db, &customer, admin.viewer.id, &admin.actor())
                     .await?;
-            super::reveal::set(&token, ("/admin/invitations", "/fn/admin/invitations/list"));
+            crate::accounts::reveal::set(
+                &token,
+                ("/admin/invitations", "/fn/admin/invitations/list"),
+            );
             leptos_axum::redirect("/admin/invitations?flash=invitation-created");
             Ok(customer_id)
         }

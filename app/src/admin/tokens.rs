@@ -219,8 +219,9 @@ pub async fn list_tokens() -> Result<TokensView, AppError> {
         async {
             let admin = require_staff(Role::Admin).await?;
             let tokens = queries::list(&admin.state.db).await?;
-            let revealed = super::reveal::take(("/admin/tokens", "/fn/admin/tokens/list"))
-                .filter(|s| s.starts_with("em_"));
+            let revealed =
+                crate::accounts::reveal::take(("/admin/tokens", "/fn/admin/tokens/list"))
+                    .filter(|s| s.starts_with("em_"));
             Ok(TokensView { tokens, revealed })
         }
         .await,
@@ -245,7 +246,7 @@ pub async fn create_token(
                 &admin.actor(),
             )
             .await?;
-            super::reveal::set(&token, ("/admin/tokens", "/fn/admin/tokens/list"));
+            crate::accounts::reveal::set(&token, ("/admin/tokens", "/fn/admin/tokens/list"));
             leptos_axum::redirect("/admin/tokens?flash=token-created");
             Ok(record.id)
         }

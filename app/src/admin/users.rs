@@ -23,45 +23,47 @@ pub mod queries {
     use crate::accounts::sessions::{self, AccountKind};
     use crate::accounts::{Email, Password, Role};
     use crate::audit::{Actor, Entry};
-    use crate::db::{now_ms, Db};
+    use crate::db::{now_ms, Db, Sql};
     use crate::error::{AppError, FieldError};
     use sqlx::any::AnyRow;
     use sqlx::Row;
 
     fn from_row(r: &AnyRow) -> Result<StaffUser, AppError> {
-        let role: String = r.try_get("role")?;
+        let id: i64 = r.try_get("id")?;
         Ok(StaffUser {
-            id: r.try_get("id")?,
+            id,
             email: r.try_get("email")?,
             name: r.try_get("name")?,
-            role: Role::parse(&role).map_err(|e| AppError::internal("stored role", e))?,
+            role: Role::decode(&r.try_get::<String, _>("role")?, "staff_users", id)?,
             active: r.try_get::<i64, _>("active")? == 1,
             created_at: r.try_get("created_at")?,
             two_factor: r.try_get::<i64, _>("two_factor")? > 0,
         })
     }
 
-    /// Whether each account has a confirmed second factor, as a column.
-    const TWO_FACTOR: &str = "(SELECT COUNT(*) FROM staff_second_factors f
-         WHERE f.staff_id = staff_users.id AND f.enabled_at IS NOT NULL) AS two_factor";
+    /// Staff accounts, each with whether it has a confirmed second factor.
+    const SELECT: &str = "SELECT id, email, name, role, active, created_at,
+        (SELECT COUNT(*) FROM staff_second_factors f
+         WHERE f.staff_id = staff_users.id AND f.enabled_at IS NOT NULL) AS two_factor
+        FROM staff_users";
 
     pub async fn list(db: &Db) -> Result<Vec<StaffUser>, AppError> {
-        let rows = sqlx::query(&format!(
-            "SELECT id, email, name, role, active, created_at, {TWO_FACTOR} FROM staff_users ORDER BY active DESC, LOWER(name)"
-        ))
-        .fetch_all(db)
-        .await?;
+        let rows = Sql::new(SELECT)
+            .push(" ORDER BY active DESC, LOWER(name)")
+            .query()
+            .fetch_all(db)
+            .await?;
         rows.iter().map(from_row).collect()
     }
 
     pub async fn find(db: &Db, id: i64) -> Result<StaffUser, AppError> {
-        let row = sqlx::query(&format!(
-            "SELECT id, email, name, role, active, created_at, {TWO_FACTOR} FROM staff_users WHERE id = $1"
-        ))
-        .bind(id)
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("That staff account".into()))?;
+        let row = Sql::new(SELECT)
+            .push(" WHERE id = ")
+            .bind(id)
+            .query()
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That staff account".into()))?;
         from_row(&row)
     }
 

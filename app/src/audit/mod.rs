@@ -1,6 +1,6 @@
 //! The audit log: every change made through the product, every sign-in and every refusal is
 //! written here with who, when, what, and the record before and after where that applies.
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
 use serde::Serialize;
 
@@ -131,16 +131,15 @@ pub async fn count_since(
     scope: Scope<'_>,
 ) -> Result<i64, AppError> {
     let (column, value) = match scope {
-        Scope::EntityId(v) => ("entity_id", v),
-        Scope::Ip(v) => ("ip", v),
+        Scope::EntityId(v) => ("entity_id = ", v),
+        Scope::Ip(v) => ("ip = ", v),
     };
-    let sql =
-        format!("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND at >= $2 AND {column} = $3");
-    let count: i64 = sqlx::query_scalar(&sql)
-        .bind(action)
+    let mut q = Sql::new("SELECT COUNT(*) FROM audit_log WHERE action = ");
+    q.bind(action)
+        .push(" AND at >= ")
         .bind(since_ms)
-        .bind(value)
-        .fetch_one(db)
-        .await?;
-    Ok(count)
+        .push(" AND ")
+        .push(column)
+        .bind(value);
+    Ok(q.query_scalar().fetch_one(db).await?)
 }

@@ -62,7 +62,7 @@ pub async fn create_customer(
                 code => {
                     let mut conn = db.acquire().await?;
                     Some(
-                        crate::loyalty::referrals::owner_of(&mut conn, code)
+                        crate::customers::referrals::owner_of(&mut conn, code)
                             .await?
                             .ok_or_else(|| {
                                 AppError::field(
@@ -79,7 +79,7 @@ pub async fn create_customer(
             if let Some(referrer) = referrer {
                 let mut tx = crate::db::begin_write(db).await?;
                 let label = staff.actor().label;
-                crate::loyalty::referrals::attribute(
+                crate::customers::referrals::attribute(
                     &mut tx,
                     referrer,
                     customer.id,

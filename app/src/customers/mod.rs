@@ -4,14 +4,18 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod bulk;
 pub mod fields;
-pub mod pages;
 pub mod picker;
 #[cfg(feature = "ssr")]
 pub mod queries;
+#[cfg(feature = "ssr")]
+pub mod referrals;
+#[cfg(feature = "ssr")]
+pub mod request;
 
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct Customer {
     pub id: i64,
     pub external_ref: Option<String>,

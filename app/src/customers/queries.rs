@@ -3,36 +3,51 @@ use super::fields::CustomerFields;
 use super::{Customer, CustomerDetail, CustomerPage, CustomerSort};
 use crate::accounts::sessions::AccountKind;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
-use sqlx::any::AnyRow;
 use sqlx::Row;
 
 pub const PER_PAGE: i64 = 25;
-const COLUMNS: &str =
-    "id, external_ref, name, email, phone, segment, referral_code, created_at, updated_at,
-    loyalty_score, loyalty_segment";
+const SELECT: &str =
+    "SELECT id, external_ref, name, email, phone, segment, referral_code, created_at, updated_at,
+    loyalty_score, loyalty_segment FROM customers";
 
-fn from_row(r: &AnyRow) -> Result<Customer, sqlx::Error> {
-    Ok(Customer {
-        id: r.try_get("id")?,
-        external_ref: r.try_get("external_ref")?,
-        name: r.try_get("name")?,
-        email: r.try_get("email")?,
-        phone: r.try_get("phone")?,
-        segment: r.try_get("segment")?,
-        referral_code: r.try_get("referral_code")?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        loyalty_score: r.try_get("loyalty_score")?,
-        loyalty_segment: r.try_get("loyalty_segment")?,
-    })
+/// How the list may be ordered, by `CustomerSort` name.
+const ORDERS: [(&str, &str); 6] = [
+    ("name", "LOWER(name) ASC, id ASC"),
+    ("name_desc", "LOWER(name) DESC, id DESC"),
+    ("newest", "created_at DESC, id DESC"),
+    ("oldest", "created_at ASC, id ASC"),
+    ("score_desc", "COALESCE(loyalty_score, -1) DESC, id ASC"),
+    ("score_asc", "COALESCE(loyalty_score, 101) ASC, id ASC"),
+];
+
+/// The customer with `id`, read in `conn`.
+async fn by_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
+    conn: E,
+    id: i64,
+) -> Result<Option<Customer>, AppError> {
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE id = ").bind(id);
+    Ok(q.query_as().fetch_optional(conn).await?)
+}
+
+/// The condition that a customer's name, email or external reference contains `q`.
+fn matching(sql: &mut Sql, q: &str) {
+    let pattern = crate::db::like_pattern(q);
+    sql.push("(LOWER(name) LIKE ")
+        .bind(&pattern)
+        .push(" ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ")
+        .bind(&pattern)
+        .push(" ESCAPE '\\' OR LOWER(COALESCE(external_ref, '')) LIKE ")
+        .bind(&pattern)
+        .push(" ESCAPE '\\')");
 }
 
 /// Which customers the list shows by where they stand ("" = everyone).
-fn standing_clause(standing: &str) -> Result<&'static str, AppError> {
-    Ok(match standing {
-        "" => "1 = 1",
+fn standing_clause(standing: &str) -> Result<Option<&'static str>, AppError> {
+    Ok(Some(match standing {
+        "" => return Ok(None),
         "at_risk" => "loyalty_segment IN ('passive', 'detractor')",
         "advocate" => "loyalty_segment = 'advocate'",
         "loyal" => "loyalty_segment = 'loyal'",
@@ -45,7 +60,7 @@ fn standing_clause(standing: &str) -> Result<&'static str, AppError> {
                 "Choose advocates, loyal, passive, detractors, churned or at risk.",
             ))
         }
-    })
+    }))
 }
 
 pub async fn list(
@@ -56,36 +71,27 @@ pub async fn list(
     page: i64,
 ) -> Result<CustomerPage, AppError> {
     let page = crate::db::page_number(page)?;
-    let order = match sort {
-        CustomerSort::Name => "LOWER(name) ASC, id ASC",
-        CustomerSort::NameDesc => "LOWER(name) DESC, id DESC",
-        CustomerSort::Newest => "created_at DESC, id DESC",
-        CustomerSort::Oldest => "created_at ASC, id ASC",
-        CustomerSort::ScoreDesc => "COALESCE(loyalty_score, -1) DESC, id ASC",
-        CustomerSort::ScoreAsc => "COALESCE(loyalty_score, 101) ASC, id ASC",
-    };
-    let filter = format!(
-        "($1 = '' OR LOWER(name) LIKE $2 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $2 ESCAPE '\\'
-          OR LOWER(COALESCE(external_ref, '')) LIKE $2 ESCAPE '\\') AND {}",
-        standing_clause(standing.trim())?
-    );
+    let standing = standing_clause(standing.trim())?;
     let q = q.trim();
-    let pattern = crate::db::like_pattern(q);
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM customers WHERE {filter}"))
-        .bind(q)
-        .bind(&pattern)
-        .fetch_one(db)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM customers WHERE {filter} ORDER BY {order} LIMIT $3 OFFSET $4"
-    ))
-    .bind(q)
-    .bind(&pattern)
-    .bind(PER_PAGE)
-    .bind((page - 1) * PER_PAGE)
-    .fetch_all(db)
-    .await?;
-    let items = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+    let filter = |sql: &mut Sql| {
+        if !q.is_empty() {
+            matching(sql.and(), q);
+        }
+        if let Some(standing) = standing {
+            sql.and().push(standing);
+        }
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM customers");
+    filter(&mut count);
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut list = Sql::new(SELECT);
+    filter(&mut list);
+    list.order_by(sort.as_str(), &ORDERS)?
+        .push(" LIMIT ")
+        .bind(PER_PAGE)
+        .push(" OFFSET ")
+        .bind((page - 1) * PER_PAGE);
+    let items = list.query_as().fetch_all(db).await?;
     Ok(CustomerPage {
         items,
         total,
@@ -95,25 +101,21 @@ pub async fn list(
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Customer, AppError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
+    by_id(db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound("That customer".into()))?;
-    Ok(from_row(&row)?)
+        .ok_or_else(|| AppError::NotFound("That customer".into()))
 }
 
 /// Finds a customer by external reference or, failing that, by email.
 pub async fn find_by_reference(db: &Db, reference: &str) -> Result<Option<Customer>, AppError> {
     let reference = reference.trim();
-    let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM customers WHERE external_ref = $1 OR email = $2 ORDER BY id LIMIT 1"
-    ))
-    .bind(reference)
-    .bind(reference.to_lowercase())
-    .fetch_optional(db)
-    .await?;
-    Ok(row.as_ref().map(from_row).transpose()?)
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE external_ref = ")
+        .bind(reference)
+        .push(" OR email = ")
+        .bind(reference.to_lowercase())
+        .push(" ORDER BY id LIMIT 1");
+    Ok(q.query_as().fetch_optional(db).await?)
 }
 
 /// The customer a form names: by id when the reference is a number of one, else by external
@@ -245,12 +247,8 @@ pub async fn create(
             }
             Err(e) => return Err(e.into()),
         };
-        crate::loyalty::queries::refresh(&mut tx, id, now).await?;
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let customer = from_row(&row)?;
+        crate::standing::recompute::refresh(&mut tx, &[id], now).await?;
+        let customer = by_id(&mut *tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
         Entry::new(actor, "customer.create", "customer")
             .id(id)
             .after(&customer)
@@ -295,11 +293,7 @@ pub async fn update(
         }
         return Err(e.into());
     }
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM customers WHERE id = $1"))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-    let after = from_row(&row)?;
+    let after = by_id(&mut *tx, id).await?.ok_or(sqlx::Error::RowNotFound)?;
     Entry::new(actor, "customer.update", "customer")
         .id(id)
         .before(&before)
@@ -347,15 +341,8 @@ async fn sign_in_email_changed(
 
 /// Customers matching a search, for pickers (name, email or external reference).
 pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Customer>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM customers
-         WHERE LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE $1 ESCAPE '\\'
-            OR LOWER(COALESCE(external_ref, '')) LIKE $1 ESCAPE '\\'
-         ORDER BY LOWER(name), id LIMIT $2"
-    ))
-    .bind(crate::db::like_pattern(q))
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+    let mut sql = Sql::new(SELECT);
+    matching(sql.and(), q);
+    sql.push(" ORDER BY LOWER(name), id LIMIT ").bind(limit);
+    Ok(sql.query_as().fetch_all(db).await?)
 }

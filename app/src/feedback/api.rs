@@ -398,7 +398,7 @@ pub async fn list_survey_links() -> Result<SurveysView, AppError> {
                 .trim_end_matches('/')
                 .to_string();
             let revealed_link =
-                crate::admin::reveal::take(("/feedback/surveys", "/fn/surveys/list"))
+                crate::accounts::reveal::take(("/feedback/surveys", "/fn/surveys/list"))
                     .and_then(|s| s.strip_prefix(REVEAL_PREFIX).map(str::to_string))
                     .map(|token| format!("{base}/s/{token}"));
             Ok(SurveysView {
@@ -471,7 +471,7 @@ pub async fn create_survey_link(
             )
             .await?;
             tx.commit().await?;
-            crate::admin::reveal::set(
+            crate::accounts::reveal::set(
                 &format!("{REVEAL_PREFIX}{token}"),
                 ("/feedback/surveys", "/fn/surveys/list"),
             );

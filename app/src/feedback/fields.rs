@@ -1,8 +1,7 @@
 //! Parsing answers as staff type them and as survey tools send them.
 use super::{Channel, ContactChannel, Outcome, ScoreType, TrueSentiment};
+use crate::common::moment::parse_moment;
 use crate::error::{AppError, FieldError};
-use crate::incidents::fields::parse_moment;
-use serde_json::Value;
 
 pub const MAX_COMMENT: usize = 4000;
 
@@ -45,7 +44,7 @@ fn past_moment(
     }
 }
 
-fn score_message(kind: ScoreType) -> String {
+pub(crate) fn score_message(kind: ScoreType) -> String {
     let (min, max) = kind.range();
     format!(
         "must be a whole number from {min} to {max} for {}",
@@ -147,145 +146,6 @@ impl FeedbackIn {
             _ => Err(AppError::fields(errors)),
         }
     }
-
-    /// One item of `POST /api/v1/feedback`; every problem as (field, message).
-    pub fn from_json(item: &Value, now: i64) -> Result<Self, Vec<(String, String)>> {
-        use crate::signals::input::text;
-        if !item.is_object() {
-            return Err(vec![("item".into(), "must be an object".into())]);
-        }
-        let mut errors = Vec::new();
-        let idempotency_key = text(item, "idempotency_key", 200, true, &mut errors);
-        let customer = text(item, "customer", 254, true, &mut errors);
-        let kind = match item.get("score_type") {
-            Some(Value::String(s)) => ScoreType::parse(s).or_else(|| {
-                errors.push((
-                    "score_type".into(),
-                    "must be \"nps\", \"csat\" or \"ces\"".into(),
-                ));
-                None
-            }),
-            _ => {
-                errors.push((
-                    "score_type".into(),
-                    "is required: \"nps\", \"csat\" or \"ces\"".into(),
-                ));
-                None
-            }
-        };
-        let score = match (kind, item.get("score")) {
-            (Some(k), Some(Value::Number(n))) => match n.as_i64() {
-                Some(s) if (k.range().0..=k.range().1).contains(&s) => Some(s),
-                _ => {
-                    errors.push(("score".into(), score_message(k)));
-                    None
-                }
-            },
-            (Some(k), _) => {
-                errors.push((
-                    "score".into(),
-                    format!("is required and {}", score_message(k)),
-                ));
-                None
-            }
-            (None, _) => None,
-        };
-        let comment = match item.get("comment") {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) if s.chars().count() > MAX_COMMENT => {
-                errors.push((
-                    "comment".into(),
-                    format!("must be at most {MAX_COMMENT} characters"),
-                ));
-                String::new()
-            }
-            Some(Value::String(s)) => s.trim().to_string(),
-            Some(_) => {
-                errors.push(("comment".into(), "must be a string".into()));
-                String::new()
-            }
-        };
-        let channel = match text(item, "channel", 40, false, &mut errors) {
-            None => Some(Channel::Survey),
-            Some(c) => Channel::parse(&c).or_else(|| {
-                let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
-                errors.push((
-                    "channel".into(),
-                    format!("must be one of: {}", names.join(", ")),
-                ));
-                None
-            }),
-        };
-        let received_at = match item.get("received_at") {
-            None | Some(Value::Null) => Some(now),
-            Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(s) {
-                Ok(t) if t.timestamp_millis() > now + 86_400_000 => {
-                    errors.push((
-                        "received_at".into(),
-                        "is more than a day in the future".into(),
-                    ));
-                    None
-                }
-                Ok(t) => Some(t.timestamp_millis()),
-                Err(_) => {
-                    errors.push((
-                        "received_at".into(),
-                        "must be an RFC 3339 time such as 2026-11-20T09:00:00Z".into(),
-                    ));
-                    None
-                }
-            },
-            Some(_) => {
-                errors.push((
-                    "received_at".into(),
-                    "must be an RFC 3339 time string".into(),
-                ));
-                None
-            }
-        };
-        let incident_id = match item.get("incident") {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) if n.as_i64().is_some_and(|i| i > 0) => n.as_i64(),
-            Some(_) => {
-                errors.push((
-                    "incident".into(),
-                    "must be null or an incident id (a positive integer)".into(),
-                ));
-                None
-            }
-        };
-        let order_ref = text(item, "order", 120, false, &mut errors);
-        match (
-            idempotency_key,
-            customer,
-            channel,
-            kind,
-            score,
-            received_at,
-            errors.is_empty(),
-        ) {
-            (
-                Some(key),
-                Some(customer),
-                Some(channel),
-                Some(score_type),
-                Some(score),
-                Some(received_at),
-                true,
-            ) => Ok(Self {
-                idempotency_key: Some(key),
-                customer,
-                channel,
-                score_type,
-                score,
-                comment,
-                received_at,
-                incident_id,
-                order_ref,
-            }),
-            _ => Err(errors),
-        }
-    }
 }
 
 /// A contact attempt as the follow-up form sends it.
@@ -356,34 +216,6 @@ pub fn parse_closing(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn api_items_are_checked_field_by_field() {
-        let ok = json!({"idempotency_key": "svy-1", "customer": "c-1001", "score_type": "nps", "score": 7,
-                        "comment": "Good.", "channel": "survey", "received_at": "2026-11-20T09:00:00Z", "incident": null});
-        let f = FeedbackIn::from_json(&ok, 1_800_000_000_000).unwrap();
-        assert_eq!(
-            (f.score_type, f.score, f.comment.as_str(), f.incident_id),
-            (ScoreType::Nps, 7, "Good.", None)
-        );
-
-        let bad = json!({"customer": "", "score_type": "csat", "score": 9, "channel": "pigeon", "received_at": "yesterday", "incident": "x"});
-        let errors = FeedbackIn::from_json(&bad, 0).unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.0.as_str()).collect();
-        assert_eq!(
-            fields,
-            vec![
-                "idempotency_key",
-                "customer",
-                "score",
-                "channel",
-                "received_at",
-                "incident"
-            ]
-        );
-        assert!(errors[2].1.contains("from 1 to 5"));
-    }
 
     #[test]
     fn the_staff_form_explains_each_problem() {

@@ -177,8 +177,8 @@ pub async fn by_owner(
     overdue_at: i64,
 ) -> Result<std::collections::BTreeMap<i64, Counts>, AppError> {
     let mut out: std::collections::BTreeMap<i64, Counts> = Default::default();
-    let answers: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT COALESCE(u.assignee_id, i.assignee_id, 0), f.score_type, f.score, f.assessment
+    let answers: Vec<(i64, i64, String, i64, String)> = sqlx::query_as(
+        "SELECT f.id, COALESCE(u.assignee_id, i.assignee_id, 0), f.score_type, f.score, f.assessment
          FROM feedback f LEFT JOIN follow_ups u ON u.feedback_id = f.id
               LEFT JOIN incidents i ON i.id = f.incident_id
          WHERE f.received_at >= $1 AND f.received_at < $2",
@@ -187,25 +187,28 @@ pub async fn by_owner(
     .bind(to)
     .fetch_all(&mut *conn)
     .await?;
-    for (owner, t, s, a) in answers {
-        if let (Some(t), Some(a)) = (ScoreType::parse(&t), Assessment::parse(&a)) {
-            out.entry(owner).or_default().add_answer((t, s, a));
-        }
+    for (id, owner, t, s, a) in answers {
+        let answer = (
+            ScoreType::decode(&t, "feedback", id)?,
+            s,
+            Assessment::decode(&a, "feedback", id)?,
+        );
+        out.entry(owner).or_default().add_answer(answer);
     }
-    let closed: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
-        "SELECT COALESCE(assignee_id, 0), assessment, closed_at, due_at, outcome FROM follow_ups
+    let closed: Vec<(i64, i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, COALESCE(assignee_id, 0), assessment, closed_at, due_at, outcome FROM follow_ups
          WHERE status = 'closed' AND closed_at >= $1 AND closed_at < $2",
     )
     .bind(from)
     .bind(to)
     .fetch_all(&mut *conn)
     .await?;
-    for (owner, a, closed_at, due_at, o) in closed {
+    for (id, owner, a, closed_at, due_at, o) in closed {
         out.entry(owner).or_default().add_closed(&ClosedFollowUp {
-            assessment: Assessment::parse(&a).unwrap_or(Assessment::Lukewarm),
+            assessment: Assessment::decode(&a, "follow_ups", id)?,
             closed_at,
             due_at,
-            outcome: o.as_deref().and_then(Outcome::parse),
+            outcome: Outcome::decode_optional(o.as_deref(), "follow_ups", id)?,
         });
     }
     for (owner, n) in overdue_by_owner(conn, overdue_at).await? {

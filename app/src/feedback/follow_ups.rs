@@ -2,13 +2,13 @@
 //! customer really said) and closed with an outcome; the queues and the managers' daily digest.
 use super::assess::Verdict;
 use super::due::add_working_days;
-use super::queries::{parse_reasons, NewFeedback};
+use super::queries::{decode_reasons, NewFeedback};
 use super::questions::queries as settings;
 use super::*;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::db::Tx;
+use crate::db::{now_ms, Db, Sql};
 use crate::error::{AppError, FieldError};
-use crate::incidents::changes::Tx;
 use crate::org::visibility::Reach;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -31,18 +31,26 @@ async fn assignee(tx: &mut Tx, incident_id: Option<i64>) -> Result<Option<i64>, 
         sqlx::query_scalar("SELECT value FROM org_settings WHERE key = 'follow_up_last_assignee'")
             .fetch_optional(&mut **tx)
             .await?;
-    let last: i64 = last.and_then(|v| v.parse().ok()).unwrap_or(0);
-    let pick = "SELECT id FROM staff_users WHERE role = 'associate' AND active = 1";
-    let next: Option<i64> = sqlx::query_scalar(&format!("{pick} AND id > $1 ORDER BY id LIMIT 1"))
-        .bind(last)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let last: i64 = match last {
+        Some(v) => v
+            .parse()
+            .map_err(|e| AppError::internal("stored follow_up_last_assignee", e))?,
+        None => 0,
+    };
+    let next: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM staff_users WHERE role = 'associate' AND active = 1 AND id > $1 ORDER BY id LIMIT 1",
+    )
+    .bind(last)
+    .fetch_optional(&mut **tx)
+    .await?;
     let next = match next {
         Some(id) => Some(id),
         None => {
-            sqlx::query_scalar(&format!("{pick} ORDER BY id LIMIT 1"))
-                .fetch_optional(&mut **tx)
-                .await?
+            sqlx::query_scalar(
+                "SELECT id FROM staff_users WHERE role = 'associate' AND active = 1 ORDER BY id LIMIT 1",
+            )
+            .fetch_optional(&mut **tx)
+            .await?
         }
     };
     if let Some(id) = next {
@@ -102,12 +110,14 @@ const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS custo
 fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
     let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
     let outcome: Option<String> = r.try_get("outcome")?;
+    let id: i64 = r.try_get("id")?;
+    let feedback_id: i64 = r.try_get("feedback_id")?;
     Ok(FollowUpRow {
-        id: r.try_get("id")?,
-        feedback_id: r.try_get("feedback_id")?,
+        id,
+        feedback_id,
         customer_id: r.try_get("customer_id")?,
         customer_name: text("customer_name")?,
-        assessment: Assessment::parse(&text("assessment")?).unwrap_or(Assessment::Lukewarm),
+        assessment: Assessment::decode(&text("assessment")?, "follow_ups", id)?,
         risk: r.try_get("risk")?,
         closed: text("status")? == "closed",
         opened_at: r.try_get("opened_at")?,
@@ -115,11 +125,11 @@ fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
         closed_at: r.try_get("closed_at")?,
         assignee_id: r.try_get("assignee_id")?,
         assignee_name: r.try_get("assignee_name")?,
-        score_type: ScoreType::parse(&text("score_type")?).unwrap_or(ScoreType::Csat),
+        score_type: ScoreType::decode(&text("score_type")?, "feedback", feedback_id)?,
         score: r.try_get("score")?,
         comment: text("comment")?,
-        reasons: parse_reasons(&text("reasons")?),
-        outcome: outcome.as_deref().and_then(Outcome::parse),
+        reasons: decode_reasons(&text("reasons")?, feedback_id)?,
+        outcome: Outcome::decode_optional(outcome.as_deref(), "follow_ups", id)?,
         customer_said: r.try_get("customer_said")?,
         attempts: r.try_get("attempts")?,
         due_state: super::due::DueState::of(
@@ -153,30 +163,29 @@ impl Queue {
         })
     }
 
-    /// The WHERE clause, with $1 = the viewer's id and $2 = now.
-    fn clause(self) -> &'static str {
+    /// Adds the queue's conditions on follow-ups `u` to a statement ending in `WHERE `, narrowed
+    /// to what `viewer` may see; `end_of_day` (the next local midnight) bounds what is due today.
+    fn narrow(self, q: &mut Sql, viewer: i64, reach: Reach, now: i64, end_of_day: i64) {
         match self {
-            Self::Mine => "u.status = 'open' AND u.assignee_id = $1 AND $2 >= 0",
-            Self::Team => "u.status = 'open' AND $1 >= 0 AND $2 >= 0",
-            Self::Overdue => "u.status = 'open' AND u.due_at <= $2 AND $1 >= 0",
-            Self::DueToday => "u.status = 'open' AND u.due_at > $2 AND u.due_at < $3 AND $1 >= 0",
-            Self::Closed => "u.status = 'closed' AND $1 >= 0 AND $2 >= 0",
-        }
+            Self::Mine => q
+                .push("u.status = 'open' AND u.assignee_id = ")
+                .bind(viewer),
+            Self::Team => q.push("u.status = 'open'"),
+            Self::Overdue => q.push("u.status = 'open' AND u.due_at <= ").bind(now),
+            Self::DueToday => q
+                .push("u.status = 'open' AND u.due_at > ")
+                .bind(now)
+                .push(" AND u.due_at < ")
+                .bind(end_of_day),
+            Self::Closed => q.push("u.status = 'closed'"),
+        };
+        reach.narrow(q, "u.assignee_id", viewer);
     }
 }
 
 async fn end_of_today(db: &Db, now: i64) -> Result<i64, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
     Ok(crate::org::clock::end_of_day(tz, now))
-}
-
-/// A queue's condition, narrowed to what the viewer may see.
-fn condition(queue: Queue, reach: Reach) -> String {
-    format!(
-        "{}{}",
-        queue.clause(),
-        reach.assignee_condition("u.assignee_id")
-    )
 }
 
 async fn count(
@@ -187,15 +196,9 @@ async fn count(
     now: i64,
 ) -> Result<i64, AppError> {
     let end_of_day = end_of_today(db, now).await?;
-    let sql = format!(
-        "SELECT COUNT(*) FROM follow_ups u WHERE {}",
-        condition(queue, reach)
-    );
-    let mut q = sqlx::query_scalar::<_, i64>(&sql).bind(viewer).bind(now);
-    if queue == Queue::DueToday {
-        q = q.bind(end_of_day);
-    }
-    Ok(q.fetch_one(db).await?)
+    let mut q = Sql::new("SELECT COUNT(*) FROM follow_ups u WHERE ");
+    queue.narrow(&mut q, viewer, reach, now, end_of_day);
+    Ok(q.query_scalar().fetch_one(db).await?)
 }
 
 /// The viewer's open follow-ups and the organisation's overdue ones, each counted up to
@@ -204,14 +207,14 @@ pub async fn badge(db: &Db, viewer: i64, reach: Reach) -> Result<BadgeCounts, Ap
     let now = now_ms();
     let mut counted = [0; 2];
     for (n, queue) in counted.iter_mut().zip([Queue::Mine, Queue::Overdue]) {
-        *n = sqlx::query_scalar(&crate::db::capped_count(
-            &format!("FROM follow_ups u WHERE {}", condition(queue, reach)),
-            BADGE_CAP,
-        ))
-        .bind(viewer)
-        .bind(now)
-        .fetch_one(db)
-        .await?;
+        let mut q = Sql::new("SELECT 1 FROM follow_ups u WHERE ");
+        // Neither queue reads the end of the day, which would cost a look-up per page.
+        queue.narrow(&mut q, viewer, reach, now, now);
+        *n = q
+            .capped_count(BADGE_CAP)
+            .query_scalar()
+            .fetch_one(db)
+            .await?;
     }
     Ok(BadgeCounts {
         mine: counted[0],
@@ -247,17 +250,18 @@ pub async fn queue(
     } else {
         "u.risk DESC, u.due_at ASC, u.id ASC"
     };
-    let sql = format!(
-        "{SELECT} WHERE {} ORDER BY {order} LIMIT {PAGE_SIZE} OFFSET {}",
-        condition(queue, reach),
-        (page - 1) * PAGE_SIZE
-    );
     let eod = end_of_today(db, now).await?;
-    let mut q = sqlx::query(&sql).bind(viewer).bind(now);
-    if queue == Queue::DueToday {
-        q = q.bind(eod);
-    }
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE ");
+    queue.narrow(&mut q, viewer, reach, now, eod);
+    q.push(" ORDER BY ")
+        .push(order)
+        .push(" LIMIT ")
+        .bind(PAGE_SIZE)
+        .push(" OFFSET ")
+        .bind((page - 1) * PAGE_SIZE);
     let items = q
+        .query()
         .fetch_all(db)
         .await?
         .iter()
@@ -282,19 +286,20 @@ pub async fn queue(
 
 /// A customer's follow-ups, newest first.
 pub async fn for_customer(db: &Db, customer_id: i64) -> Result<Vec<FollowUpRow>, AppError> {
-    let rows = sqlx::query(&format!(
-        "{SELECT} WHERE u.customer_id = $1 ORDER BY u.opened_at DESC LIMIT 100"
-    ))
-    .bind(customer_id)
-    .fetch_all(db)
-    .await?;
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE u.customer_id = ")
+        .bind(customer_id)
+        .push(" ORDER BY u.opened_at DESC LIMIT 100");
+    let rows = q.query().fetch_all(db).await?;
     let eod = end_of_today(db, now_ms()).await?;
     rows.iter().map(|r| row(r, eod)).collect()
 }
 
 pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
-    let r = sqlx::query(&format!("{SELECT} WHERE u.id = $1"))
-        .bind(id)
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE u.id = ").bind(id);
+    let r = q
+        .query()
         .fetch_optional(db)
         .await?
         .ok_or_else(|| AppError::NotFound("That follow-up".into()))?;
@@ -315,9 +320,14 @@ pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
     .await?
     .iter()
     .map(|a| {
+        let attempt: i64 = a.try_get("id")?;
         Ok(Attempt {
-            id: a.try_get("id")?,
-            channel: ContactChannel::parse(&a.try_get::<String, _>("channel")?).unwrap_or(ContactChannel::Phone),
+            id: attempt,
+            channel: ContactChannel::decode(
+                &a.try_get::<String, _>("channel")?,
+                "follow_up_attempts",
+                attempt,
+            )?,
             at: a.try_get("at")?,
             reached: a.try_get::<i64, _>("reached")? == 1,
             note: a.try_get("note")?,
@@ -336,10 +346,14 @@ pub async fn detail(db: &Db, id: i64) -> Result<FollowUpDetail, AppError> {
         questions: levels.questions_for(&codes),
         customer_ref: extra.try_get("customer_ref")?,
         feedback_incident_id: extra.try_get("incident_id")?,
-        channel: Channel::parse(&extra.try_get::<String, _>("channel")?).unwrap_or(Channel::Survey),
+        channel: Channel::decode(
+            &extra.try_get::<String, _>("channel")?,
+            "feedback",
+            row.feedback_id,
+        )?,
         received_at: extra.try_get("received_at")?,
         customer_said: extra.try_get("customer_said")?,
-        true_sentiment: sentiment.as_deref().and_then(TrueSentiment::parse),
+        true_sentiment: TrueSentiment::decode_optional(sentiment.as_deref(), "follow_ups", id)?,
         opened_incident_id: extra.try_get("opened_incident_id")?,
         closed_by: extra.try_get("closed_by_label")?,
         unreachable_after: levels.unreachable_after,
@@ -470,7 +484,7 @@ pub async fn close(db: &Db, id: i64, c: &Closing, actor: &Actor) -> Result<(), A
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    crate::loyalty::queries::refresh(&mut tx, customer, now).await?;
+    crate::standing::recompute::refresh(&mut tx, &[customer], now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -569,15 +583,17 @@ pub async fn queue_daily_digest(db: &Db, now: i64, public_url: &str) -> Result<u
     if claimed == 0 {
         return Ok(0);
     }
-    let overdue = sqlx::query(&format!(
-        "{SELECT} WHERE u.status = 'open' AND u.due_at <= $1 ORDER BY u.risk DESC, u.due_at ASC LIMIT 50"
-    ))
-    .bind(now)
-    .fetch_all(&mut *tx)
-    .await?
-    .iter()
-    .map(|r| row(r, eod))
-    .collect::<Result<Vec<_>, _>>()?;
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE u.status = 'open' AND u.due_at <= ")
+        .bind(now)
+        .push(" ORDER BY u.risk DESC, u.due_at ASC LIMIT 50");
+    let overdue = q
+        .query()
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| row(r, eod))
+        .collect::<Result<Vec<_>, _>>()?;
     let total: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM follow_ups WHERE status = 'open' AND due_at <= $1",
     )

@@ -2,12 +2,12 @@
 //! included) before anything is written, then stored in one transaction. Re-sent items (same
 //! idempotency key) change nothing and report what was stored the first time.
 use super::fields::FeedbackIn;
-use super::queries::{parse_reasons, record, NewFeedback};
+use super::queries::{decode_reasons, record, NewFeedback};
 use super::{Assessment, Reason};
 use crate::audit::Actor;
+use crate::common::batch::ItemError;
 use crate::db::Db;
 use crate::error::AppError;
-use crate::signals::input::ItemError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -47,74 +47,60 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-type Row = (
-    i64,
-    Option<String>,
-    String,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-);
+/// One answer with its customer and follow-up, as read back.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    idempotency_key: Option<String>,
+    customer: String,
+    score_type: String,
+    score: i64,
+    comment: String,
+    channel: String,
+    received_at: i64,
+    incident_id: Option<i64>,
+    assessment: String,
+    reasons: String,
+    follow_up_id: Option<i64>,
+    due_at: Option<i64>,
+    assignee: Option<String>,
+}
 
-const SELECT: &str = "SELECT f.id, f.idempotency_key, COALESCE(c.external_ref, c.email, CAST(c.id AS TEXT)), f.score_type, f.score,
-        f.comment, f.channel, f.received_at, f.incident_id, f.assessment, f.reasons, u.id, u.due_at, s.name
+const SELECT: &str = "SELECT f.id, f.idempotency_key, COALESCE(c.external_ref, c.email, CAST(c.id AS TEXT)) AS customer,
+        f.score_type, f.score, f.comment, f.channel, f.received_at, f.incident_id, f.assessment, f.reasons,
+        u.id AS follow_up_id, u.due_at, s.name AS assignee
     FROM feedback f JOIN customers c ON c.id = f.customer_id LEFT JOIN follow_ups u ON u.feedback_id = f.id
-    LEFT JOIN staff_users s ON s.id = u.assignee_id";
+    LEFT JOIN staff_users s ON s.id = u.assignee_id WHERE f.id = $1";
 
-fn result(r: Row, status: &str) -> FeedbackResult {
-    let (
-        id,
-        key,
-        customer,
-        score_type,
-        score,
-        comment,
-        channel,
-        received_at,
-        incident,
-        assessment,
-        reasons,
-        fu,
-        due,
-        assignee,
-    ) = r;
-    FeedbackResult {
-        id,
-        idempotency_key: key,
+fn result(r: Row, status: &str) -> Result<FeedbackResult, AppError> {
+    Ok(FeedbackResult {
+        id: r.id,
+        idempotency_key: r.idempotency_key,
         status: status.into(),
-        customer,
-        score_type,
-        score,
-        comment,
-        channel,
-        received_at: rfc3339(received_at),
-        incident,
-        assessment: Assessment::parse(&assessment).unwrap_or(Assessment::Fine),
-        reasons: parse_reasons(&reasons),
-        follow_up: fu.map(|id| FollowUpRef {
+        customer: r.customer,
+        score_type: r.score_type,
+        score: r.score,
+        comment: r.comment,
+        channel: r.channel,
+        received_at: rfc3339(r.received_at),
+        incident: r.incident_id,
+        assessment: Assessment::decode(&r.assessment, "feedback", r.id)?,
+        reasons: decode_reasons(&r.reasons, r.id)?,
+        follow_up: r.follow_up_id.map(|id| FollowUpRef {
             id,
-            due_at: rfc3339(due.unwrap_or_default()),
-            assignee,
+            due_at: rfc3339(r.due_at.unwrap_or_default()),
+            assignee: r.assignee,
         }),
-    }
+    })
 }
 
 /// One answer by id, as the API shows it.
 pub async fn find(db: &Db, id: i64) -> Result<FeedbackResult, AppError> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE f.id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await?;
-    row.map(|r| result(r, "existing"))
-        .ok_or_else(|| AppError::NotFound("That feedback".into()))
+    let row: Option<Row> = sqlx::query_as(SELECT).bind(id).fetch_optional(db).await?;
+    result(
+        row.ok_or_else(|| AppError::NotFound("That feedback".into()))?,
+        "existing",
+    )
 }
 
 /// Checks what only the database knows (customers, incidents), then stores the batch.
@@ -162,6 +148,7 @@ pub async fn ingest(
     let mut tx = crate::db::begin_write(db).await?;
     let mut ids = Vec::with_capacity(items.len());
     let mut seen: HashMap<String, i64> = HashMap::new();
+    let mut answered = Vec::new();
     for item in &items {
         let key = item.idempotency_key.clone().unwrap_or_default();
         let existing: Option<i64> = match seen.get(&key) {
@@ -192,14 +179,13 @@ pub async fn ingest(
         let recorded = record(&mut tx, &new, actor).await?;
         seen.insert(key, recorded.id);
         ids.push((recorded.id, "stored"));
+        answered.push(new.customer_id);
     }
+    crate::standing::recompute::refresh(&mut tx, &answered, crate::db::now_ms()).await?;
     let mut out = Vec::with_capacity(ids.len());
     for (id, status) in ids {
-        let row: Row = sqlx::query_as(&format!("{SELECT} WHERE f.id = $1"))
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
-        out.push(result(row, status));
+        let row: Row = sqlx::query_as(SELECT).bind(id).fetch_one(&mut *tx).await?;
+        out.push(result(row, status)?);
     }
     tx.commit().await?;
     Ok(Ok(out))

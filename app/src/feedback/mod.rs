@@ -16,9 +16,11 @@ pub mod pages;
 pub mod queries;
 pub mod questions;
 #[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
 pub mod surveys;
 
-use crate::incidents::labelled_enum;
+use crate::common::labels::labelled_enum;
 use serde::{Deserialize, Serialize};
 
 labelled_enum!(

@@ -3,9 +3,9 @@
 use super::assess::{assess, History};
 use super::{Assessment, Channel, Feedback, Reason, ScoreType};
 use crate::audit::{Actor, Entry};
-use crate::db::{like_pattern, Db};
+use crate::db::Tx;
+use crate::db::{like_pattern, Db, Sql};
 use crate::error::AppError;
-use crate::incidents::changes::Tx;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -60,7 +60,8 @@ async fn history(tx: &mut Tx, customer_id: i64, at: i64) -> Result<History, AppE
     })
 }
 
-/// Assesses and stores one answer in `tx`, opening its follow-up when it needs one.
+/// Assesses and stores one answer in `tx`, opening its follow-up when it needs one. The caller
+/// refreshes the customer's standing, once for the whole transaction.
 pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Recorded, AppError> {
     if let Some(incident) = new.incident_id {
         let owner: Option<i64> =
@@ -114,7 +115,6 @@ pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Rec
         }))
         .write(&mut **tx)
         .await?;
-    crate::loyalty::queries::refresh(tx, new.customer_id, crate::db::now_ms()).await?;
     Ok(Recorded {
         id,
         assessment: verdict.assessment,
@@ -127,12 +127,16 @@ pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Rec
 pub async fn create(db: &Db, new: &NewFeedback, actor: &Actor) -> Result<Recorded, AppError> {
     let mut tx = crate::db::begin_write(db).await?;
     let recorded = record(&mut tx, new, actor).await?;
+    crate::standing::recompute::refresh(&mut tx, &[new.customer_id], crate::db::now_ms()).await?;
     tx.commit().await?;
     Ok(recorded)
 }
 
-pub fn parse_reasons(raw: &str) -> Vec<Reason> {
-    serde_json::from_str(raw).unwrap_or_default()
+/// The reasons stored with feedback `id`; text that is not a list of reasons is an error.
+pub fn decode_reasons(raw: &str, id: i64) -> Result<Vec<Reason>, AppError> {
+    serde_json::from_str(raw).map_err(|e| {
+        AppError::internal("reading stored reasons", format!("feedback row {id}: {e}"))
+    })
 }
 
 const SELECT: &str = "SELECT f.id, f.customer_id, c.name AS customer_name, f.channel, f.score_type, f.score, f.comment,
@@ -141,27 +145,30 @@ const SELECT: &str = "SELECT f.id, f.customer_id, c.name AS customer_name, f.cha
 
 fn row(r: &AnyRow) -> Result<Feedback, AppError> {
     let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
+    let id: i64 = r.try_get("id")?;
     Ok(Feedback {
-        id: r.try_get("id")?,
+        id,
         customer_id: r.try_get("customer_id")?,
         customer_name: text("customer_name")?,
-        channel: Channel::parse(&text("channel")?).unwrap_or(Channel::Survey),
-        score_type: ScoreType::parse(&text("score_type")?).unwrap_or(ScoreType::Csat),
+        channel: Channel::decode(&text("channel")?, "feedback", id)?,
+        score_type: ScoreType::decode(&text("score_type")?, "feedback", id)?,
         score: r.try_get("score")?,
         comment: text("comment")?,
         received_at: r.try_get("received_at")?,
         incident_id: r.try_get("incident_id")?,
         order_ref: r.try_get("order_ref")?,
-        assessment: Assessment::parse(&text("assessment")?).unwrap_or(Assessment::Fine),
-        reasons: parse_reasons(&text("reasons")?),
+        assessment: Assessment::decode(&text("assessment")?, "feedback", id)?,
+        reasons: decode_reasons(&text("reasons")?, id)?,
         follow_up_id: r.try_get("follow_up_id")?,
         entered_by: text("entered_by_label")?,
     })
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Feedback, AppError> {
-    let r = sqlx::query(&format!("{SELECT} WHERE f.id = $1"))
-        .bind(id)
+    let mut q = Sql::new(SELECT);
+    q.push(" WHERE f.id = ").bind(id);
+    let r = q
+        .query()
         .fetch_optional(db)
         .await?
         .ok_or_else(|| AppError::NotFound("That feedback".into()))?;
@@ -182,74 +189,53 @@ pub struct FeedbackFilter {
 
 pub const PAGE_SIZE: i64 = 25;
 
+impl FeedbackFilter {
+    /// Adds the filter's conditions on feedback `f` and its customer `c`.
+    fn narrow(&self, q: &mut Sql) {
+        if let Some(a) = self.assessment {
+            q.and().push("f.assessment = ").bind(a.as_str());
+        }
+        if let Some(s) = self.score_type {
+            q.and().push("f.score_type = ").bind(s.as_str());
+        }
+        if let Some(c) = self.channel {
+            q.and().push("f.channel = ").bind(c.as_str());
+        }
+        let text = self.q.trim();
+        if !text.is_empty() {
+            q.and()
+                .push("(LOWER(f.comment) LIKE ")
+                .bind(like_pattern(text))
+                .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
+                .bind(like_pattern(text))
+                .push(" ESCAPE '\\')");
+        }
+        if let Some(id) = self.customer_id {
+            q.and().push("f.customer_id = ").bind(id);
+        }
+        if let Some((from, to)) = self.range {
+            q.and()
+                .push("f.received_at >= ")
+                .bind(from)
+                .push(" AND f.received_at < ")
+                .bind(to);
+        }
+    }
+}
+
 /// A page of feedback, newest first, with the total matching.
 pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, i64), AppError> {
-    let mut clauses: Vec<String> = Vec::new();
-    let mut binds: Vec<String> = Vec::new();
-    let mut ints: Vec<i64> = Vec::new();
-    let mut n = 0;
-    let mut next = || {
-        n += 1;
-        n
-    };
-    if let Some(a) = f.assessment {
-        clauses.push(format!("f.assessment = ${}", next()));
-        binds.push(a.as_str().into());
-    }
-    if let Some(s) = f.score_type {
-        clauses.push(format!("f.score_type = ${}", next()));
-        binds.push(s.as_str().into());
-    }
-    if let Some(c) = f.channel {
-        clauses.push(format!("f.channel = ${}", next()));
-        binds.push(c.as_str().into());
-    }
-    let q = f.q.trim();
-    if !q.is_empty() {
-        let (a, b) = (next(), next());
-        clauses.push(format!(
-            "(LOWER(f.comment) LIKE ${a} ESCAPE '\\' OR LOWER(c.name) LIKE ${b} ESCAPE '\\')"
-        ));
-        binds.push(like_pattern(q));
-        binds.push(like_pattern(q));
-    }
-    if let Some(id) = f.customer_id {
-        clauses.push(format!("f.customer_id = ${}", next()));
-        ints.push(id);
-    }
-    if let Some((from, to)) = f.range {
-        let (a, b) = (next(), next());
-        clauses.push(format!("f.received_at >= ${a} AND f.received_at < ${b}"));
-        ints.push(from);
-        ints.push(to);
-    }
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
-    };
-    let count_sql =
-        format!("SELECT COUNT(*) FROM feedback f JOIN customers c ON c.id = f.customer_id{filter}");
-    let mut count = sqlx::query_scalar::<_, i64>(&count_sql);
-    for b in &binds {
-        count = count.bind(b);
-    }
-    for i in &ints {
-        count = count.bind(i);
-    }
-    let total = count.fetch_one(db).await?;
+    let mut count =
+        Sql::new("SELECT COUNT(*) FROM feedback f JOIN customers c ON c.id = f.customer_id");
+    f.narrow(&mut count);
+    let total = count.query_scalar().fetch_one(db).await?;
     let page = crate::db::page_number(f.page)?;
-    let sql = format!(
-        "{SELECT}{filter} ORDER BY f.received_at DESC, f.id DESC LIMIT {PAGE_SIZE} OFFSET {}",
-        (page - 1) * PAGE_SIZE
-    );
-    let mut query = sqlx::query(&sql);
-    for b in &binds {
-        query = query.bind(b);
-    }
-    for i in &ints {
-        query = query.bind(i);
-    }
-    let rows = query.fetch_all(db).await?;
+    let mut q = Sql::new(SELECT);
+    f.narrow(&mut q);
+    q.push(" ORDER BY f.received_at DESC, f.id DESC LIMIT ")
+        .bind(PAGE_SIZE)
+        .push(" OFFSET ")
+        .bind((page - 1) * PAGE_SIZE);
+    let rows = q.query().fetch_all(db).await?;
     Ok((rows.iter().map(row).collect::<Result<_, _>>()?, total))
 }

@@ -152,7 +152,7 @@ pub mod queries {
     pub async fn load<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
         db: E,
     ) -> Result<FollowUpSettings, AppError> {
-        let raw = crate::org::store::get(db, KEY).await?;
+        let raw = crate::org_settings::get(db, KEY).await?;
         let mut settings: FollowUpSettings = raw
             .and_then(|r| serde_json::from_str(&r).ok())
             .unwrap_or_default();
@@ -176,7 +176,7 @@ pub mod queries {
         let mut tx = crate::db::begin_write(db).await?;
         let value =
             serde_json::to_string(settings).map_err(|e| AppError::internal("settings", e))?;
-        crate::org::store::put(&mut *tx, KEY, &value).await?;
+        crate::org_settings::put(&mut *tx, KEY, &value).await?;
         Entry::new(actor, "follow_up_settings.update", "org_settings")
             .before(&before)
             .after(settings)

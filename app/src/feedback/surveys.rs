@@ -4,26 +4,27 @@ use super::queries::{record, NewFeedback, Recorded};
 use super::{Channel, LinkState, ScoreType, SurveyLink};
 use crate::accounts::sessions::{hash_token, new_token};
 use crate::audit::{Actor, Entry};
+use crate::db::Tx;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use crate::incidents::changes::Tx;
 
 const DAY_MS: i64 = 86_400_000;
 
 /// id, customer, customer name, question, incident, expires, answered.
 type LinkRow = (i64, i64, String, String, Option<i64>, i64, Option<i64>);
-/// id, customer, customer name, question, incident, created by, created, expires, answered.
-type ListRow = (
-    i64,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-);
+/// A link as the list shows it, with its question as stored.
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    customer_id: i64,
+    customer_name: String,
+    score_type: String,
+    incident_id: Option<i64>,
+    created_by: String,
+    created_at: i64,
+    expires_at: i64,
+    answered_at: Option<i64>,
+}
 
 /// Creates a link in `tx`; returns (id, plain token). When `email_to` is set, the invitation
 /// is queued in the outbox in the same transaction.
@@ -95,7 +96,7 @@ pub async fn state(db: &Db, token: &str) -> Result<LinkState, AppError> {
             id,
             customer_id,
             first_name: name.split_whitespace().next().unwrap_or("").to_string(),
-            score_type: ScoreType::parse(&kind).unwrap_or(ScoreType::Csat),
+            score_type: ScoreType::decode(&kind, "survey_links", id)?,
             incident_id,
         },
     })
@@ -167,6 +168,7 @@ pub async fn answer(
         idempotency_key: None,
     };
     let recorded = record(&mut tx, &new, actor).await?;
+    crate::standing::recompute::refresh(&mut tx, &[customer_id], now).await?;
     tx.commit().await?;
     Ok(recorded)
 }
@@ -174,36 +176,26 @@ pub async fn answer(
 /// The most recent links, newest first.
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<SurveyLink>, AppError> {
     let rows: Vec<ListRow> = sqlx::query_as(
-        "SELECT l.id, l.customer_id, c.name, l.score_type, l.incident_id, l.created_by_label, l.created_at, l.expires_at, l.answered_at
+        "SELECT l.id, l.customer_id, c.name AS customer_name, l.score_type, l.incident_id,
+                l.created_by_label AS created_by, l.created_at, l.expires_at, l.answered_at
          FROM survey_links l JOIN customers c ON c.id = l.customer_id ORDER BY l.created_at DESC, l.id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                id,
-                customer_id,
-                customer_name,
-                kind,
-                incident_id,
-                created_by,
-                created_at,
-                expires_at,
-                answered_at,
-            )| SurveyLink {
-                id,
-                customer_id,
-                customer_name,
-                score_type: ScoreType::parse(&kind).unwrap_or(ScoreType::Csat),
-                incident_id,
-                created_by,
-                created_at,
-                expires_at,
-                answered_at,
-            },
-        )
-        .collect())
+    rows.into_iter()
+        .map(|r| {
+            Ok(SurveyLink {
+                score_type: ScoreType::decode(&r.score_type, "survey_links", r.id)?,
+                id: r.id,
+                customer_id: r.customer_id,
+                customer_name: r.customer_name,
+                incident_id: r.incident_id,
+                created_by: r.created_by,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+                answered_at: r.answered_at,
+            })
+        })
+        .collect()
 }

@@ -3,11 +3,11 @@
 //! database knows and can be read without writing (which customers exist).
 use super::csv::{self, Record};
 use super::{ImportKind, LineError};
-use crate::customers::bulk::{self, CustomerIn};
+use crate::common::batch::ItemError;
+use crate::customers::bulk::CustomerIn;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::loyalty::orders::{self, OrderIn};
-use crate::signals::input::ItemError;
 use chrono_tz::Tz;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -65,10 +65,10 @@ pub fn read(kind: ImportKind, bytes: &[u8], now: i64, tz: Tz) -> Result<Checked,
             continue;
         };
         let parsed = match kind {
-            ImportKind::Customers => bulk::parse(&item).map(|c| {
+            ImportKind::Customers => crate::customers::request::parse(&item).map(|c| {
                 customers.push(c);
             }),
-            ImportKind::Orders => orders::parse(&item, now).map(|o| {
+            ImportKind::Orders => crate::loyalty::order_request::parse(&item, now).map(|o| {
                 orders.push(o);
             }),
         };

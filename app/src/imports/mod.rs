@@ -93,14 +93,15 @@ impl ImportStatus {
         }
     }
 
-    pub fn parse(value: &str) -> Self {
-        match value {
+    pub fn parse(value: &str) -> Option<Self> {
+        Some(match value {
             "ready" => Self::Ready,
+            "refused" => Self::Refused,
             "running" => Self::Running,
             "done" => Self::Done,
             "failed" => Self::Failed,
-            _ => Self::Refused,
-        }
+            _ => return None,
+        })
     }
 
     pub fn label(self) -> &'static str {

@@ -1,6 +1,7 @@
 //! The `imports` table: a checked file waiting for confirmation, then its outcome.
 use super::check::Checked;
 use super::{ImportKind, ImportRow, ImportStatus, ImportView, LineError, MAX_KEPT_ERRORS};
+use crate::common::labels::stored;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -89,19 +90,41 @@ fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
 }
 
-const VIEW_COLUMNS: &str = "i.id, i.kind, i.file_name, i.status, i.rows_total, i.header_json, i.preview_json,
-    i.errors_json, i.error_count, i.message, i.summary, s.name AS created_by, i.created_at, i.finished_at";
-
 /// The import with every error kept.
 async fn load(db: &Db, id: i64) -> Result<ImportView, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT {VIEW_COLUMNS} FROM imports i JOIN staff_users s ON s.id = i.created_by WHERE i.id = $1"
-    ))
+    let row = sqlx::query(
+        "SELECT i.id, i.kind, i.file_name, i.status, i.rows_total, i.header_json, i.preview_json,
+                i.errors_json, i.error_count, i.message, i.summary, s.name AS created_by, i.created_at,
+                i.finished_at
+         FROM imports i JOIN staff_users s ON s.id = i.created_by WHERE i.id = $1",
+    )
     .bind(id)
     .fetch_optional(db)
     .await?
     .ok_or_else(|| AppError::NotFound("This import".into()))?;
     to_view(&row)
+}
+
+/// The kind stored in import `id`.
+fn kind(value: &str, id: i64) -> Result<ImportKind, AppError> {
+    stored(
+        ImportKind::parse(value).ok(),
+        "kind of import",
+        value,
+        "imports",
+        id,
+    )
+}
+
+/// The status stored in import `id`.
+fn status(value: &str, id: i64) -> Result<ImportStatus, AppError> {
+    stored(
+        ImportStatus::parse(value),
+        "import status",
+        value,
+        "imports",
+        id,
+    )
 }
 
 pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
@@ -123,24 +146,36 @@ pub async fn errors(db: &Db, id: i64) -> Result<(ImportView, Vec<LineError>), Ap
     Ok((view, all))
 }
 
+/// A JSON column of import `id`; text that does not read as a `T` is an error.
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+    id: i64,
+) -> Result<T, AppError> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| {
+        AppError::internal(
+            "reading a stored import",
+            format!("imports row {id}, {column}: {e}"),
+        )
+    })
+}
+
 fn to_view(row: &AnyRow) -> Result<ImportView, AppError> {
-    let parse = |column: &str| -> Result<serde_json::Value, AppError> {
-        let text: String = row.try_get(column)?;
-        Ok(serde_json::from_str(&text).unwrap_or_default())
-    };
+    let id: i64 = row.try_get("id")?;
     Ok(ImportView {
-        id: row.try_get("id")?,
-        kind: ImportKind::parse(&row.try_get::<String, _>("kind")?).map_err(AppError::Request)?,
+        id,
+        kind: kind(&row.try_get::<String, _>("kind")?, id)?,
         file_name: row.try_get("file_name")?,
-        status: ImportStatus::parse(&row.try_get::<String, _>("status")?),
+        status: status(&row.try_get::<String, _>("status")?, id)?,
         rows: row.try_get("rows_total")?,
         done: 0,
         phase: None,
         message: row.try_get("message")?,
         error_count: row.try_get("error_count")?,
-        errors: serde_json::from_value(parse("errors_json")?).unwrap_or_default(),
-        header: serde_json::from_value(parse("header_json")?).unwrap_or_default(),
-        preview: serde_json::from_value(parse("preview_json")?).unwrap_or_default(),
+        errors: json_column(row, "errors_json", id)?,
+        header: json_column(row, "header_json", id)?,
+        preview: json_column(row, "preview_json", id)?,
         summary: row.try_get("summary")?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
@@ -158,12 +193,12 @@ pub async fn recent(db: &Db, limit: i64) -> Result<Vec<ImportRow>, AppError> {
     .await?;
     rows.iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
             Ok(ImportRow {
-                id: r.try_get("id")?,
-                kind: ImportKind::parse(&r.try_get::<String, _>("kind")?)
-                    .map_err(AppError::Request)?,
+                id,
+                kind: kind(&r.try_get::<String, _>("kind")?, id)?,
                 file_name: r.try_get("file_name")?,
-                status: ImportStatus::parse(&r.try_get::<String, _>("status")?),
+                status: status(&r.try_get::<String, _>("status")?, id)?,
                 rows: r.try_get("rows_total")?,
                 created_by: r.try_get("created_by")?,
                 created_at: r.try_get("created_at")?,
@@ -197,7 +232,7 @@ pub async fn claim(db: &Db, id: i64) -> Result<(ImportKind, String), AppError> {
         .bind(id)
         .fetch_one(db)
         .await?;
-    Ok((ImportKind::parse(&row.0).map_err(AppError::Request)?, row.1))
+    Ok((kind(&row.0, id)?, row.1))
 }
 
 /// Records the outcome and lets go of the file.

@@ -320,10 +320,10 @@ pub async fn save_incident_settings(
             use crate::error::FieldError;
             let manager = require_staff(Role::Manager).await?;
             let mut errors = Vec::new();
-            let currency = super::money::parse_currency(&currency)
+            let currency = crate::common::money::parse_currency(&currency)
                 .map_err(|m| errors.push(FieldError::new("currency", m)))
                 .unwrap_or_else(|_| "USD".into());
-            let limit = super::money::Money::parse(&approval_limit, &currency)
+            let limit = crate::common::money::Money::parse(&approval_limit, &currency)
                 .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
                 .ok();
             let others = super::settings::parse_other_limits(&other_limits)

@@ -1,6 +1,7 @@
 //! Parsing what staff type when they log an incident or record what was done.
-use super::money::Money;
 use super::{ActionKind, Severity, Source};
+use crate::common::moment::parse_moment;
+use crate::common::money::Money;
 use crate::error::{AppError, FieldError};
 
 /// A new incident as typed, before the customer reference is looked up.
@@ -17,20 +18,6 @@ pub struct NewIncident {
     pub occurred_at: i64,
     pub subject_ref: Option<String>,
     pub description: String,
-}
-
-/// Reads `datetime-local` input ("2026-11-20T21:14") or RFC 3339, as UTC.
-pub fn parse_moment(input: &str) -> Result<i64, String> {
-    let input = input.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(input) {
-        return Ok(t.timestamp_millis());
-    }
-    for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"] {
-        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(input, format) {
-            return Ok(t.and_utc().timestamp_millis());
-        }
-    }
-    Err("Enter a date and time like 2026-11-20 21:14.".into())
 }
 
 impl NewIncident {

@@ -3,9 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod changes;
-pub mod currencies;
 pub mod fields;
-pub mod money;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
@@ -14,31 +12,7 @@ pub mod sla;
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "lowercase")]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn parse(input: &str) -> Option<Self> {
-                match input.trim() { $($text => Some(Self::$variant),)+ _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                match self { $(Self::$variant => $text),+ }
-            }
-            pub fn label(self) -> &'static str {
-                match self { $(Self::$variant => $label),+ }
-            }
-        }
-    };
-}
-
-pub(crate) use labelled_enum;
+pub(crate) use crate::common::labels::labelled_enum;
 
 labelled_enum!(
     /// How bad a failure is; service levels hang off it.
@@ -112,7 +86,7 @@ pub struct RecoveryAction {
     pub id: i64,
     pub incident_id: i64,
     pub kind: ActionKind,
-    pub amount: money::Money,
+    pub amount: crate::common::money::Money,
     pub status: ActionStatus,
     pub note: Option<String>,
     pub created_by: Option<String>,
@@ -211,7 +185,7 @@ pub struct PortalIncident {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortalAction {
     pub kind: ActionKind,
-    pub amount: money::Money,
+    pub amount: crate::common::money::Money,
     pub pending: bool,
 }
 

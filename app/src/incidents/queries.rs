@@ -1,8 +1,8 @@
 //! Reading incidents: the filtered list, the incident page, the approval queue, the portal.
-use super::money::Money;
 use super::sla::ServiceLevels;
 use super::*;
-use crate::db::{now_ms, Db};
+use crate::common::money::Money;
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -37,18 +37,19 @@ const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, k.nam
     LEFT JOIN staff_users u ON u.id = i.assignee_id";
 
 fn row(r: &AnyRow, levels: &ServiceLevels, now: i64) -> Result<IncidentRow, AppError> {
-    let severity = Severity::parse(&r.try_get::<String, _>("severity")?).unwrap_or(Severity::Minor);
+    let id: i64 = r.try_get("id")?;
+    let severity = Severity::decode(&r.try_get::<String, _>("severity")?, "incidents", id)?;
     let detected_at: i64 = r.try_get("detected_at")?;
     let acknowledged_at: Option<i64> = r.try_get("acknowledged_at")?;
     let resolved_at: Option<i64> = r.try_get("resolved_at")?;
     Ok(IncidentRow {
-        id: r.try_get("id")?,
+        id,
         customer_id: r.try_get("customer_id")?,
         customer_name: r.try_get("customer_name")?,
         category: r.try_get("category")?,
         severity,
-        source: Source::parse(&r.try_get::<String, _>("source")?).unwrap_or(Source::Staff),
-        status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Open),
+        source: Source::decode(&r.try_get::<String, _>("source")?, "incidents", id)?,
+        status: Status::decode(&r.try_get::<String, _>("status")?, "incidents", id)?,
         subject_ref: r.try_get("subject_ref")?,
         description: r.try_get("description")?,
         detected_at,
@@ -61,175 +62,128 @@ fn row(r: &AnyRow, levels: &ServiceLevels, now: i64) -> Result<IncidentRow, AppE
     })
 }
 
-/// The SQL condition for "past its service level now": unacknowledged past the acknowledge
-/// time, or acknowledged and unresolved past the resolve time, per severity.
-fn overdue_condition(levels: &ServiceLevels, now: i64) -> String {
-    let mut parts = Vec::new();
-    for s in Severity::ALL {
-        let ack = now - levels.acknowledge_ms(*s);
-        let res = now - levels.resolve_ms(*s);
-        parts.push(format!(
-            "(i.severity = '{sev}' AND ((i.acknowledged_at IS NULL AND i.detected_at < {ack}) OR (i.acknowledged_at IS NOT NULL AND i.detected_at < {res})))",
-            sev = s.as_str()
-        ));
+/// Narrows `q` to incidents past their service level at `now`: unacknowledged past the
+/// acknowledge time, or acknowledged and unresolved past the resolve time, per severity.
+fn overdue(q: &mut Sql, levels: &ServiceLevels, now: i64) {
+    q.and().push("(i.status <> 'resolved' AND (");
+    for (n, s) in Severity::ALL.iter().enumerate() {
+        if n > 0 {
+            q.push(" OR ");
+        }
+        q.push("(i.severity = ")
+            .bind(s.as_str())
+            .push(" AND ((i.acknowledged_at IS NULL AND i.detected_at < ")
+            .bind(now - levels.acknowledge_ms(*s))
+            .push(") OR (i.acknowledged_at IS NOT NULL AND i.detected_at < ")
+            .bind(now - levels.resolve_ms(*s))
+            .push(")))");
     }
-    format!("(i.status <> 'resolved' AND ({}))", parts.join(" OR "))
+    q.push("))");
 }
 
-/// The WHERE clause of a filter with its bound values, texts first, then numbers.
-struct Clause {
-    sql: String,
-    texts: Vec<String>,
-    numbers: Vec<i64>,
-    needs_customer: bool,
+/// `select` narrowed to the incidents the filter names (its page and sort aside).
+fn filtered(select: &'static str, f: &IncidentFilter, levels: &ServiceLevels, now: i64) -> Sql {
+    let mut q = Sql::new(select);
+    if let Some(s) = f.status {
+        q.and().push("i.status = ").bind(s.as_str());
+    }
+    if let Some(s) = f.severity {
+        q.and().push("i.severity = ").bind(s.as_str());
+    }
+    if let Some(s) = f.source {
+        q.and().push("i.source = ").bind(s.as_str());
+    }
+    if searches(f) {
+        let like = crate::db::like_pattern(&f.q);
+        q.and()
+            .push("(LOWER(i.description) LIKE ")
+            .bind(&like)
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ")
+            .bind(&like)
+            .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
+            .bind(&like)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(id) = f.category_id {
+        q.and().push("i.category_id = ").bind(id);
+    }
+    if let Some(id) = f.assignee_id {
+        q.and().push("i.assignee_id = ").bind(id);
+    }
+    if let Some(id) = f.customer_id {
+        q.and().push("i.customer_id = ").bind(id);
+    }
+    if let Some((start, end)) = f.week {
+        q.and().push("i.detected_at >= ").bind(start);
+        q.and().push("i.detected_at < ").bind(end);
+    }
+    if f.overdue {
+        overdue(&mut q, levels, now);
+    }
+    if f.proactive {
+        q.and().push("i.proactive = 1");
+    }
+    q
 }
 
-impl Clause {
-    /// Every value is bound; only fixed fragments and numbers computed here enter the SQL text.
-    fn of(f: &IncidentFilter, levels: &ServiceLevels, now: i64) -> Self {
-        let mut conditions: Vec<String> = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        let mut numbers: Vec<i64> = Vec::new();
-        let text_filters = [
-            ("i.status", f.status.map(|s| s.as_str())),
-            ("i.severity", f.severity.map(|s| s.as_str())),
-            ("i.source", f.source.map(|s| s.as_str())),
-        ];
-        for (column, value) in text_filters {
-            if let Some(v) = value {
-                texts.push(v.to_string());
-                conditions.push(format!("{column} = ${}", texts.len()));
-            }
-        }
-        if !f.q.trim().is_empty() {
-            texts.push(crate::db::like_pattern(&f.q));
-            let n = texts.len();
-            conditions.push(format!(
-                "(LOWER(i.description) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ${n} ESCAPE '\\' OR LOWER(c.name) LIKE ${n} ESCAPE '\\')"
-            ));
-        }
-        let week = f.week.map(|(start, end)| [start, end]);
-        let number_filters = [
-            ("i.category_id = ${}", f.category_id.map(|v| vec![v])),
-            ("i.assignee_id = ${}", f.assignee_id.map(|v| vec![v])),
-            ("i.customer_id = ${}", f.customer_id.map(|v| vec![v])),
-            (
-                "i.detected_at >= ${} AND i.detected_at < ${}",
-                week.map(Vec::from),
-            ),
-        ];
-        for (fragment, values) in number_filters {
-            if let Some(values) = values {
-                let mut sql = fragment.to_string();
-                for v in values {
-                    numbers.push(v);
-                    sql = sql.replacen("${}", &format!("${}", texts.len() + numbers.len()), 1);
-                }
-                conditions.push(sql);
-            }
-        }
-        if f.overdue {
-            conditions.push(overdue_condition(levels, now));
-        }
-        if f.proactive {
-            conditions.push("i.proactive = 1".to_string());
-        }
-        let sql = if conditions.is_empty() {
-            "1 = 1".to_string()
-        } else {
-            conditions.join(" AND ")
-        };
-        Self {
-            sql,
-            texts,
-            numbers,
-            needs_customer: !f.q.trim().is_empty(),
-        }
-    }
-
-    /// The count's statement: customers are joined only when the search needs their names,
-    /// so counting a week of incidents reads only the incidents' time index.
-    fn count_sql(&self) -> String {
-        let from = if self.needs_customer {
-            COUNT
-        } else {
-            "SELECT COUNT(*) FROM incidents i"
-        };
-        format!("{from} WHERE {}", self.sql)
-    }
-
-    fn params(&self) -> usize {
-        self.texts.len() + self.numbers.len()
-    }
-
-    fn bind<'q, O>(
-        &self,
-        mut q: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-        for t in &self.texts {
-            q = q.bind(t.clone());
-        }
-        for v in &self.numbers {
-            q = q.bind(*v);
-        }
-        q
-    }
-
-    fn bind_rows<'q>(
-        &self,
-        mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        for t in &self.texts {
-            q = q.bind(t.clone());
-        }
-        for v in &self.numbers {
-            q = q.bind(*v);
-        }
-        q
-    }
+fn searches(f: &IncidentFilter) -> bool {
+    !f.q.trim().is_empty()
 }
 
-const COUNT: &str = "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id";
+/// How many incidents match. Customers are joined only when the search needs their names, so
+/// counting a week of incidents reads only the incidents' time index.
+async fn count_matching(
+    db: &Db,
+    f: &IncidentFilter,
+    levels: &ServiceLevels,
+    now: i64,
+) -> Result<i64, AppError> {
+    let select = if searches(f) {
+        "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id"
+    } else {
+        "SELECT COUNT(*) FROM incidents i"
+    };
+    Ok(filtered(select, f, levels, now)
+        .query_scalar()
+        .fetch_one(db)
+        .await?)
+}
 
 /// How many incidents match a filter (the page number and sort are ignored).
 pub async fn count(db: &Db, f: &IncidentFilter) -> Result<i64, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
-    let clause = Clause::of(f, &levels, now_ms());
-    let (total,): (i64,) = clause
-        .bind(sqlx::query_as(&clause.count_sql()))
-        .fetch_one(db)
-        .await?;
-    Ok(total)
+    count_matching(db, f, &levels, now_ms()).await
 }
+
+/// The list's orders by the names its page uses; "" is the default, newest first.
+const ORDERS: [(&str, &str); 4] = [
+    ("", "i.detected_at DESC, i.id DESC"),
+    ("oldest", "i.detected_at ASC, i.id ASC"),
+    (
+        "severity",
+        "CASE i.severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, i.detected_at DESC",
+    ),
+    ("customer", "LOWER(c.name) ASC, i.detected_at DESC"),
+];
 
 pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
     let now = now_ms();
-    let clause = Clause::of(f, &levels, now);
-    let order = match f.sort.as_str() {
-        "oldest" => "i.detected_at ASC, i.id ASC",
-        "severity" => "CASE i.severity WHEN 'critical' THEN 0 WHEN 'major' THEN 1 ELSE 2 END, i.detected_at DESC",
-        "customer" => "LOWER(c.name) ASC, i.detected_at DESC",
-        _ => "i.detected_at DESC, i.id DESC",
-    };
     let page = crate::db::page_number(f.page)?;
-    let n = clause.params();
-    let (total,): (i64,) = clause
-        .bind(sqlx::query_as(&clause.count_sql()))
-        .fetch_one(db)
-        .await?;
-    let list_sql = format!(
-        "{SELECT} WHERE {} ORDER BY {order} LIMIT ${} OFFSET ${}",
-        clause.sql,
-        n + 1,
-        n + 2
-    );
-    let rows = clause
-        .bind_rows(sqlx::query(&list_sql))
+    let total = count_matching(db, f, &levels, now).await?;
+    // A sort the page does not offer (an old or hand-made link) lists newest first.
+    let sort = if ORDERS.iter().any(|(name, _)| *name == f.sort) {
+        f.sort.as_str()
+    } else {
+        ""
+    };
+    let mut q = filtered(SELECT, f, &levels, now);
+    q.order_by(sort, &ORDERS)?
+        .push(" LIMIT ")
         .bind(PER_PAGE)
-        .bind((page - 1) * PER_PAGE)
-        .fetch_all(db)
-        .await?;
+        .push(" OFFSET ")
+        .bind((page - 1) * PER_PAGE);
+    let rows = q.query().fetch_all(db).await?;
     let items = rows
         .iter()
         .map(|r| row(r, &levels, now))
@@ -244,8 +198,10 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
 
 pub async fn find_row(db: &Db, id: i64) -> Result<IncidentRow, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
-    let r = sqlx::query(&format!("{SELECT} WHERE i.id = $1"))
-        .bind(id)
+    let mut q = Sql::new(SELECT);
+    q.and().push("i.id = ").bind(id);
+    let r = q
+        .query()
         .fetch_optional(db)
         .await?
         .ok_or_else(|| AppError::NotFound("That incident".into()))?;
@@ -253,16 +209,16 @@ pub async fn find_row(db: &Db, id: i64) -> Result<IncidentRow, AppError> {
 }
 
 fn action(r: &AnyRow) -> Result<RecoveryAction, AppError> {
+    let id: i64 = r.try_get("id")?;
     Ok(RecoveryAction {
-        id: r.try_get("id")?,
+        id,
         incident_id: r.try_get("incident_id")?,
-        kind: ActionKind::parse(&r.try_get::<String, _>("kind")?).unwrap_or(ActionKind::Other),
+        kind: ActionKind::decode(&r.try_get::<String, _>("kind")?, "recovery_actions", id)?,
         amount: Money {
             minor: r.try_get("amount_minor")?,
             currency: r.try_get("currency")?,
         },
-        status: ActionStatus::parse(&r.try_get::<String, _>("status")?)
-            .unwrap_or(ActionStatus::Pending),
+        status: ActionStatus::decode(&r.try_get::<String, _>("status")?, "recovery_actions", id)?,
         note: r.try_get("note")?,
         created_by: r.try_get("created_by_name")?,
         created_at: r.try_get("created_at")?,
@@ -279,12 +235,12 @@ const ACTIONS: &str = "SELECT a.id, a.incident_id, a.kind, a.amount_minor, a.cur
     LEFT JOIN staff_users du ON du.id = a.decided_by";
 
 pub async fn actions(db: &Db, incident_id: i64) -> Result<Vec<RecoveryAction>, AppError> {
-    let rows = sqlx::query(&format!(
-        "{ACTIONS} WHERE a.incident_id = $1 ORDER BY a.created_at, a.id"
-    ))
-    .bind(incident_id)
-    .fetch_all(db)
-    .await?;
+    let mut q = Sql::new(ACTIONS);
+    q.and()
+        .push("a.incident_id = ")
+        .bind(incident_id)
+        .push(" ORDER BY a.created_at, a.id");
+    let rows = q.query().fetch_all(db).await?;
     rows.iter().map(action).collect()
 }
 
@@ -376,12 +332,14 @@ pub async fn detail(db: &Db, id: i64, can_approve: bool) -> Result<IncidentDetai
 }
 
 pub async fn pending_approvals(db: &Db) -> Result<Vec<PendingApproval>, AppError> {
-    let rows = sqlx::query(&format!(
-        "SELECT x.*, c.name AS customer_name, i.description AS incident_description FROM ({ACTIONS} WHERE a.status = 'pending') x
-         JOIN incidents i ON i.id = x.incident_id JOIN customers c ON c.id = i.customer_id ORDER BY x.created_at"
-    ))
-    .fetch_all(db)
-    .await?;
+    let mut q = Sql::new(
+        "SELECT x.*, c.name AS customer_name, i.description AS incident_description FROM (",
+    );
+    q.push(ACTIONS).push(
+        " WHERE a.status = 'pending') x
+         JOIN incidents i ON i.id = x.incident_id JOIN customers c ON c.id = i.customer_id ORDER BY x.created_at",
+    );
+    let rows = q.query().fetch_all(db).await?;
     rows.iter()
         .map(|r| {
             Ok(PendingApproval {
@@ -409,7 +367,7 @@ pub async fn for_portal(db: &Db, customer_id: i64) -> Result<Vec<PortalIncident>
         out.push(PortalIncident {
             id,
             category: r.try_get("category")?,
-            status: Status::parse(&r.try_get::<String, _>("status")?).unwrap_or(Status::Open),
+            status: Status::decode(&r.try_get::<String, _>("status")?, "incidents", id)?,
             proactive: r.try_get::<i64, _>("proactive")? == 1,
             subject_ref: r.try_get("subject_ref")?,
             occurred_at: r.try_get("occurred_at")?,

@@ -1,8 +1,8 @@
 //! Organisation settings for incidents (approval limits, service levels) and the category
 //! taxonomy managers keep.
-use super::money::Money;
 use super::sla::ServiceLevels;
 use super::Category;
+use crate::common::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// What managers configure on the incident settings page.
@@ -148,7 +148,7 @@ pub mod queries {
     use crate::incidents::Severity;
     use sqlx::Row;
 
-    use crate::org::store::{get, put};
+    use crate::org_settings::{get, put};
 
     fn hours(value: Option<String>, default: [i64; 3]) -> [i64; 3] {
         let parsed: Vec<i64> = value
@@ -206,10 +206,11 @@ pub mod queries {
         rows.iter()
             .map(|r| {
                 let sev: String = r.try_get("default_severity")?;
+                let id: i64 = r.try_get("id")?;
                 Ok(Category {
-                    id: r.try_get("id")?,
+                    id,
                     name: r.try_get("name")?,
-                    default_severity: Severity::parse(&sev).unwrap_or(Severity::Minor),
+                    default_severity: Severity::decode(&sev, "incident_categories", id)?,
                     active: r.try_get::<i64, _>("active")? == 1,
                 })
             })

@@ -2,9 +2,9 @@
 //! review, post or testimonial, each optionally attributed to the recovery or story behind it.
 use super::{PostRow, ReferralRow};
 use crate::audit::{Actor, Entry};
+use crate::common::money::Money;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldError};
-use crate::incidents::money::Money;
 use sqlx::Row;
 
 /// A referral as typed on the customer page.
@@ -164,7 +164,7 @@ pub async fn record_referral(
             .execute(&mut *tx)
             .await?;
     }
-    super::queries::refresh(&mut tx, referrer, now).await?;
+    crate::standing::recompute::refresh(&mut tx, &[referrer], now).await?;
     Entry::new(actor, "referral.create", "referral")
         .id(id)
         .write(&mut *tx)
@@ -226,7 +226,7 @@ pub async fn record_post(
     let today = chrono::Utc::now().date_naive();
     let day = match f.occurred_on.trim() {
         "" => Some(today),
-        v => match crate::stories::cadence::parse_day(v) {
+        v => match crate::common::moment::parse_day(v) {
             Some(d) if d <= today => Some(d),
             _ => {
                 errors.push(FieldError::new(
@@ -266,7 +266,7 @@ pub async fn record_post(
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
-    super::queries::refresh(&mut tx, customer, now).await?;
+    crate::standing::recompute::refresh(&mut tx, &[customer], now).await?;
     Entry::new(actor, "advocacy.create", "advocacy_event")
         .id(id)
         .write(&mut *tx)

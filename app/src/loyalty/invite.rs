@@ -26,13 +26,15 @@ pub async fn open_referral(code: String) -> Result<Option<String>, AppError> {
             let found =
                 super::referrals::visit(&state.db, &code, &visitor, crate::db::now_ms()).await?;
             if found.is_some() {
-                if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
-                    let cookie =
-                        format!("{COOKIE}={code}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax");
-                    if let Ok(value) = http::HeaderValue::from_str(&cookie) {
-                        options.append_header(http::header::SET_COOKIE, value);
-                    }
+                use crate::accounts::cookies::{secure, Site, Spec};
+                Spec {
+                    name: COOKIE,
+                    path: "/",
+                    max_age: 30 * 86_400,
+                    same_site: Site::Lax,
+                    secure: secure(),
                 }
+                .set(&code);
             }
             Ok(found)
         }
@@ -52,7 +54,7 @@ pub async fn remembered_referral() -> Result<String, AppError> {
             require_staff(Role::Associate).await?;
             let parts = use_context::<http::request::Parts>();
             Ok(parts
-                .and_then(|p| crate::accounts::sessions::cookie_value(&p.headers, COOKIE))
+                .and_then(|p| crate::accounts::cookies::read(&p.headers, COOKIE))
                 .unwrap_or_default())
         }
         .await,

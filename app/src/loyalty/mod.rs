@@ -5,6 +5,8 @@ pub mod advocacy;
 pub mod api;
 pub mod invite;
 #[cfg(feature = "ssr")]
+pub mod order_request;
+#[cfg(feature = "ssr")]
 pub mod orders;
 pub mod overview;
 pub mod pages;
@@ -14,21 +16,10 @@ pub mod queries;
 pub mod recovery_return;
 #[cfg(feature = "ssr")]
 pub mod referrals;
-pub mod score;
 
-use crate::incidents::labelled_enum;
 use serde::{Deserialize, Serialize};
 
-labelled_enum!(
-    /// Where a customer stands, from the score and what they said and did.
-    Segment {
-        Advocate => "advocate", "Advocate",
-        Loyal => "loyal", "Loyal",
-        Passive => "passive", "Passive / at risk",
-        Detractor => "detractor", "Detractor",
-        Churned => "churned", "Churned",
-    }
-);
+pub use crate::standing::Segment;
 
 /// One answer on the customer's score history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

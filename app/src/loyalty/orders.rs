@@ -2,13 +2,12 @@
 //! idempotent by the sender's order id, and each customer's score refreshed in the same
 //! transaction.
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::common::batch::ItemError;
+use crate::common::money::Money;
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
-use crate::incidents::money::Money;
-use crate::signals::input::{moment, money, text, ItemError};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 use std::collections::{BTreeSet, HashMap};
 
 /// One order as checked.
@@ -28,23 +27,6 @@ pub struct OrderResult {
     /// "stored", or "duplicate" when this order id was sent before (nothing changed).
     pub status: String,
     pub customer: String,
-}
-
-pub fn parse(item: &Value, now: i64) -> Result<OrderIn, Vec<(String, String)>> {
-    let mut errors = Vec::new();
-    let external_id = text(item, "external_id", 120, true, &mut errors);
-    let customer = text(item, "customer", 200, true, &mut errors);
-    let amount = money(item, "amount", true, &mut errors);
-    let placed_at = moment(item, "placed_at", now, &mut errors);
-    match (external_id, customer, amount, placed_at, errors.is_empty()) {
-        (Some(external_id), Some(customer), Some(amount), Some(placed_at), true) => Ok(OrderIn {
-            external_id,
-            customer,
-            amount,
-            placed_at,
-        }),
-        _ => Err(errors),
-    }
 }
 
 /// Rows per multi-row statement: well under both databases' limits on bound values.
@@ -72,20 +54,16 @@ pub async fn resolve(
     let mut by_email: HashMap<String, i64> = HashMap::new();
     let mut by_ref: HashMap<String, i64> = HashMap::new();
     for chunk in references.chunks(CHUNK) {
-        let marks = placeholders(chunk.len(), 1);
-        let sql = format!(
-            "SELECT id, external_ref, email FROM customers WHERE external_ref IN ({marks}) OR email IN ({marks})"
-        );
-        let mut query = sqlx::query(&sql);
-        for r in chunk {
-            query = query.bind(r);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            let id: i64 = row.try_get("id")?;
-            if let Some(r) = row.try_get::<Option<String>, _>("external_ref")? {
+        let mut q =
+            Sql::new("SELECT id, external_ref, email FROM customers WHERE external_ref IN ");
+        q.list(chunk).push(" OR email IN ").list(chunk);
+        let rows: Vec<(i64, Option<String>, Option<String>)> =
+            q.query_as().fetch_all(&mut *conn).await?;
+        for (id, external_ref, email) in rows {
+            if let Some(r) = external_ref {
                 by_ref.insert(r, id);
             }
-            if let Some(e) = row.try_get::<Option<String>, _>("email")? {
+            if let Some(e) = email {
                 by_email.insert(e, id);
             }
         }
@@ -93,19 +71,12 @@ pub async fn resolve(
     let mut existing: HashMap<String, (i64, i64)> = HashMap::new();
     let ids: Vec<&String> = items.iter().map(|i| &i.external_id).collect();
     for chunk in ids.chunks(CHUNK) {
-        let sql = format!(
-            "SELECT id, external_id, customer_id FROM orders WHERE external_id IN ({})",
-            placeholders(chunk.len(), 1)
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            existing.insert(
-                row.try_get("external_id")?,
-                (row.try_get("id")?, row.try_get("customer_id")?),
-            );
+        let mut q =
+            Sql::new("SELECT id, external_id, customer_id FROM orders WHERE external_id IN ");
+        q.list(chunk.iter().copied());
+        let rows: Vec<(i64, String, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+        for (id, external_id, customer) in rows {
+            existing.insert(external_id, (id, customer));
         }
     }
     let mut problems = Vec::new();
@@ -182,37 +153,29 @@ pub async fn apply(
     };
     let mut written = 0;
     for chunk in fresh.chunks(CHUNK) {
-        let values = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(6, i * 6 + 1)))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
+        let mut q = Sql::new(
             "INSERT INTO orders (external_id, customer_id, amount_minor, currency, placed_at, created_at)
-             VALUES {values} RETURNING id, external_id"
+             VALUES ",
         );
-        let mut query = sqlx::query(&sql);
-        for (item, customer) in chunk {
-            query = query
-                .bind(&item.external_id)
+        q.rows(chunk, |row, (item, customer)| {
+            row.bind(&item.external_id)
                 .bind(*customer)
                 .bind(item.amount.minor)
                 .bind(&item.amount.currency)
                 .bind(item.placed_at)
                 .bind(now);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            stored.insert(row.try_get("external_id")?, row.try_get("id")?);
+        });
+        q.push(" RETURNING id, external_id");
+        let rows: Vec<(i64, String)> = q.query_as().fetch_all(&mut *conn).await?;
+        for (id, external_id) in rows {
+            stored.insert(external_id, id);
         }
         written += chunk.len();
         progress(written, "Writing orders");
     }
-    let touched: BTreeSet<i64> = fresh.iter().map(|(_, c)| *c).collect();
-    for (n, customer) in touched.iter().enumerate() {
-        super::queries::refresh(conn, *customer, now).await?;
-        if n % 100 == 99 {
-            progress(written, "Updating loyalty scores");
-        }
-    }
+    progress(written, "Updating loyalty scores");
+    let touched: Vec<i64> = fresh.iter().map(|(_, c)| *c).collect();
+    crate::standing::recompute::refresh(conn, &touched, now).await?;
     let mut first = BTreeSet::new();
     let results: Vec<OrderResult> = items
         .iter()
@@ -254,12 +217,4 @@ pub async fn ingest(
         tx.rollback().await?;
     }
     Ok(result)
-}
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(count: usize, first: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

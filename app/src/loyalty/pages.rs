@@ -8,7 +8,7 @@ use crate::components::time::format_date;
 use leptos::prelude::*;
 
 pub fn money(minor: i64, currency: &str) -> String {
-    crate::incidents::money::Money {
+    crate::common::money::Money {
         minor,
         currency: currency.to_string(),
     }

@@ -1,119 +1,15 @@
-//! Reading a customer's loyalty facts, storing their score when those facts change, and the
-//! profile the customer page and the API show.
-use super::score::{score, Inputs};
-use super::{AnswerPoint, LoyaltyProfile, RecoveryRow, Segment};
+//! The loyalty profile the customer page and the API show.
+use super::{AnswerPoint, LoyaltyProfile, RecoveryRow};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::standing::recompute::inputs;
+use crate::standing::score::score;
 use sqlx::{AnyConnection, Row};
 
 const DAY_MS: i64 = 86_400_000;
 
-async fn count(conn: &mut AnyConnection, sql: &str, id: i64) -> Result<i64, AppError> {
+async fn count(conn: &mut AnyConnection, sql: &'static str, id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(sql).bind(id).fetch_one(conn).await?)
-}
-
-/// The facts the score reads, as of `now`.
-pub async fn inputs(conn: &mut AnyConnection, id: i64, now: i64) -> Result<Inputs, AppError> {
-    let created_at: i64 = sqlx::query_scalar("SELECT created_at FROM customers WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| AppError::NotFound("That customer".into()))?;
-    let last_order: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(placed_at) FROM orders WHERE customer_id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let orders_12m: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM orders WHERE customer_id = $1 AND placed_at >= $2",
-    )
-    .bind(id)
-    .bind(now - 365 * DAY_MS)
-    .fetch_one(&mut *conn)
-    .await?;
-    let latest = sqlx::query(
-        "SELECT score_type, score, assessment FROM feedback WHERE customer_id = $1 AND received_at >= $2
-         ORDER BY received_at DESC, id DESC LIMIT 1",
-    )
-    .bind(id)
-    .bind(now - 180 * DAY_MS)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let latest_answer = match latest {
-        Some(r) => Some((
-            r.try_get::<String, _>("score_type")?,
-            r.try_get::<i64, _>("score")?,
-            r.try_get::<String, _>("assessment")? != "fine",
-        )),
-        None => None,
-    };
-    Ok(Inputs {
-        days_since_order: last_order.map(|t| (now - t).max(0) / DAY_MS),
-        orders_12m,
-        latest_answer,
-        converted_referrals: count(
-            conn,
-            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
-            id,
-        )
-        .await?,
-        positive_posts: count(
-            conn,
-            "SELECT COUNT(*) FROM advocacy_events WHERE customer_id = $1 AND sentiment = 'positive'",
-            id,
-        )
-        .await?,
-        open_unhappy_follow_ups: count(
-            conn,
-            "SELECT COUNT(*) FROM follow_ups WHERE customer_id = $1 AND status = 'open' AND assessment = 'unhappy'",
-            id,
-        )
-        .await?,
-        unresolved_incidents: count(
-            conn,
-            "SELECT COUNT(*) FROM incidents WHERE customer_id = $1 AND status <> 'resolved'",
-            id,
-        )
-        .await?,
-        tenure_days: (now - created_at).max(0) / DAY_MS,
-    })
-}
-
-/// Recomputes and stores one customer's score and segment; called in the transaction of every
-/// change to its inputs.
-pub async fn refresh(conn: &mut AnyConnection, id: i64, now: i64) -> Result<(), AppError> {
-    let s = score(&inputs(conn, id, now).await?);
-    sqlx::query(
-        "UPDATE customers SET loyalty_score = $1, loyalty_segment = $2, loyalty_at = $3 WHERE id = $4",
-    )
-    .bind(s.score)
-    .bind(s.segment.as_str())
-    .bind(now)
-    .bind(id)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Refreshes scores older than a day (recency decays with time, not only with changes), a
-/// batch at a time. Returns how many were refreshed.
-pub async fn refresh_stale(db: &Db, now: i64, batch: i64) -> Result<usize, AppError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM customers WHERE loyalty_at IS NULL OR loyalty_at < $1 ORDER BY loyalty_at LIMIT $2",
-    )
-    .bind(now - DAY_MS)
-    .bind(batch)
-    .fetch_all(db)
-    .await?;
-    if ids.is_empty() {
-        return Ok(0);
-    }
-    let mut tx = crate::db::begin_write(db).await?;
-    for id in &ids {
-        refresh(&mut tx, *id, now).await?;
-    }
-    tx.commit().await?;
-    Ok(ids.len())
 }
 
 /// One customer's loyalty profile as of `now`.
@@ -255,17 +151,12 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
     .await
 }
 
-/// The stored segment of a customer, for lists.
-pub fn parse_segment(value: Option<String>) -> Option<Segment> {
-    value.as_deref().and_then(Segment::parse)
-}
-
 impl LoyaltyProfile {
     /// Fills the timeline from the profile's records and the latest orders.
     async fn with_timeline(mut self, db: &Db) -> Result<Self, AppError> {
         use super::TimelineItem;
         let money = |minor: i64| {
-            crate::incidents::money::Money {
+            crate::common::money::Money {
                 minor,
                 currency: self.currency.clone(),
             }

@@ -5,6 +5,7 @@
 //! coincident in time, not proven caused; only referrals and posts staff tied to a recovery
 //! are attributed.
 use super::{RecoveryRecord, RecoveryReturn};
+use crate::db::Sql;
 use crate::error::AppError;
 use crate::org::scope::StaffScope;
 use sqlx::{AnyConnection, Row};
@@ -33,70 +34,72 @@ impl Scope {
     }
 }
 
-/// The recoveries in scope: $1 from, $2 to, $3 customer id or 0 for all, $4 the window, $5 and
-/// $6 the staff scope.
-fn recoveries(scope: Scope) -> String {
-    // One customer's recoveries are read through the customer index; `$3 = 0` keeps the
-    // parameter bound for every scope.
-    let customer = if scope.customer.is_some() {
-        "i.customer_id = $3"
-    } else {
-        "$3 = 0"
-    };
-    format!(
+/// Starts a statement with the recoveries in scope as `rec`: id, customer_id, owner (0 when
+/// unassigned), at (the recovery's moment), w (the window) and spend.
+fn recoveries(scope: Scope) -> Sql {
+    let mut q = Sql::new(
         "WITH rec AS MATERIALIZED (
     SELECT i.id, i.customer_id, COALESCE(i.assignee_id, 0) AS owner,
-           COALESCE(i.resolved_at, i.detected_at) AS at, CAST($4 AS BIGINT) AS w,
+           COALESCE(i.resolved_at, i.detected_at) AS at, CAST(",
+    );
+    q.bind(WINDOW_MS)
+        .push(
+            " AS BIGINT) AS w,
            (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM recovery_actions a
              WHERE a.incident_id = i.id AND a.status = 'applied') AS spend
     FROM incidents i
-    WHERE COALESCE(i.resolved_at, i.detected_at) >= $1 AND COALESCE(i.resolved_at, i.detected_at) < $2
-      AND {customer}
+    WHERE COALESCE(i.resolved_at, i.detected_at) >= ",
+        )
+        .bind(scope.from)
+        .push(" AND COALESCE(i.resolved_at, i.detected_at) < ")
+        .bind(scope.to)
+        .push(
+            "
       AND EXISTS (SELECT 1 FROM recovery_actions a WHERE a.incident_id = i.id AND a.status = 'applied'
-                  AND a.amount_minor > 0)
-      AND {})",
-        StaffScope::clause("i.assignee_id", 5, 6),
-    )
+                  AND a.amount_minor > 0)",
+        );
+    // One customer's recoveries are read through the customer index.
+    if let Some(customer) = scope.customer {
+        q.push(" AND i.customer_id = ").bind(customer);
+    }
+    scope.staff.narrow(&mut q, "i.assignee_id");
+    q.push(")");
+    q
 }
 
-impl Scope {
-    fn bind_rows<'q>(
-        self,
-        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let (team, associate) = self.staff.binds();
-        query
-            .bind(self.from)
-            .bind(self.to)
-            .bind(self.customer.unwrap_or(0))
-            .bind(WINDOW_MS)
-            .bind(team)
-            .bind(associate)
-    }
-}
+/// The end of the conditions on another recovery `j` of the same customer as recovery `r`.
+const ANOTHER_RECOVERY: &str = "
+            AND EXISTS (SELECT 1 FROM recovery_actions b WHERE b.incident_id = j.id
+                        AND b.status = 'applied' AND b.amount_minor > 0))";
 
 /// What happens at `t` belongs to recovery `r` when no other recovery of the customer came
 /// between them: each order or referral is credited to the latest recovery before it, so sums
 /// over any set of recoveries (a week, an associate, a year) add up without counting twice.
-fn latest_before(t: &str) -> String {
-    format!(
+fn latest_before(q: &mut Sql, t: &'static str) {
+    q.push(
         "NOT EXISTS (SELECT 1 FROM incidents j WHERE j.customer_id = r.customer_id
-            AND COALESCE(j.resolved_at, j.detected_at) >= r.at AND COALESCE(j.resolved_at, j.detected_at) < {t}
-            AND (COALESCE(j.resolved_at, j.detected_at) > r.at OR j.id > r.id)
-            AND EXISTS (SELECT 1 FROM recovery_actions b WHERE b.incident_id = j.id
-                        AND b.status = 'applied' AND b.amount_minor > 0))"
+            AND COALESCE(j.resolved_at, j.detected_at) >= r.at AND COALESCE(j.resolved_at, j.detected_at) < ",
     )
+    .push(t)
+    .push(
+        "
+            AND (COALESCE(j.resolved_at, j.detected_at) > r.at OR j.id > r.id)",
+    )
+    .push(ANOTHER_RECOVERY);
 }
 
 /// The baseline's mirror: an order before recoveries belongs to the first one after it.
-fn earliest_after(t: &str) -> String {
-    format!(
+fn earliest_after(q: &mut Sql, t: &'static str) {
+    q.push(
         "NOT EXISTS (SELECT 1 FROM incidents j WHERE j.customer_id = r.customer_id
-            AND COALESCE(j.resolved_at, j.detected_at) >= {t} AND COALESCE(j.resolved_at, j.detected_at) <= r.at
-            AND (COALESCE(j.resolved_at, j.detected_at) < r.at OR j.id < r.id)
-            AND EXISTS (SELECT 1 FROM recovery_actions b WHERE b.incident_id = j.id
-                        AND b.status = 'applied' AND b.amount_minor > 0))"
+            AND COALESCE(j.resolved_at, j.detected_at) >= ",
     )
+    .push(t)
+    .push(
+        " AND COALESCE(j.resolved_at, j.detected_at) <= r.at
+            AND (COALESCE(j.resolved_at, j.detected_at) < r.at OR j.id < r.id)",
+    )
+    .push(ANOTHER_RECOVERY);
 }
 
 /// The additive figures of the recoveries in scope, per owner (the incident's assignee, 0 when
@@ -106,66 +109,67 @@ pub async fn sums(
     scope: Scope,
     per_owner: bool,
 ) -> Result<Vec<(i64, RecoveryReturn)>, AppError> {
-    let rec = recoveries(scope);
     let (owner, group) = if per_owner {
-        ("r.owner", "GROUP BY r.owner")
+        ("r.owner", " GROUP BY r.owner")
     } else {
         ("0", "")
     };
-    let grouped = |select: &str, from: &str| {
-        format!("{rec} SELECT {owner} AS owner, {select} FROM {from} {group}")
+    // Each statement sums `select` over `from`, which `then` finishes.
+    let grouped = |select: &'static str, from: &'static str, then: &dyn Fn(&mut Sql)| {
+        let mut q = recoveries(scope);
+        q.push(" SELECT ")
+            .push(owner)
+            .push(" AS owner, ")
+            .push(select)
+            .push(" FROM ")
+            .push(from);
+        then(&mut q);
+        q.push(group);
+        q
     };
-    let after = format!(
-        "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
-           AND o.placed_at <= r.at + r.w AND {}",
-        latest_before("o.placed_at")
-    );
-    let before = format!(
-        "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at - r.w
-           AND o.placed_at <= r.at AND {}",
-        earliest_after("o.placed_at")
-    );
-    let referred = format!(
-        "rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
-           AND f.occurred_at <= r.at + r.w AND {}
-         JOIN orders o ON o.customer_id = f.referred_customer_id",
-        latest_before("f.occurred_at")
-    );
+    let orders = "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)";
     let statements = [
         grouped(
             "COUNT(*), CAST(COALESCE(SUM(r.spend), 0) AS BIGINT)",
             "rec r",
+            &|_: &mut Sql| {},
         ),
         grouped(
-            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
-            &after,
+            orders,
+            "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
+           AND o.placed_at <= r.at + r.w AND ",
+            &|q: &mut Sql| latest_before(q, "o.placed_at"),
         ),
         grouped(
-            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
-            &before,
+            orders,
+            "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at - r.w
+           AND o.placed_at <= r.at AND ",
+            &|q: &mut Sql| earliest_after(q, "o.placed_at"),
         ),
         grouped(
-            "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
-            &referred,
+            orders,
+            "rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
+           AND f.occurred_at <= r.at + r.w AND ",
+            &|q: &mut Sql| {
+                latest_before(q, "f.occurred_at");
+                q.push(" JOIN orders o ON o.customer_id = f.referred_customer_id");
+            },
         ),
         grouped(
             "COUNT(*), COUNT(*)",
             "rec r JOIN referrals f ON f.incident_id = r.id",
+            &|_: &mut Sql| {},
         ),
         grouped(
             "COUNT(*), CAST(COALESCE(SUM(e.audience), 0) AS BIGINT)",
             "rec r JOIN advocacy_events e ON e.incident_id = r.id",
+            &|_: &mut Sql| {},
         ),
     ];
     let mut out: std::collections::BTreeMap<i64, RecoveryReturn> = Default::default();
-    for (n, sql) in statements.iter().enumerate() {
-        let rows = scope
-            .bind_rows(sqlx::query(sql))
-            .fetch_all(&mut *conn)
-            .await?;
-        for row in rows {
-            let (owner, a, b): (i64, i64, i64) =
-                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+    for (n, q) in statements.iter().enumerate() {
+        let rows: Vec<(i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
+        for (owner, a, b) in rows {
             let f = out.entry(owner).or_insert_with(|| RecoveryReturn {
                 window_days: WINDOW_DAYS,
                 ..Default::default()
@@ -188,16 +192,14 @@ pub async fn figures(
     scope: Scope,
     now: i64,
 ) -> Result<RecoveryReturn, AppError> {
-    let rec = recoveries(scope);
-    let totals = scope
-        .bind_rows(sqlx::query(&format!(
-            "{rec} SELECT COUNT(DISTINCT customer_id) AS customers,
-                CAST(COALESCE(SUM(CASE WHEN at + $4 > $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows
-             FROM rec"
-        )))
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?;
+    let mut q = recoveries(scope);
+    q.push(
+        " SELECT COUNT(DISTINCT customer_id) AS customers,
+                CAST(COALESCE(SUM(CASE WHEN at + w > ",
+    )
+    .bind(now)
+    .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows FROM rec");
+    let totals = q.query().fetch_one(&mut *conn).await?;
     let mut figures = sums(conn, scope, false)
         .await?
         .pop()
@@ -219,28 +221,28 @@ pub async fn records(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<RecoveryRecord>, AppError> {
-    let rec = recoveries(scope);
-    let rows = scope.bind_rows(sqlx::query(&format!(
-        "{rec}
+    let mut q = recoveries(scope);
+    q.push(
+        "
          SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at, r.spend,
                 (SELECT COUNT(*) FROM orders o WHERE o.customer_id = r.customer_id
-                  AND o.placed_at > r.at AND o.placed_at <= r.at + $4) AS orders_after,
+                  AND o.placed_at > r.at AND o.placed_at <= r.at + r.w) AS orders_after,
                 (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
-                  WHERE o.customer_id = r.customer_id AND o.placed_at > r.at AND o.placed_at <= r.at + $4) AS revenue_after,
+                  WHERE o.customer_id = r.customer_id AND o.placed_at > r.at AND o.placed_at <= r.at + r.w) AS revenue_after,
                 (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM referrals f
                   JOIN orders o ON o.customer_id = f.referred_customer_id
-                  WHERE f.referrer_id = r.customer_id AND f.occurred_at > r.at AND f.occurred_at <= r.at + $4) AS referral_revenue,
+                  WHERE f.referrer_id = r.customer_id AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w) AS referral_revenue,
                 (SELECT COUNT(*) FROM referrals f WHERE f.incident_id = r.id) AS attributed_referrals,
                 (SELECT COUNT(*) FROM advocacy_events e WHERE e.incident_id = r.id) AS attributed_posts,
                 i.proactive
          FROM rec r JOIN customers c ON c.id = r.customer_id JOIN incidents i ON i.id = r.id
               JOIN incident_categories k ON k.id = i.category_id
-         ORDER BY r.at DESC, r.id DESC LIMIT $7 OFFSET $8"
-    )))
+         ORDER BY r.at DESC, r.id DESC LIMIT ",
+    )
     .bind(limit)
-    .bind(offset)
-    .fetch_all(conn)
-    .await?;
+    .push(" OFFSET ")
+    .bind(offset);
+    let rows = q.query().fetch_all(conn).await?;
     rows.iter()
         .map(|r| {
             let at: i64 = r.try_get("at")?;

@@ -20,9 +20,9 @@ pub async fn load_org_settings() -> Result<OrgSettings, AppError> {
                 time_zones: super::clock::names(),
                 teams: super::teams::list(db).await?,
                 members: super::teams::members(db).await?,
-                associates_see_reports: super::store::get(
+                associates_see_reports: crate::org_settings::get(
                     db,
-                    crate::reports::api::ASSOCIATES_SEE_ALL,
+                    super::visibility::ASSOCIATES_SEE_ALL,
                 )
                 .await?
                 .as_deref()
@@ -86,6 +86,32 @@ pub async fn assign_team(staff_id: i64, team: String) -> Result<(), AppError> {
                 ),
             };
             super::teams::assign(&admin.state.db, staff_id, team_id, &admin.actor()).await?;
+            leptos_axum::redirect("/admin/organisation?flash=saved");
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Opens or closes team and organisation reports to associates.
+#[server(prefix = "/fn", endpoint = "reports/access")]
+pub async fn save_report_access(#[server(default)] open: Option<String>) -> Result<(), AppError> {
+    use crate::accounts::{
+        guard::{require_staff, respond},
+        Role,
+    };
+    respond(
+        async {
+            let admin = require_staff(Role::Admin).await?;
+            let value = if open.is_some() { "1" } else { "0" };
+            let mut tx = crate::db::begin_write(&admin.state.db).await?;
+            crate::org_settings::put(&mut *tx, super::visibility::ASSOCIATES_SEE_ALL, value)
+                .await?;
+            crate::audit::Entry::new(&admin.actor(), "org.report_access", "org_settings")
+                .after(&value)
+                .write(&mut *tx)
+                .await?;
+            tx.commit().await?;
             leptos_axum::redirect("/admin/organisation?flash=saved");
             Ok(())
         }

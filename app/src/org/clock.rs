@@ -1,8 +1,8 @@
 //! Calendar days and ISO weeks as the organisation lives them: "today" and "this week" are read
 //! in its time zone, so a Monday-morning story in Sydney counts for the new week.
-use super::store;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::org_settings as store;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Tz;
 
@@ -68,7 +68,7 @@ pub fn week_range(tz: Tz, monday: NaiveDate) -> (i64, i64) {
 
 /// The [start, end) moments of an ISO week label ("2026-W47") in `tz`.
 pub fn iso_week_range(tz: Tz, label: &str) -> Result<(i64, i64), String> {
-    Ok(week_range(tz, crate::stories::cadence::parse_week(label)?))
+    Ok(week_range(tz, crate::common::moment::parse_week(label)?))
 }
 
 /// An ISO week label as a filter range in the organisation's time zone.
@@ -79,7 +79,7 @@ pub async fn week_filter(db: &Db, label: &str) -> Result<(i64, i64), AppError> {
 
 /// The Monday of the week a moment falls in, in `tz`.
 pub fn monday_of(tz: Tz, ms: i64) -> NaiveDate {
-    crate::stories::cadence::monday_of(day_of(tz, ms))
+    crate::common::moment::monday_of(day_of(tz, ms))
 }
 
 /// The next local midnight after a moment: where "today" ends.

@@ -5,8 +5,6 @@ pub mod clock;
 pub mod pages;
 pub mod scope;
 #[cfg(feature = "ssr")]
-pub mod store;
-#[cfg(feature = "ssr")]
 pub mod teams;
 #[cfg(feature = "ssr")]
 pub mod visibility;

@@ -1,9 +1,9 @@
 //! The organisation page: its time zone, its teams and who is in each.
+use super::api::SaveReportAccess;
 use super::api::{load_org_settings, AssignTeam, CreateTeam, SaveTimeZone};
 use crate::components::flash::Flash;
 use crate::components::form::{error_of, FormAlert, TextField};
 use crate::components::layout::{LoadError, PageHeader};
-use crate::reports::api::SaveReportAccess;
 use leptos::prelude::*;
 
 #[component]

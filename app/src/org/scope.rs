@@ -1,6 +1,7 @@
-//! Who a set of figures is about: the whole organisation, one team, or one associate. Queries
-//! take it as two always-bound parameters (team id, associate id; 0 = not narrowed), so one
-//! statement serves every scope on both databases.
+//! Who a set of figures is about: the whole organisation, one team, or one associate. A statement
+//! built with [`crate::db::Sql`] takes the condition for its scope ([`StaffScope::narrow`]); a
+//! fixed statement takes it as two always-bound parameters (team id, associate id; 0 = not
+//! narrowed, [`StaffScope::clause`]), so one text serves every scope on both databases.
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,16 +52,23 @@ impl StaffScope {
         )
     }
 
-    /// A condition that `column` is in scope that an index on it can serve, with the one id
-    /// it needs bound as `$param` (0 for the organisation, where the condition is always true).
-    pub fn narrow(self, column: &str, param: usize) -> (String, i64) {
+    /// Adds ` AND ` a condition that `column` (a staff id) is in scope to a statement whose
+    /// text already holds its `WHERE`: none for the organisation, else one an index on the column
+    /// can serve. Unassigned rows count for the organisation only.
+    #[cfg(feature = "ssr")]
+    pub fn narrow(self, q: &mut crate::db::Sql, column: &'static str) {
         match self {
-            Self::Organisation => (format!("${param} = 0"), 0),
-            Self::Team(t) => (
-                format!("{column} IN (SELECT id FROM staff_users WHERE team_id = ${param})"),
-                t,
-            ),
-            Self::Associate(a) => (format!("{column} = ${param}"), a),
+            Self::Organisation => {}
+            Self::Team(t) => {
+                q.push(" AND ")
+                    .push(column)
+                    .push(" IN (SELECT id FROM staff_users WHERE team_id = ")
+                    .bind(t)
+                    .push(")");
+            }
+            Self::Associate(a) => {
+                q.push(" AND ").push(column).push(" = ").bind(a);
+            }
         }
     }
 
@@ -77,6 +85,28 @@ impl StaffScope {
 #[cfg(test)]
 mod tests {
     use super::StaffScope;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn narrowing_binds_the_one_id_a_scope_needs() {
+        let text = |scope: StaffScope| {
+            let mut q = crate::db::Sql::new("SELECT 1 FROM t WHERE a = 1");
+            scope.narrow(&mut q, "t.staff_id");
+            q.text().to_string()
+        };
+        assert_eq!(
+            text(StaffScope::Organisation),
+            "SELECT 1 FROM t WHERE a = 1"
+        );
+        assert_eq!(
+            text(StaffScope::Team(3)),
+            "SELECT 1 FROM t WHERE a = 1 AND t.staff_id IN (SELECT id FROM staff_users WHERE team_id = $1)"
+        );
+        assert_eq!(
+            text(StaffScope::Associate(7)),
+            "SELECT 1 FROM t WHERE a = 1 AND t.staff_id = $1"
+        );
+    }
 
     #[test]
     fn parses_one_scope_at_most() {

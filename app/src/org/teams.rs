@@ -34,11 +34,11 @@ pub async fn members(db: &Db) -> Result<Vec<Member>, AppError> {
     .await?;
     rows.iter()
         .map(|r| {
-            let role: String = r.try_get("role")?;
+            let id: i64 = r.try_get("id")?;
             Ok(Member {
-                id: r.try_get("id")?,
+                id,
                 name: r.try_get("name")?,
-                role: Role::parse(&role).map_err(|e| AppError::internal("stored role", e))?,
+                role: Role::decode(&r.try_get::<String, _>("role")?, "staff_users", id)?,
                 team_id: r.try_get("team_id")?,
             })
         })

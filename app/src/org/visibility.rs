@@ -3,7 +3,7 @@
 //! follow-up queues beyond their own and their team's, are theirs only when an admin opens the
 //! reports to associates (Admin → Organisation). Managers and admins see everything.
 use crate::accounts::{Role, StaffViewer};
-use crate::db::Db;
+use crate::db::{Db, Sql};
 use crate::error::AppError;
 
 /// The organisation setting that opens team and organisation figures to associates.
@@ -32,21 +32,33 @@ impl Reach {
         self == Self::Everyone
     }
 
-    /// A condition on an assignee column, with the viewer's id bound as `$1`: work assigned to
-    /// them or to someone in their team, or to no one yet, which is everyone's to pick up (""
-    /// when everything is in reach).
-    pub fn assignee_condition(self, column: &str) -> String {
-        match self {
-            Self::Everyone => String::new(),
-            Self::OwnAndTeam => format!(
-                " AND ({column} IS NULL OR {column} = $1 OR {column} IN (SELECT m.id FROM staff_users m
-                   WHERE m.team_id = (SELECT v.team_id FROM staff_users v WHERE v.id = $1)))"
-            ),
+    /// Adds ` AND ` a condition on an assignee column to a statement whose text already holds
+    /// its `WHERE`: work assigned to `viewer` or to someone in their team, or to no one yet,
+    /// which is everyone's to pick up (nothing when everything is in reach).
+    pub fn narrow(self, q: &mut Sql, column: &'static str, viewer: i64) {
+        if self == Self::OwnAndTeam {
+            q.push(" AND (")
+                .push(column)
+                .push(" IS NULL OR ")
+                .push(column)
+                .push(" = ")
+                .bind(viewer)
+                .push(" OR ")
+                .push(column)
+                .push(
+                    " IN (SELECT m.id FROM staff_users m
+                   WHERE m.team_id = (SELECT v.team_id FROM staff_users v WHERE v.id = ",
+                )
+                .bind(viewer)
+                .push(")))");
         }
     }
 }
 
 /// Whether an admin opened team and organisation figures to associates.
 pub async fn associates_see_all(db: &Db) -> Result<bool, AppError> {
-    Ok(super::store::get(db, ASSOCIATES_SEE_ALL).await?.as_deref() == Some("1"))
+    Ok(crate::org_settings::get(db, ASSOCIATES_SEE_ALL)
+        .await?
+        .as_deref()
+        == Some("1"))
 }

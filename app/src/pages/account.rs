@@ -1,8 +1,8 @@
 //! Password pages: change it while signed in (staff and customers), ask for a reset link, and
 //! set a new password from one. Plain HTML forms posted to the server, which answers with a
 //! redirect carrying a `flash` or `error` code.
-use super::signin::error_message;
 use crate::components::flash::Flash;
+use crate::components::password::{error_message, NewPassword};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -13,23 +13,6 @@ fn page_error() -> impl Fn() -> Option<&'static str> + Copy {
         query
             .with(|q| q.get("error"))
             .and_then(|c| error_message(&c))
-    }
-}
-
-/// A new password typed twice, with the policy as a hint.
-#[component]
-pub(crate) fn NewPassword() -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for="password">"New password"</label>
-            <p class="hint" id="password-hint">"At least 12 characters. A few unrelated words work well."</p>
-            <input id="password" name="password" type="password" required minlength="12"
-                autocomplete="new-password" aria-describedby="password-hint"/>
-        </div>
-        <div class="field">
-            <label for="confirm">"Repeat the password"</label>
-            <input id="confirm" name="confirm" type="password" required minlength="12" autocomplete="new-password"/>
-        </div>
     }
 }
 

@@ -44,7 +44,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         let count = |f: IncidentFilter| async move { count_incidents(db, &f).await };
         let tz = crate::org::clock::time_zone(db).await?;
         let monday = crate::org::clock::monday_of(tz, crate::db::now_ms());
-        let this_week = crate::stories::cadence::week_label(monday);
+        let this_week = crate::common::moment::week_label(monday);
         let range = crate::org::clock::week_range(tz, monday);
         let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
         let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;

@@ -2,24 +2,9 @@
 //! password. They post plain HTML forms to the server, so they work before (and without)
 //! JavaScript, and the server sets the session cookie on the response.
 use crate::components::flash::Flash;
+use crate::components::password::error_message;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// The message for an `?error=` code on the sign-in and password pages.
-pub(crate) fn error_message(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "current" => "That is not your current password.",
-        "code" => "That code did not work. Enter the six digits your app shows now, or one of your recovery codes.",
-        "throttled" => "Too many attempts. Wait a few minutes and try again.",
-        "failed" => "That did not work. Please try again.",
-        "invalid" => "That email and password do not match an active account.",
-        "missing" => "Enter your email and password.",
-        "expired" => "Your session ended. Please sign in again.",
-        "password" => "Use at least 12 characters, and avoid common passwords or ones built on your name or email.",
-        "mismatch" => "The two passwords do not match.",
-        _ => return None,
-    })
-}
 
 #[component]
 fn SignInForm(
@@ -95,7 +80,7 @@ pub fn InvitePage() -> impl IntoView {
                 <p class="muted">"Choose a password for your customer portal. You will sign in with your email address."</p>
                 {move || error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
                 <form method="post" action=move || format!("/portal/invite/{}", token()) class="form">
-                    <super::account::NewPassword/>
+                    <crate::components::password::NewPassword/>
                     <button type="submit" class="button button-wide">"Set password and sign in"</button>
                 </form>
             </div>

@@ -111,7 +111,13 @@ pub async fn rate_recovery(incident: i64, score: String, comment: String) -> Res
                 survey_link_id: None,
                 idempotency_key: Some(key),
             };
-            let recorded = create(db, &new, &actor).await?;
+            // Two submissions at once both pass the check above; the unique key stops the second.
+            let recorded = create(db, &new, &actor).await.map_err(|e| match e {
+                AppError::Conflict(_) => {
+                    AppError::Conflict("You have already rated this. Thank you!".into())
+                }
+                e => e,
+            })?;
             leptos_axum::redirect("/portal?flash=rated");
             Ok(recorded.id)
         }

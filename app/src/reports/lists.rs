@@ -1,7 +1,7 @@
 //! The weekly report's lists: who and what needs a manager's attention, each row linking to its
 //! record. Also exported as CSV, one file per list.
 use super::{ListRow, WeeklyLists};
-use crate::db::Db;
+use crate::db::{Db, Sql};
 use crate::error::AppError;
 use crate::org::scope::StaffScope;
 use sqlx::Row;
@@ -22,7 +22,7 @@ pub const LISTS: [(&str, &str); 5] = [
 ];
 
 fn money(minor: i64, currency: &str) -> String {
-    crate::incidents::money::Money {
+    crate::common::money::Money {
         minor,
         currency: currency.into(),
     }
@@ -77,7 +77,6 @@ async fn at_risk(
     limit: i64,
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (narrow, id) = scope.narrow("w.assignee_id", 1);
     let want = (COUNT_CAP + 1).max(limit);
     // The organisation's are read in standing order and the read stops at the cap; a team's
     // or a person's are read by assignee and sorted (walking everyone's in standing order to
@@ -92,67 +91,65 @@ async fn at_risk(
         if room <= 0 {
             break;
         }
-        let page: Vec<(Option<i64>, i64)> = sqlx::query_as(&format!(
-            "SELECT DISTINCT {order} AS score, w.customer_id FROM open_work w
-             WHERE w.loyalty_segment = $2 AND {narrow}
-             ORDER BY score, w.customer_id LIMIT $3"
-        ))
-        .bind(id)
-        .bind(segment)
-        .bind(room)
-        .fetch_all(db)
-        .await?;
+        let mut q = Sql::new("SELECT DISTINCT ");
+        q.push(order)
+            .push(" AS score, w.customer_id FROM open_work w WHERE w.loyalty_segment = ")
+            .bind(segment);
+        scope.narrow(&mut q, "w.assignee_id");
+        q.push(" ORDER BY score, w.customer_id LIMIT ").bind(room);
+        let page: Vec<(Option<i64>, i64)> = q.query_as().fetch_all(db).await?;
         found.extend(page.into_iter().map(|(_, customer)| customer));
     }
     let total = found.len() as i64;
     found.truncate(limit.max(0) as usize);
-    let mut rows = Vec::new();
+    let mut rows: Vec<AtRisk> = Vec::new();
     for chunk in found.chunks(500) {
-        let marks = crate::db::placeholders(1, chunk.len());
-        let sql = format!(
+        let mut q = Sql::new(
             "SELECT c.id, c.name, c.loyalty_score, c.loyalty_segment,
                 (SELECT COUNT(*) FROM incidents i WHERE i.customer_id = c.id AND i.status <> 'resolved') AS open_incidents,
                 (SELECT COUNT(*) FROM follow_ups u WHERE u.customer_id = c.id AND u.status = 'open') AS open_follow_ups,
                 (SELECT MAX(o.placed_at) FROM orders o WHERE o.customer_id = c.id) AS last_order
-             FROM customers c WHERE c.id IN ({})",
-            marks
+             FROM customers c WHERE c.id IN ",
         );
-        let mut q = sqlx::query(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        rows.extend(q.fetch_all(db).await?);
+        q.list(chunk.iter().copied());
+        rows.extend(q.query_as::<AtRisk>().fetch_all(db).await?);
     }
-    let place = |r: &sqlx::any::AnyRow| {
-        let id: i64 = r.try_get("id").unwrap_or_default();
-        found.iter().position(|f| *f == id)
-    };
-    rows.sort_by_key(|r| place(r));
+    rows.sort_by_key(|r| found.iter().position(|f| *f == r.id));
     let rows = rows
-        .iter()
+        .into_iter()
         .map(|r| {
-            let segment: String = r.try_get("loyalty_segment")?;
-            let score: Option<i64> = r.try_get("loyalty_score")?;
+            let segment = crate::loyalty::Segment::decode(&r.loyalty_segment, "customers", r.id)?;
             Ok(ListRow {
-                href: format!("/customers/{}", r.try_get::<i64, _>("id")?),
-                title: r.try_get("name")?,
+                href: format!("/customers/{}", r.id),
+                title: r.name,
                 detail: why(
-                    &segment,
-                    r.try_get("open_incidents")?,
-                    r.try_get("open_follow_ups")?,
-                    r.try_get("last_order")?,
+                    segment.as_str(),
+                    r.open_incidents,
+                    r.open_follow_ups,
+                    r.last_order,
                     now,
                 ),
                 note: format!(
                     "score {} · {}",
-                    score.map_or("—".into(), |s| s.to_string()),
-                    crate::loyalty::Segment::parse(&segment)
-                        .map_or(segment.clone(), |s| s.label().to_string())
+                    r.loyalty_score.map_or("—".into(), |s| s.to_string()),
+                    segment.label()
                 ),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
     Ok((total, rows))
+}
+
+/// A customer at risk with what puts them there.
+#[derive(sqlx::FromRow)]
+struct AtRisk {
+    id: i64,
+    name: String,
+    loyalty_score: Option<i64>,
+    loyalty_segment: String,
+    open_incidents: i64,
+    open_follow_ups: i64,
+    last_order: Option<i64>,
 }
 
 async fn overdue_follow_ups(
@@ -161,36 +158,45 @@ async fn overdue_follow_ups(
     limit: i64,
     now: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (narrow, id) = scope.narrow("u.assignee_id", 2);
     // The whole organisation's are walked in due order; a team's or a person's are read from
     // the queue index by assignee and the first few sorted (walking every open follow-up in due
     // order to find one team's is what both databases would otherwise do). SQLite, without
     // statistics, also needs the `+` on the condition to stay off the due-time index.
     let (due, order) = match (scope, crate::db::dialect(db)) {
-        (StaffScope::Organisation, _) => ("u.due_at < $1", "u.due_at"),
-        (_, crate::db::Dialect::Sqlite) => ("+u.due_at < $1", "u.due_at + 0"),
-        (_, crate::db::Dialect::Postgres) => ("u.due_at < $1", "u.due_at + 0"),
+        (StaffScope::Organisation, _) => ("u.due_at < ", "u.due_at"),
+        (_, crate::db::Dialect::Sqlite) => ("+u.due_at < ", "u.due_at + 0"),
+        (_, crate::db::Dialect::Postgres) => ("u.due_at < ", "u.due_at + 0"),
     };
-    let from_where = format!("FROM follow_ups u WHERE u.status = 'open' AND {due} AND {narrow}");
-    let total: i64 = sqlx::query_scalar(&crate::db::capped_count(&from_where, COUNT_CAP))
-        .bind(now)
-        .bind(id)
+    let overdue = |q: &mut Sql| {
+        q.push(" FROM follow_ups u WHERE u.status = 'open' AND ")
+            .push(due)
+            .bind(now);
+        scope.narrow(q, "u.assignee_id");
+    };
+    let mut count = Sql::new("SELECT 1");
+    overdue(&mut count);
+    let total: i64 = count
+        .capped_count(COUNT_CAP)
+        .query_scalar()
         .fetch_one(db)
         .await?;
     // The first few are picked before their customers' names are read.
-    let rows = sqlx::query(&format!(
+    let mut q = Sql::new(
         "SELECT u.id, c.name AS customer, u.assessment, u.due_at, s.name AS assignee
-         FROM (SELECT u.id, u.customer_id, u.assessment, u.due_at, u.assignee_id {from_where}
-               ORDER BY {order}, u.id LIMIT $3) u
+         FROM (SELECT u.id, u.customer_id, u.assessment, u.due_at, u.assignee_id",
+    );
+    overdue(&mut q);
+    q.push(" ORDER BY ")
+        .push(order)
+        .push(", u.id LIMIT ")
+        .bind(limit)
+        .push(
+            ") u
          JOIN customers c ON c.id = u.customer_id
          LEFT JOIN staff_users s ON s.id = u.assignee_id
-         ORDER BY u.due_at, u.id"
-    ))
-    .bind(now)
-    .bind(id)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+         ORDER BY u.due_at, u.id",
+        );
+    let rows = q.query().fetch_all(db).await?;
     let rows = rows
         .iter()
         .map(|r| {
@@ -217,29 +223,21 @@ async fn approvals(
     scope: StaffScope,
     limit: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (team, associate) = scope.binds();
-    let filter = format!(
-        "a.status = 'pending' AND {}",
-        StaffScope::clause("i.assignee_id", 1, 2)
+    let mut count = Sql::new(
+        "SELECT COUNT(*) FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.status = 'pending'",
     );
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id WHERE {filter}"
-    ))
-    .bind(team)
-    .bind(associate)
-    .fetch_one(db)
-    .await?;
-    let rows = sqlx::query(&format!(
+    scope.narrow(&mut count, "i.assignee_id");
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut q = Sql::new(
         "SELECT i.id, c.name AS customer, a.kind, a.amount_minor, a.currency, s.name AS requested_by
          FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
          JOIN customers c ON c.id = i.customer_id LEFT JOIN staff_users s ON s.id = a.created_by
-         WHERE {filter} ORDER BY a.created_at, a.id LIMIT $3"
-    ))
-    .bind(team)
-    .bind(associate)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+         WHERE a.status = 'pending'",
+    );
+    scope.narrow(&mut q, "i.assignee_id");
+    q.push(" ORDER BY a.created_at, a.id LIMIT ").bind(limit);
+    let rows = q.query().fetch_all(db).await?;
     let rows = rows
         .iter()
         .map(|r| {
@@ -270,30 +268,24 @@ async fn spotlights(
     scope: StaffScope,
     limit: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (team, associate) = scope.binds();
-    let filter = format!(
-        "s.spotlighted_at >= $1 AND s.spotlighted_at < $2 AND {}",
-        StaffScope::clause("s.associate_id", 3, 4)
-    );
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM stories s WHERE {filter}"))
-        .bind(from)
-        .bind(to)
-        .bind(team)
-        .bind(associate)
-        .fetch_one(db)
-        .await?;
-    let rows = sqlx::query(&format!(
+    let spotlighted = |q: &mut Sql| {
+        q.push(" WHERE s.spotlighted_at >= ")
+            .bind(from)
+            .push(" AND s.spotlighted_at < ")
+            .bind(to);
+        scope.narrow(q, "s.associate_id");
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM stories s");
+    spotlighted(&mut count);
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut q = Sql::new(
         "SELECT s.id, s.title, u.name AS associate, s.occurred_on FROM stories s
-         JOIN staff_users u ON u.id = s.associate_id WHERE {filter}
-         ORDER BY s.spotlighted_at DESC, s.id DESC LIMIT $5"
-    ))
-    .bind(from)
-    .bind(to)
-    .bind(team)
-    .bind(associate)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+         JOIN staff_users u ON u.id = s.associate_id",
+    );
+    spotlighted(&mut q);
+    q.push(" ORDER BY s.spotlighted_at DESC, s.id DESC LIMIT ")
+        .bind(limit);
+    let rows = q.query().fetch_all(db).await?;
     let rows = rows
         .iter()
         .map(|r| {
@@ -314,32 +306,26 @@ async fn without_story(
     scope: StaffScope,
     limit: i64,
 ) -> Result<(i64, Vec<ListRow>), AppError> {
-    let (team, associate) = scope.binds();
-    let filter = format!(
-        "u.role = 'associate' AND u.active = 1 AND {}
-         AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.associate_id = u.id AND s.occurred_on >= $3 AND s.occurred_on < $4)",
-        StaffScope::clause("u.id", 1, 2)
+    let storyless = |q: &mut Sql| {
+        q.push(
+            " WHERE u.role = 'associate' AND u.active = 1
+               AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.associate_id = u.id AND s.occurred_on >= ",
+        )
+        .bind(&from)
+        .push(" AND s.occurred_on < ")
+        .bind(&to)
+        .push(")");
+        scope.narrow(q, "u.id");
+    };
+    let mut count = Sql::new("SELECT COUNT(*) FROM staff_users u");
+    storyless(&mut count);
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut q = Sql::new(
+        "SELECT u.id, u.name, t.name AS team FROM staff_users u LEFT JOIN teams t ON t.id = u.team_id",
     );
-    let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM staff_users u WHERE {filter}"
-    ))
-    .bind(team)
-    .bind(associate)
-    .bind(&from)
-    .bind(&to)
-    .fetch_one(db)
-    .await?;
-    let rows = sqlx::query(&format!(
-        "SELECT u.id, u.name, t.name AS team FROM staff_users u LEFT JOIN teams t ON t.id = u.team_id
-         WHERE {filter} ORDER BY LOWER(u.name) LIMIT $5"
-    ))
-    .bind(team)
-    .bind(associate)
-    .bind(&from)
-    .bind(&to)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
+    storyless(&mut q);
+    q.push(" ORDER BY LOWER(u.name) LIMIT ").bind(limit);
+    let rows = q.query().fetch_all(db).await?;
     let rows = rows
         .iter()
         .map(|r| {

@@ -1,6 +1,7 @@
 //! The weekly report's scope menu: the organisation, its teams, then people — everyone in a
 //! small organisation, the people of the team in view in a large one.
-use super::api::{access::Access, ScopeMenu, ScopeOption, MENU_PEOPLE};
+use super::access::Access;
+use super::{ScopeMenu, ScopeOption, MENU_PEOPLE};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::org::{scope::StaffScope, teams};

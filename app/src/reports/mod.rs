@@ -3,6 +3,8 @@
 //! the modules that define them (incidents here, feedback, stories, loyalty); this module only
 //! gathers and lays them out.
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod aggregates;
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -384,7 +386,7 @@ pub fn show(unit: &str, value: Option<f64>, currency: &str) -> String {
     match unit {
         "percent" => format!("{v:.0}%"),
         "hours" => format!("{v:.1} h"),
-        "money" => crate::incidents::money::Money {
+        "money" => crate::common::money::Money {
             minor: v as i64,
             currency: currency.into(),
         }
@@ -408,6 +410,29 @@ pub fn show_change(unit: &str, change: Option<f64>, currency: &str) -> String {
         _ => show(unit, Some(c.abs()), currency),
     };
     format!("{sign}{size}")
+}
+
+/// A scope the viewer may open: its query string ("" = organisation) and its name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeOption {
+    pub query: String,
+    pub label: String,
+}
+
+/// The scope menu lists everyone while the organisation has at most this many people; past it,
+/// the people of the team in view (hundreds of names in one menu serve no one, and every
+/// report page would carry them).
+pub const MENU_PEOPLE: i64 = 60;
+
+/// The weekly report's scope menu: the organisation and teams, then people.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ScopeMenu {
+    pub scopes: Vec<ScopeOption>,
+    pub people: Vec<ScopeOption>,
+    /// What the people are: everyone, or the people of the team in view.
+    pub people_heading: String,
+    /// Only the team in view's people are listed (the organisation is larger than the menu).
+    pub by_team: bool,
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub fn WeeklyReportPage() -> impl IntoView {
 }
 
 /// Menu options, the one in view selected.
-fn options(options: Vec<super::api::ScopeOption>, current: &str) -> impl IntoView {
+fn options(options: Vec<super::ScopeOption>, current: &str) -> impl IntoView {
     options
         .into_iter()
         .map(|o| {
@@ -68,14 +68,14 @@ fn scope_query(r: &WeeklyReport) -> String {
 }
 
 fn shift(week: &str, weeks: i64) -> Option<String> {
-    let monday = crate::stories::cadence::parse_week(week).ok()?;
-    Some(crate::stories::cadence::week_label(
+    let monday = crate::common::moment::parse_week(week).ok()?;
+    Some(crate::common::moment::week_label(
         monday + chrono::Duration::days(7 * weeks),
     ))
 }
 
 #[component]
-fn Report(report: WeeklyReport, scopes: super::api::ScopeMenu) -> impl IntoView {
+fn Report(report: WeeklyReport, scopes: super::ScopeMenu) -> impl IntoView {
     let r = report;
     let scope = scope_query(&r);
     let link = move |week: &str| {

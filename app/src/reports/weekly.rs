@@ -1,13 +1,13 @@
 //! Reading the weekly report: the incident and advocacy figures defined here, the others from
 //! the modules that own them, for a week and a scope.
-use super::aggregates::{self, read, Counts, Week};
+use super::aggregates::{self, read, Counts};
 use super::{metrics, AdvocacyFigures, IncidentFigures, TrendWeek, WeekFigures, WeeklyReport};
+use crate::common::moment::{parse_week, week_label};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::loyalty::recovery_return;
 use crate::loyalty::RecoveryReturn;
 use crate::org::scope::StaffScope;
-use crate::stories::cadence::{parse_week, week_label};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use sqlx::AnyConnection;
@@ -24,111 +24,6 @@ pub fn week_of(label: &str, tz: Tz, now: i64) -> Result<NaiveDate, AppError> {
         "" => Ok(last_complete_week(tz, now)),
         l => parse_week(l).map_err(|m| AppError::field("week", m)),
     }
-}
-
-/// Incidents opened (and how many proactively), resolved with their times to recover, and
-/// recovery money applied in [from, to), per assignee.
-pub async fn incidents_by_owner(
-    conn: &mut AnyConnection,
-    (from, to): (i64, i64),
-    week: &mut Week,
-) -> Result<(), AppError> {
-    let opened: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT COALESCE(assignee_id, 0), COUNT(*), CAST(COALESCE(SUM(proactive), 0) AS BIGINT)
-         FROM incidents WHERE detected_at >= $1 AND detected_at < $2 GROUP BY COALESCE(assignee_id, 0)",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (owner, n, proactive) in opened {
-        week.add(owner, "opened", n);
-        week.add(owner, "proactive", proactive);
-    }
-    let resolved: Vec<(i64, i64, i64)> = sqlx::query_as(
-        "SELECT COALESCE(assignee_id, 0), detected_at, resolved_at FROM incidents
-         WHERE resolved_at >= $1 AND resolved_at < $2",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (owner, detected, resolved) in resolved {
-        week.add(owner, "resolved", 1);
-        let tenths = (metrics::hours(resolved - detected) * 10.0).round() as i64;
-        *week
-            .times
-            .entry(owner)
-            .or_default()
-            .entry(tenths)
-            .or_default() += 1;
-    }
-    let spend: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT COALESCE(i.assignee_id, 0), CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT)
-         FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
-         WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= $1
-           AND COALESCE(a.decided_at, a.created_at) < $2
-         GROUP BY COALESCE(i.assignee_id, 0)",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (owner, minor) in spend {
-        week.add(owner, "spend", minor);
-    }
-    Ok(())
-}
-
-/// Referrals and posts in [from, to), each belonging to the assignee of the incident or else
-/// the associate of the story staff attributed it to (0 when neither).
-pub async fn advocacy_by_owner(
-    conn: &mut AnyConnection,
-    (from, to): (i64, i64),
-    week: &mut Week,
-) -> Result<(), AppError> {
-    let owner = "COALESCE(i.assignee_id, s.associate_id, 0)";
-    let attributed =
-        "LEFT JOIN incidents i ON i.id = x.incident_id LEFT JOIN stories s ON s.id = x.story_id";
-    let referrals: Vec<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {owner}, COUNT(*), CAST(COALESCE(SUM(x.converted), 0) AS BIGINT),
-                CAST(COALESCE(SUM(CASE WHEN x.referred_customer_id IS NULL THEN x.revenue_minor ELSE 0 END), 0) AS BIGINT)
-         FROM referrals x {attributed}
-         WHERE x.occurred_at >= $1 AND x.occurred_at < $2 GROUP BY {owner}"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (o, n, converted, prospects) in referrals {
-        week.add(o, "referrals", n);
-        week.add(o, "conversions", converted);
-        week.add(o, "referral_revenue", prospects);
-    }
-    let orders: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {owner}, CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
-         JOIN referrals x ON x.referred_customer_id = o.customer_id {attributed}
-         WHERE o.placed_at >= $1 AND o.placed_at < $2 GROUP BY {owner}"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (o, minor) in orders {
-        week.add(o, "referral_revenue", minor);
-    }
-    let audience: Vec<(i64, i64)> = sqlx::query_as(&format!(
-        "SELECT {owner}, CAST(COALESCE(SUM(x.audience), 0) AS BIGINT) FROM advocacy_events x {attributed}
-         WHERE x.occurred_at >= $1 AND x.occurred_at < $2 GROUP BY {owner}"
-    ))
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (o, n) in audience {
-        week.add(o, "audience", n);
-    }
-    Ok(())
 }
 
 fn incident_figures(c: &Counts, times: &[(f64, i64)]) -> IncidentFigures {

@@ -92,7 +92,7 @@ pub async fn try_rule(
         let value: f64 = sample_value.trim().parse().map_err(|_| AppError::field("sample_value", "Enter the sample's value, e.g. 0.18."))?;
         let stake = match sample_amount.trim() {
             "" => None,
-            a => Some(crate::incidents::money::Money::parse(a, &d.currency).map_err(|m| AppError::field("sample_amount", m))?),
+            a => Some(crate::common::money::Money::parse(a, &d.currency).map_err(|m| AppError::field("sample_amount", m))?),
         };
         let kind = if sample_kind.trim().is_empty() { d.signal_kind.clone() } else { sample_kind.trim().to_string() };
         let rule = Rule {
@@ -104,7 +104,7 @@ pub async fn try_rule(
         };
         let matches = rule.matches(&kind, value);
         let proposal = matches.then(|| rule.propose(stake.as_ref()));
-        let amount = proposal.as_ref().map(|p| p.amount.clone()).unwrap_or_else(|| crate::incidents::money::Money::zero(&rule.currency));
+        let amount = proposal.as_ref().map(|p| p.amount.clone()).unwrap_or_else(|| crate::common::money::Money::zero(&rule.currency));
         let (notice_subject, notice_body) = rule.notice("Dana Reyes", "rental-987", &amount);
         let explanation = if !matches {
             format!("No match: the rule looks for {}.", rule.describe())

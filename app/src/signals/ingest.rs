@@ -4,12 +4,13 @@
 //!
 //! Unknown customers are created from the reference: an email address becomes the customer's
 //! email, anything else their external reference (and, until someone edits it, their name).
-use super::input::SignalIn;
+use super::batch::SignalIn;
 use super::rule::Rule;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::db::Tx;
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
-use crate::incidents::changes::{self, Insert, Tx};
+use crate::incidents::changes::{self, Insert};
 use crate::incidents::fields::NewAction;
 use crate::incidents::{ActionKind, ActionStatus, Source};
 use serde::{Deserialize, Serialize};
@@ -67,20 +68,20 @@ async fn customers(
         .filter(|r| !r.contains('@'))
         .map(|r| r.to_string())
         .collect();
-    for (column, values) in [("external_ref", &external), ("email", &emails)] {
+    for (select, values) in [
+        (
+            "SELECT id, external_ref AS reference FROM customers WHERE external_ref IN ",
+            &external,
+        ),
+        (
+            "SELECT id, email AS reference FROM customers WHERE email IN ",
+            &emails,
+        ),
+    ] {
         for chunk in values.chunks(CHUNK) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "SELECT id, {column} AS reference FROM customers WHERE {column} IN ({list})"
-            );
-            let mut q = sqlx::query(&sql);
-            for r in chunk {
-                q = q.bind(r.clone());
-            }
-            for row in q.fetch_all(&mut **tx).await? {
+            let mut q = Sql::new(select);
+            q.list(chunk);
+            for row in q.query().fetch_all(&mut **tx).await? {
                 found.insert(
                     row.try_get::<String, _>("reference")?,
                     row.try_get::<i64, _>("id")?,
@@ -147,48 +148,34 @@ pub async fn ingest(
 
     // Insert; the database says which keys are new.
     let mut stored: HashMap<String, i64> = HashMap::with_capacity(signals.len());
-    for (chunk_no, chunk) in signals.chunks(CHUNK).enumerate() {
-        let mut values = Vec::with_capacity(chunk.len());
-        for i in 0..chunk.len() {
-            let b = i * 11;
-            values.push(format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9,
-                b + 10,
-                b + 11
-            ));
-        }
-        let sql = format!(
+    for (chunk, rules) in signals.chunks(CHUNK).zip(matched.chunks(CHUNK)) {
+        let owners = chunk
+            .iter()
+            .map(|s| customer_id(&customer_ids, &s.customer))
+            .collect::<Result<Vec<i64>, AppError>>()?;
+        let mut q = Sql::new(
             "INSERT INTO signals (idempotency_key, kind, customer_id, subject, value, unit, amount_minor, currency, observed_at,
                                   received_at, rule_id)
-             VALUES {} ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
-            values.join(", ")
+             VALUES ",
         );
-        let mut q = sqlx::query(&sql);
-        for (i, s) in chunk.iter().enumerate() {
-            let rule = matched[chunk_no * CHUNK + i];
-            q = q
-                .bind(&s.idempotency_key)
-                .bind(&s.kind)
-                .bind(customer_id(&customer_ids, &s.customer)?)
-                .bind(&s.subject)
-                .bind(s.value)
-                .bind(&s.unit)
-                .bind(s.amount_at_stake.as_ref().map(|m| m.minor))
-                .bind(s.amount_at_stake.as_ref().map(|m| m.currency.clone()))
-                .bind(s.observed_at)
-                .bind(now)
-                .bind(rule.map(|r| r.id));
-        }
-        for row in q.fetch_all(&mut *tx).await? {
+        q.rows(
+            chunk.iter().zip(owners).zip(rules),
+            |row, ((s, owner), rule)| {
+                row.bind(&s.idempotency_key)
+                    .bind(&s.kind)
+                    .bind(owner)
+                    .bind(s.subject.as_deref())
+                    .bind(s.value)
+                    .bind(s.unit.as_deref())
+                    .bind(s.amount_at_stake.as_ref().map(|m| m.minor))
+                    .bind(s.amount_at_stake.as_ref().map(|m| m.currency.as_str()))
+                    .bind(s.observed_at)
+                    .bind(now)
+                    .bind(rule.map(|r| r.id));
+            },
+        );
+        q.push(" ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key");
+        for row in q.query().fetch_all(&mut *tx).await? {
             stored.insert(row.try_get("idempotency_key")?, row.try_get("id")?);
         }
     }
@@ -231,16 +218,11 @@ pub async fn ingest(
     // Re-sent signals report what the stored one became, looked up after this batch acted.
     let mut earlier: HashMap<String, (i64, Option<i64>)> = HashMap::new();
     for chunk in duplicates.chunks(CHUNK) {
-        let list = (1..=chunk.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!("SELECT id, idempotency_key, incident_id FROM signals WHERE idempotency_key IN ({list})");
-        let mut q = sqlx::query(&sql);
-        for &index in chunk {
-            q = q.bind(&signals[index].idempotency_key);
-        }
-        for row in q.fetch_all(&mut *tx).await? {
+        let mut q = Sql::new(
+            "SELECT id, idempotency_key, incident_id FROM signals WHERE idempotency_key IN ",
+        );
+        q.list(chunk.iter().map(|&index| &signals[index].idempotency_key));
+        for row in q.query().fetch_all(&mut *tx).await? {
             earlier.insert(
                 row.try_get("idempotency_key")?,
                 (row.try_get("id")?, row.try_get("incident_id")?),
@@ -271,6 +253,15 @@ pub async fn ingest(
         .after(&summary)
         .write(&mut *tx)
         .await?;
+    // Once for the whole batch: the standing of every customer whose incident it touched.
+    let touched: Vec<i64> = results
+        .iter()
+        .filter(|r| r.status == "stored")
+        .filter_map(|r| r.incident.as_ref().map(|i| i.id))
+        .collect();
+    if !touched.is_empty() {
+        changes::follow(&mut tx, &touched).await?;
+    }
     tx.commit().await?;
     Ok(results)
 }

@@ -2,6 +2,8 @@
 //! before the customer complains.
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod batch;
+#[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod input;
 pub mod pages;

@@ -2,12 +2,12 @@
 //! "try it" panel that runs the rule on a sample signal before saving.
 use super::api::{get_rule, list_rules, SaveRule, SetRuleEnabled, TryRule};
 use super::rule::{Comparison, RecoveryPlan, Rule};
+use crate::common::money::Money;
 use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, SelectField, TextArea, TextField};
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
 use crate::error::AppError;
 use crate::incidents::api::incident_categories;
-use crate::incidents::money::Money;
 use crate::incidents::Severity;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

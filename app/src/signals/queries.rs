@@ -2,7 +2,8 @@
 use super::input::RuleDraft;
 use super::rule::{Comparison, RecoveryPlan, Rule};
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::common::labels::stored;
+use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
 use crate::incidents::Severity;
 use sqlx::any::AnyRow;
@@ -15,18 +16,33 @@ const SELECT: &str = "SELECT r.id, r.name, r.signal_kind, r.comparison, r.thresh
 
 fn from_row(r: &AnyRow) -> Result<Rule, AppError> {
     let text = |c: &str| r.try_get::<String, _>(c);
+    let id: i64 = r.try_get("id")?;
+    let comparison = text("comparison")?;
+    let recovery = text("recovery")?;
     Ok(Rule {
-        id: r.try_get("id")?,
+        id,
         name: text("name")?,
         signal_kind: text("signal_kind")?,
-        comparison: Comparison::parse(&text("comparison")?).unwrap_or(Comparison::Gt),
+        comparison: stored(
+            Comparison::parse(&comparison),
+            "comparison",
+            &comparison,
+            "detection_rules",
+            id,
+        )?,
         threshold: r.try_get("threshold")?,
         min_count: r.try_get("min_count")?,
         window_minutes: r.try_get("window_minutes")?,
         category_id: r.try_get("category_id")?,
         category_name: text("category_name")?,
-        severity: Severity::parse(&text("severity")?).unwrap_or(Severity::Minor),
-        recovery: RecoveryPlan::parse(&text("recovery")?).unwrap_or(RecoveryPlan::None),
+        severity: Severity::decode(&text("severity")?, "detection_rules", id)?,
+        recovery: stored(
+            RecoveryPlan::parse(&recovery),
+            "recovery plan",
+            &recovery,
+            "detection_rules",
+            id,
+        )?,
         refund_percent: r.try_get("refund_percent")?,
         cap_minor: r.try_get("cap_minor")?,
         credit_minor: r.try_get("credit_minor")?,
@@ -39,22 +55,28 @@ fn from_row(r: &AnyRow) -> Result<Rule, AppError> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Rule>, AppError> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY r.enabled DESC, LOWER(r.name)"))
+    let rows = Sql::new(SELECT)
+        .push(" ORDER BY r.enabled DESC, LOWER(r.name)")
+        .query()
         .fetch_all(db)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 pub async fn enabled(db: &Db) -> Result<Vec<Rule>, AppError> {
-    let rows = sqlx::query(&format!("{SELECT} WHERE r.enabled = 1 ORDER BY r.id"))
+    let rows = Sql::new(SELECT)
+        .push(" WHERE r.enabled = 1 ORDER BY r.id")
+        .query()
         .fetch_all(db)
         .await?;
     rows.iter().map(from_row).collect()
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Rule, AppError> {
-    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
+    let row = Sql::new(SELECT)
+        .push(" WHERE r.id = ")
         .bind(id)
+        .query()
         .fetch_optional(db)
         .await?
         .ok_or_else(|| AppError::NotFound("That rule".into()))?;

@@ -1,6 +1,6 @@
 //! A detection rule and what it decides, as pure functions: whether a signal matches, the
 //! recovery it proposes, whether that applies at once, and the notice it writes.
-use crate::incidents::money::Money;
+use crate::common::money::Money;
 use crate::incidents::Severity;
 use serde::{Deserialize, Serialize};
 

@@ -1,5 +1,4 @@
 //! Story server functions: authorize, parse, call the queries.
-#[cfg(feature = "ssr")]
 use super::fields::StoryDraft;
 use super::{CadenceView, MyStories, PortalStory, Story, StoryCard, StoryFormData, StoryPage};
 use crate::error::AppError;
@@ -38,7 +37,7 @@ pub async fn list_stories(
 ) -> Result<StoryPage, AppError> {
     respond(
         async {
-            use super::cadence::parse_week;
+            use crate::common::moment::parse_week;
             let staff = staff().await?;
             let week = match week.trim() {
                 "" => None,
@@ -47,7 +46,7 @@ pub async fn list_stories(
                     Some((monday, monday + chrono::Duration::days(7)))
                 }
             };
-            let filter = super::queries::StoryFilter {
+            let filter = super::queries::library::StoryFilter {
                 q,
                 kind: super::StoryKind::parse(&kind),
                 tag,
@@ -58,12 +57,12 @@ pub async fn list_stories(
                 spotlighted: spotlight == "1" || spotlight == "true",
                 page,
             };
-            let (items, total) = super::queries::list(&staff.state.db, &filter).await?;
+            let (items, total) = super::queries::library::list(&staff.state.db, &filter).await?;
             Ok(StoryPage {
                 items,
                 total,
                 page: page.max(1),
-                page_size: super::queries::PAGE_SIZE,
+                page_size: super::queries::library::PAGE_SIZE,
             })
         }
         .await,
@@ -76,7 +75,7 @@ pub async fn story_people() -> Result<Vec<super::Person>, AppError> {
     respond(
         async {
             let staff = staff().await?;
-            Ok(super::queries::active_staff(&staff.state.db)
+            Ok(super::queries::people::active_staff(&staff.state.db)
                 .await?
                 .into_iter()
                 .map(|p| super::Person {
@@ -99,13 +98,13 @@ pub async fn story_form(id: Option<i64>) -> Result<StoryFormData, AppError> {
             let db = &staff.state.db;
             let (values, draft_saved_at) = match id {
                 Some(id) => {
-                    let owners = super::queries::owners(db, id).await?;
-                    if !super::queries::may_edit(&staff.viewer, owners) {
+                    let owners = super::queries::write::owners(db, id).await?;
+                    if !super::queries::write::may_edit(&staff.viewer, owners) {
                         return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
                     }
-                    (super::queries::draft_of(db, id).await?, None)
+                    (super::queries::detail::draft_of(db, id).await?, None)
                 }
-                None => match super::queries::load_draft(db, staff.viewer.id).await? {
+                None => match super::queries::drafts::load(db, staff.viewer.id).await? {
                     Some((d, at)) => (d, Some(at)),
                     None => (StoryDraft::default(), None),
                 },
@@ -123,93 +122,18 @@ pub async fn story_form(id: Option<i64>) -> Result<StoryFormData, AppError> {
     )
 }
 
-#[cfg(feature = "ssr")]
-#[allow(clippy::too_many_arguments)]
-fn draft_from(
-    associate: String,
-    colleagues: String,
-    customer: String,
-    occurred_on: String,
-    title: String,
-    situation: String,
-    action_taken: String,
-    result: String,
-    lesson: String,
-    kind: String,
-    incident: String,
-    cost: String,
-    currency: String,
-    tags: String,
-    internal_notes: String,
-    shareable: Option<String>,
-) -> StoryDraft {
-    StoryDraft {
-        associate,
-        colleagues,
-        customer,
-        occurred_on,
-        title,
-        situation,
-        action_taken,
-        result,
-        lesson,
-        kind,
-        incident,
-        cost,
-        currency,
-        tags,
-        internal_notes,
-        shareable: shareable.is_some_and(|v| !v.is_empty() && v != "false"),
-    }
-}
-
-/// Logs a story; the author's draft goes with it.
-#[allow(clippy::too_many_arguments)]
+/// Logs a story; the author's draft goes with it. The form's fields are posted by their own
+/// names (`title`, `situation`, …), as the story form and outside clients send them.
 #[server(prefix = "/fn", endpoint = "stories/create")]
-pub async fn create_story(
-    #[server(default)] associate: String,
-    #[server(default)] colleagues: String,
-    #[server(default)] customer: String,
-    #[server(default)] occurred_on: String,
-    #[server(default)] title: String,
-    #[server(default)] situation: String,
-    #[server(default)] action_taken: String,
-    #[server(default)] result: String,
-    #[server(default)] lesson: String,
-    #[server(default)] kind: String,
-    #[server(default)] incident: String,
-    #[server(default)] cost: String,
-    #[server(default)] currency: String,
-    #[server(default)] tags: String,
-    #[server(default)] internal_notes: String,
-    #[server(default)] shareable: Option<String>,
-) -> Result<i64, AppError> {
+pub async fn create_story(#[server(flatten)] form: StoryDraft) -> Result<i64, AppError> {
     respond(
         async {
             let staff = staff().await?;
             let db = &staff.state.db;
-            let draft = draft_from(
-                associate,
-                colleagues,
-                customer,
-                occurred_on,
-                title,
-                situation,
-                action_taken,
-                result,
-                lesson,
-                kind,
-                incident,
-                cost,
-                currency,
-                tags,
-                internal_notes,
-                shareable,
-            );
             let today = today(db).await?;
             let checked = async {
-                let checked = draft.check(today)?;
-                let resolved = super::queries::resolve(db, &checked, &staff.viewer).await?;
+                let checked = form.check(today)?;
+                let resolved = super::queries::people::resolve(db, &checked, &staff.viewer).await?;
                 Ok::<_, AppError>((checked, resolved))
             }
             .await;
@@ -218,15 +142,20 @@ pub async fn create_story(
                 Err(e) => {
                     // A form sent without JavaScript comes back empty: keep what was typed as
                     // the draft, so the page shows it again beside the errors.
-                    if !draft.is_blank() {
-                        super::queries::save_draft(db, staff.viewer.id, &draft).await?;
+                    if !form.is_blank() {
+                        super::queries::drafts::save(db, staff.viewer.id, &form).await?;
                     }
                     return Err(e);
                 }
             };
-            let id =
-                super::queries::create(db, &checked, &resolved, staff.viewer.id, &staff.actor())
-                    .await?;
+            let id = super::queries::write::create(
+                db,
+                &checked,
+                &resolved,
+                staff.viewer.id,
+                &staff.actor(),
+            )
+            .await?;
             leptos_axum::redirect(&format!("/stories/{id}?flash=story-saved"));
             Ok(id)
         }
@@ -234,55 +163,19 @@ pub async fn create_story(
     )
 }
 
-/// Saves changes to a story: its associate or author, or any manager.
-#[allow(clippy::too_many_arguments)]
+/// Saves changes to a story: its associate or author, or any manager. Fields are posted as
+/// for [`create_story`], with the story's `id`.
 #[server(prefix = "/fn", endpoint = "stories/update")]
-pub async fn update_story(
-    id: i64,
-    #[server(default)] associate: String,
-    #[server(default)] colleagues: String,
-    #[server(default)] customer: String,
-    #[server(default)] occurred_on: String,
-    #[server(default)] title: String,
-    #[server(default)] situation: String,
-    #[server(default)] action_taken: String,
-    #[server(default)] result: String,
-    #[server(default)] lesson: String,
-    #[server(default)] kind: String,
-    #[server(default)] incident: String,
-    #[server(default)] cost: String,
-    #[server(default)] currency: String,
-    #[server(default)] tags: String,
-    #[server(default)] internal_notes: String,
-    #[server(default)] shareable: Option<String>,
-) -> Result<(), AppError> {
+pub async fn update_story(id: i64, #[server(flatten)] form: StoryDraft) -> Result<(), AppError> {
     respond(
         async {
             let staff = staff().await?;
             let db = &staff.state.db;
-            let owners = super::queries::owners(db, id).await?;
-            if !super::queries::may_edit(&staff.viewer, owners) {
+            let owners = super::queries::write::owners(db, id).await?;
+            if !super::queries::write::may_edit(&staff.viewer, owners) {
                 return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
             }
-            let draft = draft_from(
-                associate,
-                colleagues,
-                customer,
-                occurred_on,
-                title,
-                situation,
-                action_taken,
-                result,
-                lesson,
-                kind,
-                incident,
-                cost,
-                currency,
-                tags,
-                internal_notes,
-                shareable,
-            );
-            let mut checked = draft.check(today(db).await?)?;
+            let mut checked = form.check(today(db).await?)?;
             // A story keeps its associate unless a manager names another.
             checked.associate.get_or_insert(owners.0);
             let viewer = if staff.viewer.role.at_least(Role::Manager) {
@@ -293,8 +186,8 @@ pub async fn update_story(
                     ..staff.viewer.clone()
                 }
             };
-            let resolved = super::queries::resolve(db, &checked, &viewer).await?;
-            super::queries::update(db, id, &checked, &resolved, &staff.actor()).await?;
+            let resolved = super::queries::people::resolve(db, &checked, &viewer).await?;
+            super::queries::write::update(db, id, &checked, &resolved, &staff.actor()).await?;
             leptos_axum::redirect(&format!("/stories/{id}?flash=saved"));
             Ok(())
         }
@@ -312,10 +205,10 @@ pub async fn save_story_draft(body: String) -> Result<i64, AppError> {
                 AppError::Request("The draft is not a JSON object of the form's fields.".into())
             })?;
             if draft.is_blank() {
-                super::queries::discard_draft(&staff.state.db, staff.viewer.id).await?;
+                super::queries::drafts::discard(&staff.state.db, staff.viewer.id).await?;
                 return Ok(crate::db::now_ms());
             }
-            super::queries::save_draft(&staff.state.db, staff.viewer.id, &draft).await
+            super::queries::drafts::save(&staff.state.db, staff.viewer.id, &draft).await
         }
         .await,
     )
@@ -326,7 +219,7 @@ pub async fn discard_story_draft() -> Result<(), AppError> {
     respond(
         async {
             let staff = staff().await?;
-            super::queries::discard_draft(&staff.state.db, staff.viewer.id).await?;
+            super::queries::drafts::discard(&staff.state.db, staff.viewer.id).await?;
             leptos_axum::redirect("/stories/new");
             Ok(())
         }
@@ -339,7 +232,7 @@ pub async fn get_story(id: i64) -> Result<Story, AppError> {
     respond(
         async {
             let staff = staff().await?;
-            super::queries::detail(&staff.state.db, id, &staff.viewer).await
+            super::queries::detail::story(&staff.state.db, id, &staff.viewer).await
         }
         .await,
     )
@@ -409,8 +302,8 @@ pub async fn load_my_stories() -> Result<MyStories, AppError> {
             let staff = staff().await?;
             let db = &staff.state.db;
             let today = today(db).await?;
-            let since = super::cadence::monday_of(today) - chrono::Duration::weeks(104);
-            let days = super::queries::story_days(db, staff.viewer.id, since).await?;
+            let since = crate::common::moment::monday_of(today) - chrono::Duration::weeks(104);
+            let days = super::queries::cadence::story_days(db, staff.viewer.id, since).await?;
             let (kudos_total, recent_kudos) =
                 super::recognition::received(db, staff.viewer.id).await?;
             Ok(MyStories {
@@ -429,8 +322,9 @@ pub async fn load_my_stories() -> Result<MyStories, AppError> {
 pub async fn story_cadence() -> Result<CadenceView, AppError> {
     respond(
         async {
-            use super::cadence::{monday_of, streak, week_label};
+            use super::cadence::streak;
             use super::{CadenceRow, TeamCadence};
+            use crate::common::moment::{monday_of, week_label};
             let manager = require_staff(Role::Manager).await?;
             let db = &manager.state.db;
             let today = today(db).await?;
@@ -438,7 +332,9 @@ pub async fn story_cadence() -> Result<CadenceView, AppError> {
             let last_monday = this_monday - chrono::Duration::weeks(1);
             let since = this_monday - chrono::Duration::weeks(104);
             let mut teams: Vec<TeamCadence> = Vec::new();
-            for (person, team, days) in super::queries::associates_with_days(db, since).await? {
+            for (person, team, days) in
+                super::queries::cadence::associates_with_days(db, since).await?
+            {
                 let in_week = |m: chrono::NaiveDate| {
                     days.iter().filter(|d| monday_of(**d) == m).count() as i64
                 };
@@ -490,7 +386,7 @@ pub async fn portal_stories() -> Result<Vec<PortalStory>, AppError> {
     respond(
         async {
             let me = require_customer().await?;
-            super::queries::shareable_for(&me.state.db, me.viewer.customer_id).await
+            super::queries::library::shareable_for(&me.state.db, me.viewer.customer_id).await
         }
         .await,
     )

@@ -1,6 +1,7 @@
 //! The weekly cadence: ISO weeks of calendar days, the twelve-week grid and the streak. Pure
 //! functions of dates; "today" is decided by the caller in the organisation's time zone.
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use crate::common::moment::{monday_of, week_label};
+use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// One ISO week in a grid.
@@ -18,33 +19,6 @@ pub struct WeekCell {
 pub struct Streak {
     pub weeks: u32,
     pub this_week: bool,
-}
-
-pub fn monday_of(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(day.weekday().num_days_from_monday() as i64)
-}
-
-/// The ISO week label of a day, e.g. "2026-W47" (the ISO year can differ from the calendar's).
-pub fn week_label(day: NaiveDate) -> String {
-    let w = day.iso_week();
-    format!("{}-W{:02}", w.year(), w.week())
-}
-
-/// The Monday of an ISO week label.
-pub fn parse_week(input: &str) -> Result<NaiveDate, String> {
-    let err = || format!("'{}' is not an ISO week like 2026-W47.", input.trim());
-    let (year, week) = input.trim().split_once("-W").ok_or_else(err)?;
-    let year: i32 = year.parse().map_err(|_| err())?;
-    let week: u32 = week.parse().map_err(|_| err())?;
-    // Far-off years would push week arithmetic past the calendar's ends.
-    if !(2000..=2100).contains(&year) {
-        return Err(format!("Choose a week between 2000 and 2100, not {year}."));
-    }
-    NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).ok_or_else(err)
-}
-
-pub fn parse_day(input: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").ok()
 }
 
 /// The `count` weeks ending with today's, oldest first, with the stories in each.
@@ -89,29 +63,10 @@ pub fn streak(today: NaiveDate, story_days: &[NaiveDate]) -> Streak {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn weeks_outside_2000_to_2100_are_refused() {
-        assert!(parse_week("2026-W47").is_ok());
-        for far in ["1999-W52", "2101-W01", "-262144-W01", "99999-W01"] {
-            assert!(parse_week(far).is_err(), "{far}");
-        }
-    }
+    use crate::common::moment::parse_day;
 
     fn d(s: &str) -> NaiveDate {
         parse_day(s).unwrap()
-    }
-
-    #[test]
-    fn iso_weeks_cross_year_ends() {
-        assert_eq!(week_label(d("2026-12-31")), "2026-W53");
-        assert_eq!(week_label(d("2027-01-03")), "2026-W53");
-        assert_eq!(week_label(d("2027-01-04")), "2027-W01");
-        assert_eq!(week_label(d("2025-12-29")), "2026-W01");
-        assert_eq!(week_label(d("2024-12-30")), "2025-W01");
-        assert_eq!(parse_week("2026-W53").unwrap(), d("2026-12-28"));
-        assert!(parse_week("2025-W53").is_err());
-        assert!(parse_week("W47").is_err());
     }
 
     #[test]

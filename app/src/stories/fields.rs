@@ -1,11 +1,12 @@
 //! The story form's values as typed (also what the draft autosave keeps) and their checks.
 use super::StoryKind;
+use crate::common::money::Money;
 use crate::error::{AppError, FieldError};
-use crate::incidents::money::Money;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
-/// Every field of the story form as text, exactly as typed.
+/// Every field of the story form as text, exactly as typed: what the form posts (its inputs
+/// are named after these fields), what the draft autosave keeps, and what editing starts from.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StoryDraft {
@@ -24,7 +25,23 @@ pub struct StoryDraft {
     pub currency: String,
     pub tags: String,
     pub internal_notes: String,
+    #[serde(deserialize_with = "checkbox")]
     pub shareable: bool,
+}
+
+/// A checkbox as a browser posts it (its value, here "on", or nothing when unticked) or as a
+/// kept draft holds it (true or false).
+fn checkbox<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Ticked {
+        Flag(bool),
+        Value(String),
+    }
+    Ok(match Ticked::deserialize(d)? {
+        Ticked::Flag(on) => on,
+        Ticked::Value(v) => !v.is_empty() && v != "false",
+    })
 }
 
 /// The field names of the form, in order; the autosave reads these from the page.
@@ -212,7 +229,7 @@ impl StoryDraft {
         }
         let occurred_on = match self.occurred_on.trim() {
             "" => Some(today),
-            v => match super::cadence::parse_day(v) {
+            v => match crate::common::moment::parse_day(v) {
                 None => {
                     errors.push(FieldError::new(
                         "occurred_on",
@@ -356,6 +373,17 @@ mod tests {
             ["reship", "old address"]
         );
         assert!(parse_tags("a,b,c,d,e,f,g,h,i").is_err());
+    }
+
+    #[test]
+    fn a_ticked_checkbox_reads_as_posted_or_as_kept() {
+        let read = |json: &str| serde_json::from_str::<StoryDraft>(json).unwrap().shareable;
+        assert!(read(r#"{"shareable":"on"}"#));
+        assert!(read(r#"{"shareable":true}"#));
+        assert!(!read(r#"{"shareable":"false"}"#));
+        assert!(!read(r#"{"shareable":""}"#));
+        assert!(!read(r#"{"shareable":false}"#));
+        assert!(!read(r#"{"title":"T"}"#));
     }
 
     #[test]

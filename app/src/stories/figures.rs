@@ -1,6 +1,6 @@
 //! The week's story figures, computed here and nowhere else.
 use super::StoryFigures;
-use crate::db::Db;
+use crate::db::{Db, Sql};
 use crate::error::AppError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -85,15 +85,9 @@ pub async fn active_associates(
     conn: &mut sqlx::AnyConnection,
     scope: crate::org::scope::StaffScope,
 ) -> Result<Vec<i64>, AppError> {
-    let (team, associate) = scope.binds();
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT id FROM staff_users WHERE role = 'associate' AND active = 1 AND {}",
-        crate::org::scope::StaffScope::clause("id", 1, 2)
-    ))
-    .bind(team)
-    .bind(associate)
-    .fetch_all(conn)
-    .await?)
+    let mut q = Sql::new("SELECT id FROM staff_users WHERE role = 'associate' AND active = 1");
+    scope.narrow(&mut q, "id");
+    Ok(q.query_scalar().fetch_all(conn).await?)
 }
 
 /// The whole organisation's figures for the week starting `monday`.
@@ -109,7 +103,7 @@ pub async fn for_week(db: &Db, tz: Tz, monday: NaiveDate) -> Result<StoryFigures
     }
     let active = active_associates(&mut conn, Default::default()).await?;
     Ok(from_counts(
-        super::cadence::week_label(monday),
+        crate::common::moment::week_label(monday),
         &counts,
         &active,
     ))

@@ -11,8 +11,8 @@ pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod recognition;
 
-use crate::incidents::labelled_enum;
-use crate::incidents::money::Money;
+use crate::common::labels::labelled_enum;
+use crate::common::money::Money;
 use serde::{Deserialize, Serialize};
 
 labelled_enum!(

@@ -28,7 +28,7 @@ pub async fn kudos(
     give: bool,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    super::queries::owners(db, story).await?;
+    super::queries::write::owners(db, story).await?;
     if give && in_story(db, story, viewer.id).await? {
         return Err(AppError::Conflict(
             "Kudos are for colleagues: you cannot give them to a story you are in.".into(),
@@ -91,7 +91,7 @@ pub async fn comment(
             "Keep comments to 2000 characters or fewer.",
         ));
     }
-    super::queries::owners(db, story).await?;
+    super::queries::write::owners(db, story).await?;
     let mut tx = crate::db::begin_write(db).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO story_comments (story_id, staff_id, body, created_at) VALUES ($1, $2, $3, $4)
@@ -119,7 +119,7 @@ pub async fn spotlight(
     on: bool,
     actor: &Actor,
 ) -> Result<(), AppError> {
-    super::queries::owners(db, story).await?;
+    super::queries::write::owners(db, story).await?;
     let mut tx = crate::db::begin_write(db).await?;
     if on {
         sqlx::query(
@@ -184,12 +184,12 @@ pub async fn received(db: &Db, staff: i64) -> Result<(i64, Vec<KudosReceived>), 
 
 /// The latest spotlighted stories, for the dashboard.
 pub async fn spotlights(db: &Db, limit: i64) -> Result<Vec<StoryCard>, AppError> {
-    let filter = super::queries::StoryFilter {
+    let filter = super::queries::library::StoryFilter {
         spotlighted: true,
         page: 1,
         ..Default::default()
     };
-    let (mut items, _) = super::queries::list(db, &filter).await?;
+    let (mut items, _) = super::queries::library::list(db, &filter).await?;
     items.truncate(limit as usize);
     Ok(items)
 }

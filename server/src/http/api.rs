@@ -10,53 +10,80 @@ use app::accounts::guard::RequestContext;
 use app::admin::tokens::queries::{authenticate, ApiClient};
 use app::audit::Actor;
 use app::error::AppError;
+use app::error::ErrorBody;
 use app::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::get;
 use axum::{Extension, Json, Router};
-use serde_json::{json, Value};
+use serde_json::Value;
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-/// Every token-protected route: path, method and handler. The router is built from this table,
-/// and the authorization tests walk it, so a new route cannot escape either.
-fn protected_routes() -> Vec<(&'static str, Method, MethodRouter<AppState>)> {
-    vec![
-        ("/api/v1/whoami", Method::GET, get(whoami)),
-        ("/api/v1/signals", Method::POST, post(signals::ingest)),
-        ("/api/v1/feedback", Method::POST, post(feedback::create)),
-        ("/api/v1/feedback/{id}", Method::GET, get(feedback::get)),
-        ("/api/v1/customers", Method::POST, post(loyalty::customers)),
-        (
-            "/api/v1/customers/{external_ref}/profile",
-            Method::GET,
-            get(loyalty::profile),
-        ),
-        ("/api/v1/orders", Method::POST, post(loyalty::orders)),
-        ("/api/v1/incidents", Method::GET, get(incidents::list)),
-        ("/api/v1/reports/weekly", Method::GET, get(reports::weekly)),
-        ("/api/v1/incidents/{id}", Method::GET, get(incidents::get)),
-    ]
+/// Every token-protected route, with the OpenAPI document of each generated from its handler's
+/// annotations and types. The router, the document's path list and the authorization tests'
+/// route table all come from here, so a new route cannot escape any of them.
+fn protected() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(whoami))
+        .routes(routes!(signals::ingest))
+        .routes(routes!(feedback::create))
+        .routes(routes!(feedback::get))
+        .routes(routes!(loyalty::customers))
+        .routes(routes!(loyalty::profile))
+        .routes(routes!(loyalty::orders))
+        .routes(routes!(incidents::list))
+        .routes(routes!(incidents::get))
+        .routes(routes!(reports::weekly))
 }
 
-/// The token-protected routes' paths and methods.
-pub fn route_table() -> Vec<(&'static str, Method)> {
-    protected_routes()
-        .into_iter()
-        .map(|(path, method, _)| (path, method))
-        .collect()
+/// The API's router and its OpenAPI document.
+fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(protected())
+        .split_for_parts();
+    openapi::bound_batches(&mut doc);
+    (router, doc)
+}
+
+/// The OpenAPI document of `/api/v1`.
+pub fn document() -> utoipa::openapi::OpenApi {
+    parts().1
+}
+
+/// The token-protected routes' paths and methods, read from the generated document.
+pub fn route_table() -> Vec<(String, Method)> {
+    let mut table = Vec::new();
+    for (path, item) in document().paths.paths {
+        for (method, operation) in [
+            (Method::GET, &item.get),
+            (Method::POST, &item.post),
+            (Method::PUT, &item.put),
+            (Method::PATCH, &item.patch),
+            (Method::DELETE, &item.delete),
+        ] {
+            if operation.is_some() {
+                table.push((path.clone(), method));
+            }
+        }
+    }
+    table
 }
 
 pub fn router(state: AppState) -> Router<AppState> {
-    let protected = protected_routes()
-        .into_iter()
-        .fold(Router::new(), |r, (path, _, handler)| {
-            r.route(path, handler)
-        })
-        .route_layer(middleware::from_fn_with_state(state, require_token));
+    let (protected, _) = OpenApiRouter::new().merge(protected()).split_for_parts();
+    let protected = protected.route_layer(middleware::from_fn_with_state(state, require_token));
+    let doc = document();
     Router::new()
-        .route("/api/openapi.json", get(openapi::document))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc) }
+            }),
+        )
         .merge(protected)
 }
 
@@ -65,51 +92,39 @@ pub fn actor(client: &ApiClient) -> Actor {
     Actor::api_token(client.token_id, &client.name)
 }
 
-/// Reads a JSON array of 1 to 1,000 items checked with `parse`; a refusal is the 400 to send,
-/// naming every problem by index and field.
+/// Reads a JSON array of 1 to 1,000 items checked with `parse`; a refusal names every problem
+/// by index and field.
 pub fn read_batch<T>(
-    body: &axum::body::Bytes,
+    body: &[u8],
     noun: &str,
     parse: impl Fn(&Value) -> Result<T, Vec<(String, String)>>,
-) -> Result<Vec<T>, Box<Response>> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        Box::new(error(
-            StatusCode::BAD_REQUEST,
-            &format!("The body is not valid JSON: {e}"),
-            None,
-        ))
-    })?;
-    app::signals::input::parse_items(&value, noun, parse).map_err(|(message, items)| {
-        let details = (!items.is_empty()).then(|| serde_json::to_value(items).unwrap_or_default());
-        Box::new(error(StatusCode::BAD_REQUEST, &message, details))
-    })
+) -> Result<Vec<T>, AppError> {
+    app::common::batch::parse_items(&app::common::batch::json(body)?, noun, parse)
 }
 
-/// The 400 for a batch whose items were checked against the database and refused.
-pub fn refused(
+/// A batch the domain checked against the database: stored, or refused naming every item.
+pub fn stored<T>(
     noun: &str,
     count: usize,
-    problems: Vec<app::signals::input::ItemError>,
-) -> Response {
-    let bad: std::collections::BTreeSet<usize> = problems.iter().map(|p| p.index).collect();
-    let message = format!(
-        "The batch was refused: {} of {count} {noun} are invalid; nothing was stored.",
-        bad.len()
-    );
-    error(
-        StatusCode::BAD_REQUEST,
-        &message,
-        Some(serde_json::to_value(problems).unwrap_or_default()),
-    )
+    result: Result<Result<T, Vec<app::common::batch::ItemError>>, AppError>,
+) -> Result<T, AppError> {
+    result?.map_err(|problems| AppError::refused(noun, count, problems))
 }
 
-/// A JSON error body: `{"error": message}` plus any details.
-pub fn error(status: StatusCode, message: &str, details: Option<Value>) -> Response {
-    let mut body = json!({ "error": message });
-    if let Some(d) = details {
-        body["items"] = d;
-    }
-    (status, Json(body)).into_response()
+/// A number from a path segment, or a 400 saying what it should have been.
+pub fn path_id(value: &str, what: &str) -> Result<i64, AppError> {
+    value
+        .parse()
+        .map_err(|_| AppError::Request(format!("The {what} id must be a number.")))
+}
+
+/// The query string read into `T`, or a 400 naming what could not be read.
+pub fn query<T>(
+    query: Result<axum::extract::Query<T>, axum::extract::rejection::QueryRejection>,
+) -> Result<T, AppError> {
+    query
+        .map(|axum::extract::Query(q)| q)
+        .map_err(|e| AppError::Request(format!("The query string is not valid: {}", e.body_text())))
 }
 
 async fn require_token(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -120,10 +135,9 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
         .map(str::to_string);
     match authenticate(&state.db, header.as_deref()).await {
         Ok(client) if client.read_only && !matches!(*req.method(), Method::GET | Method::HEAD) => {
-            error(
-                StatusCode::FORBIDDEN,
+            with_message(
+                AppError::Forbidden,
                 "This API token is read-only: it may send GET requests only.",
-                None,
             )
         }
         Ok(client) => {
@@ -137,10 +151,9 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
                 .cloned()
                 .unwrap_or_default();
             audit_refusal(&state, ctx, req.uri().path().to_string()).await;
-            let mut response = error(
-                StatusCode::UNAUTHORIZED,
+            let mut response = with_message(
+                AppError::Unauthenticated,
                 "A valid API token is required: send 'Authorization: Bearer em_…'.",
-                None,
             );
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -150,6 +163,17 @@ async fn require_token(State(state): State<AppState>, mut req: Request, next: Ne
         }
         Err(e) => e.into_response(),
     }
+}
+
+/// `err`'s response in the one error shape, with a message saying more than its default.
+fn with_message(err: AppError, message: &str) -> Response {
+    let status = axum::http::StatusCode::from_u16(err.status())
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let body = ErrorBody {
+        error: message.to_string(),
+        ..err.body()
+    };
+    (status, Json(body)).into_response()
 }
 
 /// Records a request refused for want of a valid token, once per client address and minute: a
@@ -174,7 +198,12 @@ async fn audit_refusal(state: &AppState, ctx: RequestContext, path: String) {
 
 /// Names the token a request was made with, so integrators can check their set-up.
 #[utoipa::path(get, path = "/api/v1/whoami", tag = "tokens",
-    responses((status = 200, body = openapi::WhoAmI), (status = 401, body = openapi::ApiError)))]
-pub async fn whoami(Extension(client): Extension<ApiClient>) -> Json<Value> {
-    Json(json!({ "token": { "id": client.token_id, "name": client.name } }))
+    responses((status = 200, body = openapi::WhoAmI), (status = 401, body = ErrorBody)))]
+pub async fn whoami(Extension(client): Extension<ApiClient>) -> Json<openapi::WhoAmI> {
+    Json(openapi::WhoAmI {
+        token: openapi::TokenInfo {
+            id: client.token_id,
+            name: client.name,
+        },
+    })
 }

@@ -42,7 +42,7 @@ async fn weekly_csv(
         Err(m) => return app::error::AppError::field("scope", m).into_response(),
     };
     let asked = !q.team.is_empty() || !q.associate.is_empty();
-    let scope = match app::reports::api::access::resolve(&state.db, &viewer, wanted, asked).await {
+    let scope = match app::reports::access::resolve(&state.db, &viewer, wanted, asked).await {
         Ok(s) => s,
         Err(app::error::AppError::Forbidden) => {
             deny(&state, &ctx).await;
@@ -95,7 +95,7 @@ async fn list_csv(state: &AppState, q: &WeeklyQuery, scope: StaffScope) -> Respo
         let tz = app::org::clock::time_zone(&state.db).await?;
         let monday = app::reports::weekly::week_of(&q.week, tz, now)?;
         let all = lists::for_week(&state.db, tz, monday, scope, lists::EXPORT_ROWS, now).await?;
-        Ok::<_, app::error::AppError>((app::stories::cadence::week_label(monday), all))
+        Ok::<_, app::error::AppError>((app::common::moment::week_label(monday), all))
     }
     .await;
     let (week, all) = match found {

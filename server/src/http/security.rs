@@ -23,8 +23,7 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     // What a signed-in person or API client is sent is theirs alone: no cache may keep it.
     let authenticated = req.headers().contains_key(header::AUTHORIZATION)
-        || app::accounts::sessions::cookie_value(req.headers(), state.settings.session_cookie())
-            .is_some();
+        || app::accounts::cookies::read(req.headers(), state.settings.session_cookie()).is_some();
     let mut response = next.run(req).await;
     if authenticated {
         response

@@ -1,6 +1,7 @@
 //! Sign-in, sign-out and invitation forms, posted as plain HTML forms. The server answers with
 //! a redirect and the session cookie, so they work with or without JavaScript.
 use super::context::{client_ip, cookie};
+use app::accounts::cookies::{Site, Spec};
 use app::accounts::guard::RequestContext;
 use app::accounts::second_factor::{self, StepRefusal};
 use app::accounts::sessions::{self, AccountKind};
@@ -27,31 +28,25 @@ pub struct SignInForm {
     next: Option<String>,
 }
 
+/// A cookie of ours: Lax, and `Secure` when the site is served over TLS.
+fn ours<'a>(state: &AppState, name: &'a str, path: &'a str, max_age: i64) -> Spec<'a> {
+    Spec {
+        name,
+        path,
+        max_age,
+        same_site: Site::Lax,
+        secure: state.settings.secure_cookies,
+    }
+}
+
 fn session_cookie(state: &AppState, token: &str) -> HeaderValue {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
     let max_age = state.settings.session_absolute_hours * 3600;
-    HeaderValue::from_str(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        state.settings.session_cookie()
-    ))
-    .expect("cookie is ASCII")
+    ours(state, state.settings.session_cookie(), "/", max_age).header(token)
 }
 
 /// The second-factor challenge, sent only to the page that answers it.
 fn challenge_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{CHALLENGE_COOKIE}={token}; Path=/login/verify; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
+    ours(state, CHALLENGE_COOKIE, "/login/verify", max_age).header(token)
 }
 
 const CHALLENGE_COOKIE: &str = "em_2fa";
@@ -115,16 +110,7 @@ pub async fn verify_second_factor(State(state): State<AppState>, req: Request) -
 }
 
 fn clear_cookie(state: &AppState) -> HeaderValue {
-    let secure = if state.settings.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        state.settings.session_cookie()
-    ))
-    .expect("cookie is ASCII")
+    ours(state, state.settings.session_cookie(), "/", 0).header("")
 }
 
 /// 429 with the seconds to wait, in words and in `Retry-After`.

@@ -2,7 +2,7 @@
 //! opens on the demo has weeks to compare and trends to read. Written as rows with their own
 //! dates (the domain functions stamp everything "now"), the same rows the app writes: the
 //! incident, its recovery action and its timeline.
-use app::db::{now_ms, Db};
+use app::db::{now_ms, Db, Sql};
 use app::error::AppError;
 use chrono::{Datelike, Duration, TimeZone, Utc};
 use rand::{Rng, SeedableRng};
@@ -217,13 +217,10 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             }
         }
     }
-    for reference in customers {
-        let id: i64 = sqlx::query_scalar("SELECT id FROM customers WHERE external_ref = $1")
-            .bind(reference)
-            .fetch_one(&mut *tx)
-            .await?;
-        app::loyalty::queries::refresh(&mut tx, id, now).await?;
-    }
+    let mut q = Sql::new("SELECT id FROM customers WHERE external_ref IN ");
+    q.list(customers);
+    let ids: Vec<i64> = q.query_scalar().fetch_all(&mut *tx).await?;
+    app::standing::recompute::refresh(&mut tx, &ids, now).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! Demo orders and referrals: a year of orders for the demo customers, and Mei — whose
 //! rental was refunded before she complained — bringing three friends who buy.
 use app::audit::Actor;
+use app::common::money::Money;
 use app::customers::bulk::{self, CustomerIn};
 use app::customers::fields::CustomerFields;
 use app::db::{now_ms, Db};
 use app::error::AppError;
-use app::incidents::money::Money;
 use app::loyalty::orders::{self, OrderIn};
 
 const DAY: i64 = 86_400_000;

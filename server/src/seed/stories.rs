@@ -152,7 +152,7 @@ async fn viewer(db: &Db, email: &str) -> Result<StaffViewer, AppError> {
         id,
         name,
         email: email.to_string(),
-        role: Role::parse(&role).unwrap_or(Role::Associate),
+        role: Role::decode(&role, "staff_users", id)?,
     })
 }
 
@@ -178,7 +178,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
     teams(db, &system).await?;
     let tz = app::org::clock::time_zone(db).await?;
     let today = app::org::clock::day_of(tz, now_ms());
-    let monday = app::stories::cadence::monday_of(today);
+    let monday = app::common::moment::monday_of(today);
     let mut ids = Vec::new();
     for (
         email,
@@ -219,11 +219,11 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             ..Default::default()
         };
         let checked = draft.check(today)?;
-        let resolved = queries::resolve(db, &checked, &who).await?;
+        let resolved = queries::people::resolve(db, &checked, &who).await?;
         let actor = Actor::staff(who.id, email);
         ids.push((
             *title,
-            queries::create(db, &checked, &resolved, who.id, &actor).await?,
+            queries::write::create(db, &checked, &resolved, who.id, &actor).await?,
         ));
     }
     let id_of = |title: &str| {

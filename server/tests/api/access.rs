@@ -19,6 +19,12 @@ type Endpoint = (&'static str, Vec<(&'static str, String)>);
 /// `other_customer` has no portal login: renaming the caller's own record would end their session.
 fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
     let s = |v: &str| v.to_string();
+    let blank = |filters: &[&'static str]| -> Vec<(&'static str, String)> {
+        filter_form(filters, &[])
+            .into_iter()
+            .map(|(k, v)| (k, s(v)))
+            .collect()
+    };
     vec![
         ("viewer", vec![]),
         (
@@ -129,14 +135,10 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("customers/search", vec![("q", s("da"))]),
         (
             "incidents/list",
-            [
+            blank(&[
                 "status", "category", "severity", "source", "assignee", "customer", "week",
                 "overdue", "q", "sort",
-            ]
-            .into_iter()
-            .map(|k| (k, s("")))
-            .chain([("page", s("1"))])
-            .collect(),
+            ]),
         ),
         ("incidents/get", vec![("id", s("999999"))]),
         ("incidents/categories", vec![]),
@@ -235,18 +237,14 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("admin/outbox", vec![]),
         (
             "feedback/list",
-            [
+            blank(&[
                 "assessment",
                 "score_type",
                 "channel",
                 "customer",
                 "week",
                 "q",
-            ]
-            .into_iter()
-            .map(|k| (k, s("")))
-            .chain([("page", s("1"))])
-            .collect(),
+            ]),
         ),
         (
             "feedback/create",
@@ -321,11 +319,7 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("surveys/open", vec![("token", s("no-such-token"))]),
         (
             "stories/list",
-            ["q", "kind", "tag", "associate", "customer", "week", "sort"]
-                .into_iter()
-                .map(|k| (k, s("")))
-                .chain([("page", s("1"))])
-                .collect(),
+            blank(&["q", "kind", "tag", "associate", "customer", "week", "sort"]),
         ),
         ("stories/people", vec![]),
         ("loyalty/profile", vec![("customer_id", s(customer_id))]),
@@ -536,12 +530,7 @@ async fn a_customer_never_reads_another_customers_record() {
             .status(),
         403
     );
-    let summary: serde_json::Value = app
-        .call(&me, "portal/summary", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let summary = app.call_json(&me, "portal/summary", &[]).await;
     assert_eq!(summary["name"], "Portal Person");
     assert_ne!(my_id, other_id);
 }
@@ -563,7 +552,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/customers",
         "/admin/users",
     ] {
-        let res = browser().get(app.url(path)).send().await.unwrap();
+        let res = app.get(&browser(), path).await;
         assert_eq!(res.status(), 303, "{path}");
         assert_eq!(location(&res), format!("/login?next={path}"));
     }
@@ -573,7 +562,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
 async fn staff_pages_send_customers_to_the_staff_sign_in() {
     let app = spawn_app().await;
     let (customer, _) = app.customer_browser().await;
-    let res = customer.get(app.url("/customers")).send().await.unwrap();
+    let res = app.get(&customer, "/customers").await;
     assert_eq!(res.status(), 303);
     assert!(location(&res).starts_with("/login"));
 }
@@ -581,13 +570,10 @@ async fn staff_pages_send_customers_to_the_staff_sign_in() {
 #[tokio::test]
 async fn the_portal_sends_visitors_and_staff_to_the_portal_sign_in() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/portal")).send().await.unwrap();
+    let res = app.get(&browser(), "/portal").await;
     assert_eq!(location(&res), "/portal/login");
     let staff = app.staff_browser("manager").await;
-    assert_eq!(
-        location(&staff.get(app.url("/portal")).send().await.unwrap()),
-        "/portal/login"
-    );
+    assert_eq!(location(&app.get(&staff, "/portal").await), "/portal/login");
 }
 
 #[tokio::test]
@@ -595,38 +581,21 @@ async fn admin_pages_refuse_associates_and_managers_with_403() {
     let app = spawn_app().await;
     for role in ["associate", "manager"] {
         let client = app.staff_browser(role).await;
-        let res = client.get(app.url("/admin/tokens")).send().await.unwrap();
+        let res = app.get(&client, "/admin/tokens").await;
         assert_eq!(res.status(), 403, "{role}");
     }
     let admin = app.staff_browser("admin").await;
-    assert_eq!(
-        admin
-            .get(app.url("/admin/tokens"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get(&admin, "/admin/tokens").await.status(), 200);
 }
 
 #[tokio::test]
 async fn the_start_page_sends_each_visitor_where_they_belong() {
     let app = spawn_app().await;
-    assert_eq!(
-        location(&browser().get(app.url("/")).send().await.unwrap()),
-        "/login"
-    );
+    assert_eq!(location(&app.get(&browser(), "/").await), "/login");
     let staff = app.staff_browser("associate").await;
-    assert_eq!(
-        location(&staff.get(app.url("/")).send().await.unwrap()),
-        "/dashboard"
-    );
+    assert_eq!(location(&app.get(&staff, "/").await), "/dashboard");
     let (customer, _) = app.customer_browser().await;
-    assert_eq!(
-        location(&customer.get(app.url("/")).send().await.unwrap()),
-        "/portal"
-    );
+    assert_eq!(location(&app.get(&customer, "/").await), "/portal");
 }
 
 /// Every token-protected API route, from the table the router is built from: nobody without a
@@ -638,33 +607,14 @@ async fn every_api_route_needs_a_token_and_a_read_only_token_only_reads() {
     let app = spawn_app().await;
     let full = api_token(&app, "Full").await;
     let admin = app.staff_browser("admin").await;
-    app.call(
-        &admin,
-        "admin/tokens/create",
-        &[("name", "Reader"), ("read_only", "1")],
-    )
-    .await;
-    let view: serde_json::Value = app
-        .call(&admin, "admin/tokens/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let reader = view["revealed"].as_str().unwrap().to_string();
+    let reader = create_token(&app, &admin, &[("name", "Reader"), ("read_only", "1")]).await;
     let (customer, _) = app.customer_browser().await;
     let staff = app.staff_browser("manager").await;
-    let document: serde_json::Value = browser()
-        .get(app.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = app.api_document().await;
     let routes = server::http::api::route_table();
     assert!(routes.len() >= 10);
     for (path, method) in routes {
-        let documented = &document["paths"][path][method.as_str().to_lowercase()];
+        let documented = &document["paths"][path.as_str()][method.as_str().to_lowercase()];
         assert!(
             documented.is_object(),
             "{method} {path} is missing from the API document"

@@ -22,72 +22,70 @@ fn extramile(app: &TestApp, args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-#[tokio::test]
-async fn token_create_prints_a_token_once_that_the_api_accepts() {
-    let app = spawn_app().await;
-    let out = extramile(&app, &["token", "create", "--name", "Survey tool"], "");
+/// Fails the test with the command's own message unless it succeeded.
+fn succeeded(out: &Output) {
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// `user add` for a new manager, the password read from stdin.
+const ADD_MANAGER: [&str; 9] = [
+    "user",
+    "add",
+    "--email",
+    "kim@example.com",
+    "--name",
+    "Kim Ito",
+    "--role",
+    "manager",
+    "--password-stdin",
+];
+
+/// `user add` giving the customer with `reference` a portal login as `email`.
+fn add_portal_login<'a>(email: &'a str, name: &'a str, reference: &'a str) -> [&'a str; 11] {
+    [
+        "user",
+        "add",
+        "--email",
+        email,
+        "--name",
+        name,
+        "--role",
+        "customer",
+        "--customer",
+        reference,
+        "--password-stdin",
+    ]
+}
+
+#[tokio::test]
+async fn token_create_prints_a_token_once_that_the_api_accepts() {
+    let app = spawn_app().await;
+    let out = extramile(&app, &["token", "create", "--name", "Survey tool"], "");
+    succeeded(&out);
     let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert!(token.starts_with("em_"));
-    let res = reqwest::Client::new()
-        .get(app.url("/api/v1/whoami"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    assert_eq!(app.api_get(&token, "/api/v1/whoami").await.status(), 200);
 }
 
 #[tokio::test]
 async fn user_add_reads_the_password_from_stdin_and_the_account_signs_in() {
     let app = spawn_app().await;
-    let args = [
-        "user",
-        "add",
-        "--email",
-        "kim@example.com",
-        "--name",
-        "Kim Ito",
-        "--role",
-        "manager",
-        "--password-stdin",
-    ];
-    let out = extramile(&app, &args, "violet harbor nineteen kites\n");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = extramile(&app, &ADD_MANAGER, &format!("{NEW_PASSWORD}\n"));
+    succeeded(&out);
     let res = app
-        .sign_in(
-            &browser(),
-            "/login",
-            "kim@example.com",
-            "violet harbor nineteen kites",
-        )
+        .sign_in_leads_to("/login", "kim@example.com", NEW_PASSWORD)
         .await;
-    assert_eq!(location(&res), "/dashboard");
+    assert_eq!(res, "/dashboard");
 }
 
 #[tokio::test]
 async fn user_add_refuses_a_weak_password_with_a_clear_message() {
     let app = spawn_app().await;
-    let args = [
-        "user",
-        "add",
-        "--email",
-        "kim@example.com",
-        "--name",
-        "Kim Ito",
-        "--role",
-        "manager",
-        "--password-stdin",
-    ];
-    let out = extramile(&app, &args, "password1234\n");
+    let out = extramile(&app, &ADD_MANAGER, "password1234\n");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("password"));
     assert_eq!(app.count("SELECT COUNT(*) FROM staff_users").await, 0);
@@ -97,63 +95,16 @@ async fn user_add_refuses_a_weak_password_with_a_clear_message() {
 async fn user_add_with_role_customer_gives_an_existing_customer_portal_access() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
-    app.call(
-        &associate,
-        "customers/create",
-        &[
-            ("name", "Dana Reyes"),
-            ("email", "dana@example.com"),
-            ("phone", ""),
-            ("external_ref", "c-1001"),
-            ("segment", ""),
-        ],
-    )
-    .await;
-    let args = [
-        "user",
-        "add",
-        "--email",
-        "dana@example.com",
-        "--name",
-        "Dana Reyes",
-        "--role",
-        "customer",
-        "--customer",
-        "c-1001",
-        "--password-stdin",
-    ];
-    let out = extramile(&app, &args, "violet harbor nineteen kites");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    customer(&app, &associate, "Dana Reyes", "c-1001").await;
+    let args = add_portal_login("c-1001@example.com", "Dana Reyes", "c-1001");
+    let out = extramile(&app, &args, NEW_PASSWORD);
+    succeeded(&out);
     let res = app
-        .sign_in(
-            &browser(),
-            "/portal/login",
-            "dana@example.com",
-            "violet harbor nineteen kites",
-        )
+        .sign_in_leads_to("/portal/login", "c-1001@example.com", NEW_PASSWORD)
         .await;
-    assert_eq!(location(&res), "/portal");
-    let unknown = extramile(
-        &app,
-        &[
-            "user",
-            "add",
-            "--email",
-            "x@example.com",
-            "--name",
-            "X",
-            "--role",
-            "customer",
-            "--customer",
-            "c-9999",
-            "--password-stdin",
-        ],
-        "violet harbor nineteen kites",
-    );
+    assert_eq!(res, "/portal");
+    let args = add_portal_login("x@example.com", "X", "c-9999");
+    let unknown = extramile(&app, &args, NEW_PASSWORD);
     assert!(!unknown.status.success());
 }
 
@@ -161,11 +112,7 @@ async fn user_add_with_role_customer_gives_an_existing_customer_portal_access() 
 async fn generate_fills_an_empty_database_that_the_report_then_reads() {
     let app = spawn_app().await;
     let out = extramile(&app, &["generate", "--customers", "3000"], "");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeded(&out);
     let said = String::from_utf8(out.stdout).unwrap();
     assert!(said.starts_with("Generated 3000 customers and "), "{said}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("generate: 3000 of 3000 customers"));
@@ -194,21 +141,9 @@ async fn generate_fills_an_empty_database_that_the_report_then_reads() {
             > 0
     );
     let token = api_token(&app, "Bench").await;
-    let report: serde_json::Value = reqwest::Client::new()
-        .get(app.url("/api/v1/reports/weekly"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let opened = report["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == "incidents_opened")
-        .unwrap();
+    let report: serde_json::Value =
+        ok_json(app.api_get(&token, "/api/v1/reports/weekly").await).await;
+    let opened = figure(&report, "incidents_opened");
     assert!(opened["value"].as_f64().unwrap() > 0.0, "{opened}");
 
     let again = extramile(&app, &["generate", "--customers", "10"], "");

@@ -1,29 +1,18 @@
+//! Customers through the staff forms: validation per field, duplicates named, the audit trail,
+//! search and paging, and the plain HTML form.
 use crate::helpers::*;
-
-const EMPTY: [(&str, &str); 4] = [
-    ("email", ""),
-    ("phone", ""),
-    ("external_ref", ""),
-    ("segment", ""),
-];
 
 #[tokio::test]
 async fn an_associate_adds_a_customer_and_the_change_is_audited() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
-    let res = app
-        .call(
-            &client,
-            "customers/create",
-            &[
-                ("name", "Dana Reyes"),
-                ("email", "Dana@Example.com"),
-                ("phone", "+1 555 010 2030"),
-                ("external_ref", "c-1001"),
-                ("segment", ""),
-            ],
-        )
-        .await;
+    let form = customer_form(&[
+        ("name", "Dana Reyes"),
+        ("email", "Dana@Example.com"),
+        ("phone", "+1 555 010 2030"),
+        ("external_ref", "c-1001"),
+    ]);
+    let res = app.call(&client, "customers/create", &form).await;
     assert_eq!(res.status(), 200);
     let row: (String, String, String) =
         sqlx::query_as("SELECT email, segment, referral_code FROM customers")
@@ -43,28 +32,18 @@ async fn an_associate_adds_a_customer_and_the_change_is_audited() {
 async fn invalid_customer_fields_are_reported_per_field_and_nothing_is_saved() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
-    let res = app
-        .call(
-            &client,
-            "customers/create",
-            &[
-                ("name", ""),
-                ("email", "not-an-email"),
-                ("phone", "12"),
-                ("external_ref", "bad ref!"),
-                ("segment", ""),
-            ],
-        )
-        .await;
+    let form = customer_form(&[
+        ("email", "not-an-email"),
+        ("phone", "12"),
+        ("external_ref", "bad ref!"),
+    ]);
+    let res = app.call(&client, "customers/create", &form).await;
     assert_eq!(res.status(), 422);
     let body: serde_json::Value = res.json().await.unwrap();
-    let fields: Vec<&str> = body["Validation"]["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["name", "email", "phone", "external_ref"]);
+    assert_eq!(
+        field_errors(&body),
+        ["name", "email", "phone", "external_ref"]
+    );
     assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 0);
 }
 
@@ -72,24 +51,20 @@ async fn invalid_customer_fields_are_reported_per_field_and_nothing_is_saved() {
 async fn a_duplicate_email_or_reference_is_refused_naming_the_existing_customer() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
-    let first = [
+    let first = customer_form(&[
         ("name", "Dana Reyes"),
         ("email", "dana@example.com"),
-        ("phone", ""),
         ("external_ref", "c-1001"),
-        ("segment", ""),
-    ];
+    ]);
     assert_eq!(
         app.call(&client, "customers/create", &first).await.status(),
         200
     );
-    let again = [
+    let again = customer_form(&[
         ("name", "Dana R"),
         ("email", "DANA@example.com"),
-        ("phone", ""),
         ("external_ref", "c-1001"),
-        ("segment", ""),
-    ];
+    ]);
     let res = app.call(&client, "customers/create", &again).await;
     assert_eq!(res.status(), 422);
     let text = res.text().await.unwrap();
@@ -105,29 +80,15 @@ async fn a_duplicate_email_or_reference_is_refused_naming_the_existing_customer(
 async fn editing_a_customer_keeps_before_and_after_in_the_audit_log() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
-    let mut form = vec![("name", "Dana Reyes")];
-    form.extend(EMPTY);
-    let id: i64 = app
-        .call(&client, "customers/create", &form)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let form = customer_form(&[("name", "Dana Reyes")]);
+    let id: i64 = ok_json(app.call(&client, "customers/create", &form).await).await;
     let id = id.to_string();
-    let res = app
-        .call(
-            &client,
-            "customers/update",
-            &[
-                ("id", &id),
-                ("name", "Dana Reyes-Ortiz"),
-                ("email", ""),
-                ("phone", ""),
-                ("external_ref", ""),
-                ("segment", "vip"),
-            ],
-        )
-        .await;
+    let form = customer_form(&[
+        ("id", &id),
+        ("name", "Dana Reyes-Ortiz"),
+        ("segment", "vip"),
+    ]);
+    let res = app.call(&client, "customers/update", &form).await;
     assert_eq!(res.status(), 200);
     let (before, after): (String, String) = sqlx::query_as(
         "SELECT before_json, after_json FROM audit_log WHERE action = 'customer.update'",
@@ -147,70 +108,32 @@ async fn the_list_searches_name_email_and_reference_and_pages() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
     for i in 0..30 {
-        let name = format!("Customer {i:02}");
-        let email = format!("c{i}@example.com");
-        let reference = format!("ref-{i}");
-        app.call(
+        customer(
+            &app,
             &client,
-            "customers/create",
-            &[
-                ("name", &name),
-                ("email", &email),
-                ("phone", ""),
-                ("external_ref", &reference),
-                ("segment", ""),
-            ],
+            &format!("Customer {i:02}"),
+            &format!("ref-{i}"),
         )
         .await;
     }
-    let page: serde_json::Value = app
-        .call(
-            &client,
-            "customers/list",
-            &[("q", ""), ("sort", "name"), ("page", "2")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = |q: &'static str, sort: &'static str, page: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let form = [("q", q), ("sort", sort), ("page", page)];
+            app.call_json(client, "customers/list", &form).await
+        }
+    };
+    let page = list("", "name", "2").await;
     assert_eq!(page["total"], 30);
     assert_eq!(page["items"].as_array().unwrap().len(), 5);
     assert_eq!(page["items"][0]["name"], "Customer 25");
-    let by_ref: serde_json::Value = app
-        .call(
-            &client,
-            "customers/list",
-            &[("q", "REF-7"), ("sort", "name"), ("page", "1")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(by_ref["total"], 1);
-    let wildcard: serde_json::Value = app
-        .call(
-            &client,
-            "customers/list",
-            &[("q", "%"), ("sort", "name"), ("page", "1")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(list("REF-7", "name", "1").await["total"], 1);
     assert_eq!(
-        wildcard["total"], 0,
+        list("%", "name", "1").await["total"],
+        0,
         "a typed % is a literal, not a wildcard"
     );
-    let newest: serde_json::Value = app
-        .call(
-            &client,
-            "customers/list",
-            &[("q", "customer"), ("sort", "name_desc"), ("page", "1")],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let newest = list("customer", "name_desc", "1").await;
     assert_eq!(newest["items"][0]["name"], "Customer 29");
 }
 
@@ -230,36 +153,20 @@ async fn a_missing_customer_is_404() {
 async fn a_plain_html_form_post_with_errors_goes_back_to_the_form() {
     let app = spawn_app().await;
     let client = app.staff_browser("associate").await;
-    let res = client
-        .post(app.url("/fn/customers/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/customers/new"))
-        .form(&[
-            ("name", ""),
-            ("email", ""),
-            ("phone", ""),
-            ("external_ref", ""),
-            ("segment", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .submit_form(
+            &client,
+            "customers/create",
+            "/customers/new",
+            &customer_form(&[]),
+        )
+        .await;
     assert_eq!(res.status(), 302);
     assert!(location(&res).contains("/customers/new?") && location(&res).contains("__err="));
-    let ok = client
-        .post(app.url("/fn/customers/create"))
-        .header("accept", "text/html")
-        .header("referer", app.url("/customers/new"))
-        .form(&[
-            ("name", "Form Person"),
-            ("email", ""),
-            ("phone", ""),
-            ("external_ref", ""),
-            ("segment", ""),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let form = customer_form(&[("name", "Form Person")]);
+    let ok = app
+        .submit_form(&client, "customers/create", "/customers/new", &form)
+        .await;
     assert!(
         location(&ok).contains("/customers/") && location(&ok).ends_with("?flash=created"),
         "{}",

@@ -4,49 +4,8 @@ use crate::helpers::*;
 use reqwest::Client;
 use serde_json::{json, Value};
 
-/// Logs a delivery incident for c-1001; `follow_up` names the follow-up it comes from.
-async fn log_incident(
-    app: &TestApp,
-    client: &Client,
-    source: &str,
-    description: &str,
-    follow_up: &str,
-) -> i64 {
-    let category: i64 =
-        sqlx::query_scalar("SELECT id FROM incident_categories WHERE name = 'Delivery'")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
-    let res = app
-        .call(
-            client,
-            "incidents/create",
-            &[
-                ("customer", "c-1001"),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", source),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", description),
-                ("follow_up", follow_up),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
-}
-
-async fn post(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url("/api/v1/feedback"))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-}
+/// Where the API takes answers.
+const FEEDBACK: &str = "/api/v1/feedback";
 
 fn answer(key: &str, customer: &str, kind: &str, score: i64, comment: &str) -> Value {
     json!({"idempotency_key": key, "customer": customer, "score_type": kind, "score": score, "comment": comment,
@@ -85,7 +44,7 @@ async fn the_api_assesses_each_answer_and_opens_follow_ups_idempotently() {
             "Never arrived and nobody answers the phone."
         ),
     ]);
-    let res = post(&app, &token, &batch).await;
+    let res = app.api_post(&token, FEEDBACK, &batch).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     let items = body["items"].as_array().unwrap();
@@ -113,15 +72,7 @@ async fn the_api_assesses_each_answer_and_opens_follow_ups_idempotently() {
 
     // Read back: the same assessment, reasons and follow-up.
     let id = items[0]["id"].as_i64().unwrap();
-    let one: Value = reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/feedback/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let one: Value = ok_json(app.api_get(&token, &format!("/api/v1/feedback/{id}")).await).await;
     assert_eq!(
         (&one["assessment"], &one["reasons"], &one["follow_up"]),
         (
@@ -133,7 +84,7 @@ async fn the_api_assesses_each_answer_and_opens_follow_ups_idempotently() {
     assert_eq!(one["customer"], "c-1001");
 
     // Re-sent: nothing new, the same ids.
-    let again: Value = post(&app, &token, &batch).await.json().await.unwrap();
+    let again: Value = ok_json(app.api_post(&token, FEEDBACK, &batch).await).await;
     for (a, b) in again["items"].as_array().unwrap().iter().zip(items) {
         assert_eq!(
             (a["id"].clone(), a["status"].clone()),
@@ -155,26 +106,15 @@ async fn a_bad_batch_is_refused_whole_with_per_item_errors() {
         answer("bad-1", "c-1001", "nps", 11, "Too high"),
         {"idempotency_key": "bad-2", "customer": "c-1001", "score_type": "stars", "score": 3},
     ]);
-    let res = post(&app, &token, &batch).await;
+    let res = app.api_post(&token, FEEDBACK, &batch).await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     assert!(body["error"]
         .as_str()
         .unwrap()
         .contains("2 of 3 answers are invalid"));
-    let problems: Vec<(i64, String)> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["index"].as_i64().unwrap(),
-                i["field"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        problems,
+        item_errors(&body),
         vec![(1, "score".into()), (2, "score_type".into())]
     );
 
@@ -190,28 +130,29 @@ async fn a_bad_batch_is_refused_whole_with_per_item_errors() {
     .unwrap();
     let mut wrong = answer("ok-2", "c-1001", "csat", 5, "Fine");
     wrong["incident"] = json!(incident);
-    let res = post(
-        &app,
-        &token,
-        &json!([
-            answer("ok-1", "c-1001", "nps", 9, "Great"),
-            answer("x", "nobody", "nps", 9, ""),
-            wrong
-        ]),
-    )
-    .await;
+    let res = app
+        .api_post(
+            &token,
+            FEEDBACK,
+            &json!([
+                answer("ok-1", "c-1001", "nps", 9, "Great"),
+                answer("x", "nobody", "nps", 9, ""),
+                wrong
+            ]),
+        )
+        .await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["items"][0]["field"], "customer");
     assert_eq!(body["items"][1]["field"], "incident");
 
     for bad in [json!({}), json!([]), json!("x")] {
-        assert_eq!(post(&app, &token, &bad).await.status(), 400);
+        assert_eq!(app.api_post(&token, FEEDBACK, &bad).await.status(), 400);
     }
     assert_eq!(
-        post(
-            &app,
+        app.api_post(
             "em_not-a-token",
+            FEEDBACK,
             &json!([answer("z", "c-1001", "nps", 9, "")])
         )
         .await
@@ -238,31 +179,27 @@ async fn follow_ups_go_to_the_incidents_associate_else_to_associates_in_turn() {
     customer(&app, &first_client, "Dana Reyes", "c-1001").await;
     let token = api_token(&app, "Survey tool").await;
     // The second associate logs an incident: it is theirs, so is the follow-up about it.
-    let incident = log_incident(&app, &second_client, "complaint", "Late parcel", "").await;
+    let incident = log_incident_with(&app, &second_client, &[("description", "Late parcel")]).await;
     let mut about = answer("a-1", "c-1001", "csat", 3, "It was ok");
     about["incident"] = json!(incident);
-    let body: Value = post(&app, &token, &json!([about]))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = ok_json(app.api_post(&token, FEEDBACK, &json!([about])).await).await;
     let on_incident = body["items"][0]["follow_up"]["id"].as_i64().unwrap();
     assert_eq!(assignee_of(&app, on_incident).await, Some(second));
 
     // Without an incident: associates in turn, never the manager.
-    let body: Value = post(
-        &app,
-        &token,
-        &json!([
-            answer("r-1", "c-1001", "nps", 7, ""),
-            answer("r-2", "c-1001", "nps", 8, ""),
-            answer("r-3", "c-1001", "nps", 7, "")
-        ]),
+    let body: Value = ok_json(
+        app.api_post(
+            &token,
+            FEEDBACK,
+            &json!([
+                answer("r-1", "c-1001", "nps", 7, ""),
+                answer("r-2", "c-1001", "nps", 8, ""),
+                answer("r-3", "c-1001", "nps", 7, "")
+            ]),
+        )
+        .await,
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     let mut turns = Vec::new();
     for item in body["items"].as_array().unwrap() {
         turns.push(
@@ -279,25 +216,14 @@ async fn praise_during_an_unresolved_incident_still_gets_a_follow_up() {
     let app = spawn_app().await;
     let staff = app.staff_browser("associate").await;
     customer(&app, &staff, "Dana Reyes", "c-1001").await;
-    log_incident(&app, &staff, "staff", "Damaged box", "").await;
-    let res = app
-        .call(
-            &staff,
-            "feedback/create",
-            &[
-                ("customer", "c-1001"),
-                ("channel", "phone"),
-                ("score_type", "csat"),
-                ("score", "5"),
-                ("comment", "Lovely, thanks!"),
-                ("received_at", ""),
-                ("incident", ""),
-                ("order_ref", ""),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let id: i64 = res.json().await.unwrap();
+    log_incident_with(
+        &app,
+        &staff,
+        &[("source", "staff"), ("description", "Damaged box")],
+    )
+    .await;
+    let res = give_feedback(&app, &staff, &[("comment", "Lovely, thanks!")]).await;
+    let id: i64 = ok_json(res).await;
     let (assessment, reasons): (String, String) =
         sqlx::query_as("SELECT assessment, reasons FROM feedback WHERE id = $1")
             .bind(id)
@@ -312,29 +238,32 @@ async fn praise_during_an_unresolved_incident_still_gets_a_follow_up() {
     assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups").await, 1);
 
     // A bad form changes nothing and names the fields.
-    let res = app
-        .call(
-            &staff,
-            "feedback/create",
-            &[
-                ("customer", "c-1001"),
-                ("channel", "phone"),
-                ("score_type", "nps"),
-                ("score", "12"),
-                ("comment", ""),
-                ("received_at", "soon"),
-                ("incident", ""),
-                ("order_ref", ""),
-            ],
-        )
-        .await;
+    let bad = [
+        ("score_type", "nps"),
+        ("score", "12"),
+        ("received_at", "soon"),
+    ];
+    let res = give_feedback(&app, &staff, &bad).await;
     assert_eq!(res.status(), 422);
-    let text = res.text().await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    let fields = field_errors(&body);
     assert!(
-        text.contains("score") && text.contains("received_at"),
-        "{text}"
+        fields.contains(&"score".into()) && fields.contains(&"received_at".into()),
+        "{body}"
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 1);
+}
+
+/// Answers the survey behind `token` as the app's survey page does.
+async fn answer_survey(
+    app: &TestApp,
+    visitor: &Client,
+    token: &str,
+    score: &str,
+    comment: &str,
+) -> reqwest::Response {
+    let form = [("token", token), ("score", score), ("comment", comment)];
+    app.call(visitor, "surveys/answer", &form).await
 }
 
 async fn survey_token(app: &TestApp, staff: &Client, customer: &str) -> String {
@@ -350,12 +279,7 @@ async fn survey_token(app: &TestApp, staff: &Client, customer: &str) -> String {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let view: Value = app
-        .call(staff, "surveys/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let view: Value = app.call_json(staff, "surveys/list", &[]).await;
     let link = view["revealed_link"]
         .as_str()
         .expect("the new link is shown once")
@@ -369,15 +293,12 @@ async fn a_survey_link_records_only_on_submit_and_only_once() {
     let staff = app.staff_browser("associate").await;
     customer(&app, &staff, "Dana Reyes", "c-1001").await;
     let token = survey_token(&app, &staff, "c-1001").await;
+    let survey = format!("/s/{token}");
 
     // Opening the link (as a mail scanner would, several times) records nothing.
     let visitor = browser();
     for _ in 0..3 {
-        let page = visitor
-            .get(app.url(&format!("/s/{token}")))
-            .send()
-            .await
-            .unwrap();
+        let page = app.get(&visitor, &survey).await;
         assert_eq!(page.status(), 200);
         assert!(page
             .text()
@@ -386,53 +307,33 @@ async fn a_survey_link_records_only_on_submit_and_only_once() {
             .contains("How satisfied were you with our service?"));
     }
     let open: Value = app
-        .call(&visitor, "surveys/open", &[("token", &token)])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&visitor, "surveys/open", &[("token", &token)])
+        .await;
     assert_eq!(open["Open"]["first_name"], "Dana");
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 0);
 
     // Submitted as a plain form (no JavaScript): a missing score goes back to the page with
     // the error; a good answer is recorded, then the page thanks them.
-    let form_post = |fields: Vec<(&'static str, String)>| {
-        visitor
-            .post(app.url("/fn/surveys/answer"))
-            .header("accept", "text/html")
-            .header("referer", app.url(&format!("/s/{token}")))
-            .form(&fields)
-            .send()
+    let form_post = |fields: Vec<(&'static str, &'static str)>| {
+        let (app, visitor, token, survey) = (&app, &visitor, &token, &survey);
+        async move {
+            let mut form = vec![("token", token.as_str())];
+            form.extend(fields);
+            app.submit_form(visitor, "surveys/answer", survey, &form)
+                .await
+        }
     };
-    let res = form_post(vec![("token", token.clone()), ("comment", "Good".into())])
-        .await
-        .unwrap();
+    let res = form_post(vec![("comment", "Good")]).await;
     assert!(res.status().is_redirection());
     assert!(location(&res).contains("__err="), "{}", location(&res));
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 0);
-    let res = form_post(vec![
-        ("token", token.clone()),
-        ("score", "4".into()),
-        ("comment", "Good".into()),
-    ])
-    .await
-    .unwrap();
+    let res = form_post(vec![("score", "4"), ("comment", "Good")]).await;
     assert!(res.status().is_redirection());
-    assert_eq!(location(&res), format!("/s/{token}"));
-    let thanks = visitor
-        .get(app.url(&format!("/s/{token}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(location(&res), survey);
+    let thanks = app.page_text(&visitor, &survey).await;
     assert!(thanks.contains("Thank you!"));
     let (channel, assessment): (String, String) =
-        sqlx::query_as("SELECT channel, assessment FROM feedback")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+        app.row("SELECT channel, assessment FROM feedback").await;
     assert_eq!(
         (channel.as_str(), assessment.as_str()),
         ("survey", "lukewarm")
@@ -440,17 +341,7 @@ async fn a_survey_link_records_only_on_submit_and_only_once() {
     assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups").await, 1);
 
     // A second answer is refused and changes nothing.
-    let again = app
-        .call(
-            &visitor,
-            "surveys/answer",
-            &[
-                ("token", &token),
-                ("score", "1"),
-                ("comment", "Changed my mind"),
-            ],
-        )
-        .await;
+    let again = answer_survey(&app, &visitor, &token, "1", "Changed my mind").await;
     assert_eq!(again.status(), 409);
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 1);
 
@@ -460,44 +351,23 @@ async fn a_survey_link_records_only_on_submit_and_only_once() {
         .execute(&app.db)
         .await
         .unwrap();
-    let expired = app
-        .call(
-            &visitor,
-            "surveys/answer",
-            &[("token", &old), ("score", "5"), ("comment", "")],
-        )
-        .await;
+    let expired = answer_survey(&app, &visitor, &old, "5", "").await;
     assert_eq!(expired.status(), 409);
     assert!(expired.text().await.unwrap().contains("expired"));
-    let page = visitor
-        .get(app.url(&format!("/s/{old}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&visitor, &format!("/s/{old}")).await;
     assert!(page.contains("This survey has closed"));
     assert_eq!(
-        app.call(
-            &visitor,
-            "surveys/answer",
-            &[("token", "nope"), ("score", "5"), ("comment", "")]
-        )
-        .await
-        .status(),
+        answer_survey(&app, &visitor, "nope", "5", "")
+            .await
+            .status(),
         404
     );
     // Out-of-range scores are refused.
     let fresh = survey_token(&app, &staff, "c-1001").await;
     assert_eq!(
-        app.call(
-            &visitor,
-            "surveys/answer",
-            &[("token", &fresh), ("score", "9"), ("comment", "")]
-        )
-        .await
-        .status(),
+        answer_survey(&app, &visitor, &fresh, "9", "")
+            .await
+            .status(),
         422
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, 1);
@@ -509,12 +379,7 @@ async fn survey_answers_are_rate_limited_per_address() {
     let visitor = browser();
     let mut last = 0;
     for _ in 0..21 {
-        last = app
-            .call(
-                &visitor,
-                "surveys/answer",
-                &[("token", "nope"), ("score", "5"), ("comment", "")],
-            )
+        last = answer_survey(&app, &visitor, "nope", "5", "")
             .await
             .status()
             .as_u16();
@@ -527,32 +392,17 @@ async fn resolving_an_incident_emails_the_customer_a_survey_once() {
     let app = spawn_app().await;
     let staff = app.staff_browser("associate").await;
     customer(&app, &staff, "Dana Reyes", "c-1001").await;
-    let id = log_incident(&app, &staff, "complaint", "Late", "").await;
-    let id = id.to_string();
-    let resolve = [
-        ("id", id.as_str()),
-        ("root_cause", "Courier"),
-        ("no_action_reason", "Customer happy"),
-    ];
-    assert_eq!(
-        app.call(&staff, "incidents/resolve", &resolve)
-            .await
-            .status(),
-        200
-    );
+    let id = log_incident(&app, &staff, "c-1001", "complaint").await;
+    let resolved = resolve(&app, &staff, id, "Courier", "Customer happy").await;
+    assert_eq!(resolved.status(), 200);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM survey_links WHERE incident_id IS NOT NULL")
             .await,
         1
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox WHERE subject = 'How did we do?' AND to_address = 'c-1001@example.com'").await, 1);
-    app.call(
-        &staff,
-        "incidents/reopen",
-        &[("id", id.as_str()), ("reason", "Again")],
-    )
-    .await;
-    app.call(&staff, "incidents/resolve", &resolve).await;
+    reopen(&app, &staff, id, "Again").await;
+    resolve(&app, &staff, id, "Courier", "Customer happy").await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM survey_links").await,
         1,
@@ -562,21 +412,8 @@ async fn resolving_an_incident_emails_the_customer_a_survey_once() {
 
 async fn lukewarm_follow_up(app: &TestApp, staff: &Client) -> (i64, String) {
     customer(app, staff, "Dana Reyes", "c-1001").await;
-    app.call(
-        staff,
-        "feedback/create",
-        &[
-            ("customer", "c-1001"),
-            ("channel", "phone"),
-            ("score_type", "csat"),
-            ("score", "4"),
-            ("comment", "Good."),
-            ("received_at", ""),
-            ("incident", ""),
-            ("order_ref", ""),
-        ],
-    )
-    .await;
+    let res = give_feedback(app, staff, &[("score", "4"), ("comment", "Good.")]).await;
+    assert_eq!(res.status(), 200);
     let id: i64 = sqlx::query_scalar("SELECT id FROM follow_ups")
         .fetch_one(&app.db)
         .await
@@ -590,124 +427,76 @@ async fn a_follow_up_is_worked_to_the_truth_and_can_open_an_incident() {
     let staff = app.staff_browser("associate").await;
     let (id, sid) = lukewarm_follow_up(&app, &staff).await;
     let detail: Value = app
-        .call(&staff, "follow-ups/get", &[("id", &sid)])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&staff, "follow-ups/get", &[("id", &sid)])
+        .await;
     assert_eq!(detail["row"]["assessment"], "lukewarm");
     assert!(
         !detail["questions"].as_array().unwrap().is_empty(),
         "probing questions are suggested"
     );
     let queue: Value = app
-        .call(
+        .call_json(
             &staff,
             "follow-ups/list",
             &[("queue", "team"), ("page", "1")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(queue["items"][0]["id"], id);
 
     // Unreachable needs three unanswered attempts.
-    let attempt = |reached: &'static str| {
-        [
-            ("id", sid.clone()),
-            ("channel", "phone".into()),
-            ("at", "".into()),
-            ("reached", reached.into()),
-            ("note", "".into()),
-        ]
-    };
     let call_attempt = |reached: &'static str| {
-        let form = attempt(reached);
-        let staff = &staff;
-        let app = &app;
+        let (app, staff, sid) = (&app, &staff, &sid);
         async move {
-            let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call(staff, "follow-ups/attempt", &f).await.status()
+            let form = [
+                ("id", sid.as_str()),
+                ("channel", "phone"),
+                ("at", ""),
+                ("reached", reached),
+                ("note", ""),
+            ];
+            app.call(staff, "follow-ups/attempt", &form).await.status()
+        }
+    };
+    let close = |outcome: &'static str, said: &'static str, sentiment: &'static str| {
+        let (app, staff, sid) = (&app, &staff, &sid);
+        async move {
+            let form = [
+                ("id", sid.as_str()),
+                ("outcome", outcome),
+                ("customer_said", said),
+                ("true_sentiment", sentiment),
+            ];
+            app.call(staff, "follow-ups/close", &form).await
         }
     };
     assert_eq!(call_attempt("no").await, 200);
-    let early = app
-        .call(
-            &staff,
-            "follow-ups/close",
-            &[
-                ("id", &sid),
-                ("outcome", "unreachable"),
-                ("customer_said", ""),
-                ("true_sentiment", ""),
-            ],
-        )
-        .await;
+    let early = close("unreachable", "", "").await;
     assert_eq!(early.status(), 422);
     assert!(early.text().await.unwrap().contains("at least 3 attempts"));
     assert_eq!(call_attempt("maybe").await, 422);
 
     // Reached: the truth is written down. Closing needs what they said and how they felt.
     assert_eq!(call_attempt("yes").await, 200);
-    let missing = app
-        .call(
-            &staff,
-            "follow-ups/close",
-            &[
-                ("id", &sid),
-                ("outcome", "problem_found"),
-                ("customer_said", ""),
-                ("true_sentiment", ""),
-            ],
-        )
-        .await;
+    let missing = close("problem_found", "", "").await;
     assert_eq!(missing.status(), 422);
     let said = "The parcel was two days late and the box was crushed.";
-    let closed = app
-        .call(
-            &staff,
-            "follow-ups/close",
-            &[
-                ("id", &sid),
-                ("outcome", "problem_found"),
-                ("customer_said", said),
-                ("true_sentiment", "negative"),
-            ],
-        )
-        .await;
+    let closed = close("problem_found", said, "negative").await;
     assert_eq!(closed.status(), 200);
-    let twice = app
-        .call(
-            &staff,
-            "follow-ups/close",
-            &[
-                ("id", &sid),
-                ("outcome", "genuinely_fine"),
-                ("customer_said", "x"),
-                ("true_sentiment", "positive"),
-            ],
-        )
-        .await;
+    let twice = close("genuinely_fine", "x", "positive").await;
     assert_eq!(twice.status(), 409);
 
     // The incident opened from it is linked both ways.
-    let incident = log_incident(&app, &staff, "complaint", said, &sid).await;
+    let incident =
+        log_incident_with(&app, &staff, &[("description", said), ("follow_up", &sid)]).await;
     let detail: Value = app
-        .call(&staff, "follow-ups/get", &[("id", &sid)])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&staff, "follow-ups/get", &[("id", &sid)])
+        .await;
     assert_eq!(detail["opened_incident_id"], incident);
     assert_eq!(detail["row"]["outcome"], "problem_found");
     assert_eq!(detail["attempts"].as_array().unwrap().len(), 2);
     let timeline: Value = app
-        .call(&staff, "incidents/get", &[("id", &incident.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&staff, "incidents/get", &[("id", &incident.to_string())])
+        .await;
     assert!(timeline["timeline"]
         .to_string()
         .contains(&format!("follow-up #{id}")));
@@ -749,15 +538,12 @@ async fn queues_and_settings_respect_roles() {
     );
 
     let team: Value = app
-        .call(
+        .call_json(
             &associate,
             "follow-ups/list",
             &[("queue", "team"), ("page", "1")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(team["total"], 1);
     let questions = [
         ("code", "bland"),
@@ -773,12 +559,7 @@ async fn queues_and_settings_respect_roles() {
         403
     );
     assert_eq!(
-        associate
-            .get(app.url("/follow-ups/settings"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.get(&associate, "/follow-ups/settings").await.status(),
         403
     );
     assert_eq!(
@@ -792,11 +573,8 @@ async fn queues_and_settings_respect_roles() {
         .await
         .unwrap();
     let detail: Value = app
-        .call(&associate, "follow-ups/get", &[("id", &sid.to_string())])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&associate, "follow-ups/get", &[("id", &sid.to_string())])
+        .await;
     assert!(
         detail["questions"]
             .to_string()
@@ -891,25 +669,17 @@ async fn the_customer_page_lists_their_feedback_and_follow_ups() {
             .await
             .unwrap();
     let view: Value = app
-        .call(
+        .call_json(
             &staff,
             "feedback/customer",
             &[("customer_id", &customer.to_string())],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     assert_eq!(view["feedback"][0]["comment"], "Good.");
     assert_eq!(view["follow_ups"].as_array().unwrap().len(), 1);
-    let page = staff
-        .get(app.url(&format!("/customers/{customer}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_text(&staff, &format!("/customers/{customer}"))
+        .await;
     assert!(page.contains("Feedback and follow-ups"));
 }
 

@@ -225,11 +225,9 @@ async fn every_bad_line_is_named_and_reported_as_csv() {
     assert_eq!(view["errors"][0]["line"], 3);
     assert_eq!(view["errors"][0]["field"], "customer");
 
-    let report = manager
-        .get(app.url(&format!("/customers/import/{id}/errors.csv")))
-        .send()
-        .await
-        .unwrap();
+    let report = app
+        .get(&manager, &format!("/customers/import/{id}/errors.csv"))
+        .await;
     assert_eq!(report.status(), 200);
     assert!(report.headers()[CONTENT_TYPE]
         .to_str()
@@ -241,14 +239,9 @@ async fn every_bad_line_is_named_and_reported_as_csv() {
     assert_eq!(rows.len(), 5, "{text}");
     assert!(rows[1].starts_with("3,amount,"), "{text}");
     assert!(rows[3].contains("'o-1' is also on line 2"), "{text}");
-    let report2 = manager
-        .get(app.url(&format!("/customers/import/{id2}/errors.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let report2 = app
+        .page_text(&manager, &format!("/customers/import/{id2}/errors.csv"))
+        .await;
     assert!(report2.contains("3,customer,no customer has"), "{report2}");
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 0);
 }
@@ -330,11 +323,9 @@ async fn only_managers_and_admins_import() {
     let admin = app.staff_browser("admin").await;
     let (id, _) = checked(&app, &admin, "customers", file).await;
     for client in [&associate, &customer] {
-        let report = client
-            .get(app.url(&format!("/customers/import/{id}/errors.csv")))
-            .send()
-            .await
-            .unwrap();
+        let report = app
+            .get(client, &format!("/customers/import/{id}/errors.csv"))
+            .await;
         assert_ne!(report.status(), 200);
         assert_eq!(
             app.call(client, "imports/start", &[("id", &id)])

@@ -3,46 +3,18 @@ use crate::helpers::*;
 use reqwest::Client;
 use serde_json::Value;
 
-async fn category(app: &TestApp, name: &str) -> String {
-    let id: i64 = sqlx::query_scalar("SELECT id FROM incident_categories WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    id.to_string()
-}
-
-async fn log(app: &TestApp, client: &Client, reference: &str, source: &str) -> i64 {
-    log_incident(app, client, reference, source).await
+/// The incident list's filter form: everything blank on page 1 but for `fields`.
+fn list_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let filters = [
+        "status", "category", "severity", "source", "assignee", "customer", "week", "overdue", "q",
+        "sort",
+    ];
+    filter_form(&filters, fields)
 }
 
 async fn detail(app: &TestApp, client: &Client, id: i64) -> Value {
-    app.call(client, "incidents/get", &[("id", &id.to_string())])
+    app.call_json(client, "incidents/get", &[("id", &id.to_string())])
         .await
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn act(
-    app: &TestApp,
-    client: &Client,
-    id: i64,
-    kind: &str,
-    amount: &str,
-) -> reqwest::Response {
-    app.call(
-        client,
-        "incidents/action",
-        &[
-            ("id", &id.to_string()),
-            ("kind", kind),
-            ("amount", amount),
-            ("currency", "usd"),
-            ("note", ""),
-        ],
-    )
-    .await
 }
 
 #[tokio::test]
@@ -50,7 +22,7 @@ async fn logging_an_incident_takes_the_category_severity_and_assigns_the_logger(
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "complaint").await;
+    let id = log_incident(&app, &associate, "c-1001", "complaint").await;
     let d = detail(&app, &associate, id).await;
     assert_eq!(d["incident"]["severity"], "major");
     assert_eq!(d["incident"]["status"], "open");
@@ -74,7 +46,7 @@ async fn logging_an_incident_takes_the_category_severity_and_assigns_the_logger(
 async fn an_incident_can_create_its_customer_on_the_spot() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
-    let cat = category(&app, "Billing").await;
+    let cat = app.category_id("Billing").await.to_string();
     let res = app
         .call(
             &associate,
@@ -150,43 +122,18 @@ async fn resolving_needs_a_root_cause_and_an_action_or_a_reason() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "complaint").await;
-    let sid = id.to_string();
-    let no_cause = app
-        .call(
-            &associate,
-            "incidents/resolve",
-            &[("id", &sid), ("root_cause", ""), ("no_action_reason", "")],
-        )
-        .await;
+    let id = log_incident(&app, &associate, "c-1001", "complaint").await;
+    let no_cause = resolve(&app, &associate, id, "", "").await;
     assert_eq!(no_cause.status(), 422);
-    let no_action = app
-        .call(
-            &associate,
-            "incidents/resolve",
-            &[
-                ("id", &sid),
-                ("root_cause", "Old address on file"),
-                ("no_action_reason", ""),
-            ],
-        )
-        .await;
+    let no_action = resolve(&app, &associate, id, "Old address on file", "").await;
     assert_eq!(no_action.status(), 422);
     assert_eq!(
-        act(&app, &associate, id, "replacement", "").await.status(),
+        recovery_action(&app, &associate, id, "replacement", "", "usd")
+            .await
+            .status(),
         200
     );
-    let ok = app
-        .call(
-            &associate,
-            "incidents/resolve",
-            &[
-                ("id", &sid),
-                ("root_cause", "Old address on file"),
-                ("no_action_reason", ""),
-            ],
-        )
-        .await;
+    let ok = resolve(&app, &associate, id, "Old address on file", "").await;
     assert_eq!(ok.status(), 200);
     let d = detail(&app, &associate, id).await;
     assert_eq!(d["incident"]["status"], "resolved");
@@ -199,38 +146,21 @@ async fn a_reason_stands_in_for_an_action_and_a_resolved_incident_can_be_reopene
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "staff").await;
-    let sid = id.to_string();
-    let res = app
-        .call(
-            &associate,
-            "incidents/resolve",
-            &[
-                ("id", &sid),
-                ("root_cause", "Carrier glitch"),
-                ("no_action_reason", "Parcel arrived next day"),
-            ],
-        )
-        .await;
+    let id = log_incident(&app, &associate, "c-1001", "staff").await;
+    let res = resolve(
+        &app,
+        &associate,
+        id,
+        "Carrier glitch",
+        "Parcel arrived next day",
+    )
+    .await;
     assert_eq!(res.status(), 200);
+    assert_eq!(reopen(&app, &associate, id, "").await.status(), 422);
     assert_eq!(
-        app.call(
-            &associate,
-            "incidents/reopen",
-            &[("id", &sid), ("reason", "")]
-        )
-        .await
-        .status(),
-        422
-    );
-    assert_eq!(
-        app.call(
-            &associate,
-            "incidents/reopen",
-            &[("id", &sid), ("reason", "It did not arrive")]
-        )
-        .await
-        .status(),
+        reopen(&app, &associate, id, "It did not arrive")
+            .await
+            .status(),
         200
     );
     let d = detail(&app, &associate, id).await;
@@ -244,16 +174,7 @@ async fn a_reason_stands_in_for_an_action_and_a_resolved_incident_can_be_reopene
         .collect();
     // Resolving also asked the customer how it went (they have an email address).
     assert_eq!(kinds, ["created", "resolved", "survey", "reopened"]);
-    assert_eq!(
-        app.call(
-            &associate,
-            "incidents/reopen",
-            &[("id", &sid), ("reason", "again")]
-        )
-        .await
-        .status(),
-        409
-    );
+    assert_eq!(reopen(&app, &associate, id, "again").await.status(), 409);
 }
 
 #[tokio::test]
@@ -262,81 +183,30 @@ async fn refunds_over_the_limit_wait_for_a_manager_and_under_it_apply_at_once() 
     let associate = app.staff_browser("associate").await;
     let manager = app.staff_browser("manager").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "complaint").await;
-    let small: String = act(&app, &associate, id, "refund", "4.00")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let id = log_incident(&app, &associate, "c-1001", "complaint").await;
+    let small: String =
+        ok_json(recovery_action(&app, &associate, id, "refund", "4.00", "usd").await).await;
     assert_eq!(small, "applied");
-    let big: String = act(&app, &associate, id, "refund", "120.00")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let big: String =
+        ok_json(recovery_action(&app, &associate, id, "refund", "120.00", "usd").await).await;
     assert_eq!(big, "pending");
     assert_eq!(
         detail(&app, &associate, id).await["incident"]["status"],
         "recovering"
     );
 
-    let queue: Value = app
-        .call(&manager, "incidents/approvals", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let queue: Value = app.call_json(&manager, "incidents/approvals", &[]).await;
     assert_eq!(queue.as_array().unwrap().len(), 1);
-    let action_id = queue[0]["action"]["id"].as_i64().unwrap().to_string();
+    let action_id = queue[0]["action"]["id"].as_i64().unwrap();
     assert_eq!(queue[0]["action"]["amount"]["minor"], 12000);
 
-    let by_associate = app
-        .call(
-            &associate,
-            "incidents/decide",
-            &[
-                ("action_id", &action_id),
-                ("decision", "approve"),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let by_associate = decide(&app, &associate, action_id, "approve", "").await;
     assert_eq!(by_associate.status(), 403, "associates cannot approve");
-    let decline_without_note = app
-        .call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &action_id),
-                ("decision", "decline"),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let decline_without_note = decide(&app, &manager, action_id, "decline", "").await;
     assert_eq!(decline_without_note.status(), 422);
-    let approve = app
-        .call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &action_id),
-                ("decision", "approve"),
-                ("note", "Loyal customer"),
-            ],
-        )
-        .await;
+    let approve = decide(&app, &manager, action_id, "approve", "Loyal customer").await;
     assert_eq!(approve.status(), 200);
-    let again = app
-        .call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &action_id),
-                ("decision", "approve"),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let again = decide(&app, &manager, action_id, "approve", "").await;
     assert_eq!(again.status(), 409, "a decision is made once");
     let statuses: Vec<String> =
         sqlx::query_scalar("SELECT status FROM recovery_actions ORDER BY id")
@@ -351,15 +221,7 @@ async fn the_approval_limit_and_service_levels_are_managed_by_managers_only() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     let manager = app.staff_browser("manager").await;
-    let form = [
-        ("approval_limit", "2.00"),
-        ("ack_minor", "24"),
-        ("ack_major", "4"),
-        ("ack_critical", "1"),
-        ("resolve_minor", "120"),
-        ("resolve_major", "48"),
-        ("resolve_critical", "8"),
-    ];
+    let form = incident_settings(&[("approval_limit", "2.00")]);
     assert_eq!(
         app.call(&associate, "incidents/settings/save", &form)
             .await
@@ -372,15 +234,10 @@ async fn the_approval_limit_and_service_levels_are_managed_by_managers_only() {
             .status(),
         200
     );
-    let bad = [
-        ("approval_limit", "lots"),
-        ("ack_minor", "0"),
-        ("ack_major", "4"),
-        ("ack_critical", "1"),
-        ("resolve_minor", "120"),
-        ("resolve_major", "48"),
-        ("resolve_critical", "8"),
-    ];
+    let bad = with_fields(
+        &incident_settings(&[("approval_limit", "lots")]),
+        &[("ack_minor", "0")],
+    );
     assert_eq!(
         app.call(&manager, "incidents/settings/save", &bad)
             .await
@@ -388,12 +245,9 @@ async fn the_approval_limit_and_service_levels_are_managed_by_managers_only() {
         422
     );
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "complaint").await;
-    let status: String = act(&app, &associate, id, "credit", "3.00")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let id = log_incident(&app, &associate, "c-1001", "complaint").await;
+    let status: String =
+        ok_json(recovery_action(&app, &associate, id, "credit", "3.00", "usd").await).await;
     assert_eq!(status, "pending", "the new lower limit applies");
     let categories = [
         ("id", ""),
@@ -427,8 +281,8 @@ async fn overdue_incidents_are_found_by_the_filter() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let old = log(&app, &associate, "c-1001", "complaint").await;
-    let fresh = log(&app, &associate, "c-1001", "complaint").await;
+    let old = log_incident(&app, &associate, "c-1001", "complaint").await;
+    let fresh = log_incident(&app, &associate, "c-1001", "complaint").await;
     // Detected five hours ago: a major incident must be acknowledged within four.
     let five_hours_ago = app::db::now_ms() - 5 * 3_600_000;
     sqlx::query("UPDATE incidents SET detected_at = $1 WHERE id = $2")
@@ -438,32 +292,10 @@ async fn overdue_incidents_are_found_by_the_filter() {
         .await
         .unwrap();
     let list = |overdue: &'static str| {
-        let app = &app;
-        let associate = &associate;
+        let (app, associate) = (&app, &associate);
         async move {
-            let v: Value = app
-                .call(
-                    associate,
-                    "incidents/list",
-                    &[
-                        ("status", ""),
-                        ("category", ""),
-                        ("severity", ""),
-                        ("source", ""),
-                        ("assignee", ""),
-                        ("customer", ""),
-                        ("week", ""),
-                        ("overdue", overdue),
-                        ("q", ""),
-                        ("sort", ""),
-                        ("page", "1"),
-                    ],
-                )
-                .await
-                .json()
-                .await
-                .unwrap();
-            v
+            let form = list_form(&[("overdue", overdue)]);
+            app.call_json(associate, "incidents/list", &form).await
         }
     };
     let overdue = list("1").await;
@@ -481,63 +313,33 @@ async fn the_list_filters_by_status_customer_week_and_text() {
     let associate = app.staff_browser("associate").await;
     let dana = customer(&app, &associate, "Dana Reyes", "c-1001").await;
     customer(&app, &associate, "Mei Chen", "c-1004").await;
-    log(&app, &associate, "c-1001", "complaint").await;
-    let mei = log(&app, &associate, "c-1004", "staff").await;
+    log_incident(&app, &associate, "c-1001", "complaint").await;
+    let mei = log_incident(&app, &associate, "c-1004", "staff").await;
     sqlx::query("UPDATE incidents SET description = 'Stuck ring', detected_at = $1 WHERE id = $2")
         .bind(1_763_510_400_000i64) // 2025-11-19, ISO week 2025-W47
         .bind(mei)
         .execute(&app.db)
         .await
         .unwrap();
-    let query = |status: &str, customer: &str, week: &str, q: &str| {
-        [
-            ("status", status.to_string()),
-            ("category", String::new()),
-            ("severity", String::new()),
-            ("source", String::new()),
-            ("assignee", String::new()),
-            ("customer", customer.to_string()),
-            ("week", week.to_string()),
-            ("overdue", String::new()),
-            ("q", q.to_string()),
-            ("sort", String::new()),
-            ("page", "1".to_string()),
-        ]
-    };
-    for (form, expected) in [
-        (query("", &dana.to_string(), "", ""), 1),
-        (query("", "", "2025-W47", ""), 1),
-        (query("", "", "", "ring"), 1),
-        (query("", "", "", "MEI"), 1),
-        (query("resolved", "", "", ""), 0),
-        (query("open", "", "", ""), 2),
+    let dana = dana.to_string();
+    for (fields, expected) in [
+        (vec![("customer", dana.as_str())], 1),
+        (vec![("week", "2025-W47")], 1),
+        (vec![("q", "ring")], 1),
+        (vec![("q", "MEI")], 1),
+        (vec![("status", "resolved")], 0),
+        (vec![("status", "open")], 2),
+        (vec![("proactive", "1")], 1),
     ] {
-        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let v: Value = app
-            .call(&associate, "incidents/list", &form)
-            .await
-            .json()
-            .await
-            .unwrap();
+        let form = list_form(&fields);
+        let v = app.call_json(&associate, "incidents/list", &form).await;
         assert_eq!(v["total"], expected, "{form:?}");
     }
-    let mut proactive: Vec<(&str, String)> = query("", "", "", "").into();
-    proactive.push(("proactive", "1".to_string()));
-    let form: Vec<(&str, &str)> = proactive.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let v: Value = app
-        .call(&associate, "incidents/list", &form)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let bad_week = list_form(&[("week", "2025-W60")]);
     assert_eq!(
-        v["total"], 1,
-        "only the incident noticed by staff is proactive"
-    );
-    let bad_week: Vec<(&str, String)> = query("", "", "2025-W60", "").into();
-    let form: Vec<(&str, &str)> = bad_week.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        app.call(&associate, "incidents/list", &form).await.status(),
+        app.call(&associate, "incidents/list", &bad_week)
+            .await
+            .status(),
         422
     );
 }
@@ -547,7 +349,7 @@ async fn a_later_complaint_is_recorded_and_keeps_the_incident_proactive() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let id = log(&app, &associate, "c-1001", "staff").await;
+    let id = log_incident(&app, &associate, "c-1001", "staff").await;
     let res = app
         .call(
             &associate,
@@ -566,13 +368,9 @@ async fn a_notice_is_queued_for_email_and_shown_only_to_its_customer_without_int
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     let (portal_client, customer_id) = app.customer_browser().await;
-    let reference: String = sqlx::query_scalar("SELECT external_ref FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let id = log(&app, &associate, &reference, "staff").await;
-    act(&app, &associate, id, "refund", "3.99").await;
+    let reference = customer_id.to_string();
+    let id = log_incident(&app, &associate, &reference, "staff").await;
+    recovery_action(&app, &associate, id, "refund", "3.99", "usd").await;
     app.call(
         &associate,
         "incidents/note",
@@ -600,12 +398,7 @@ async fn a_notice_is_queued_for_email_and_shown_only_to_its_customer_without_int
         1
     );
 
-    let mine: Value = app
-        .call(&portal_client, "portal/incidents", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let mine: Value = app.call_json(&portal_client, "portal/incidents", &[]).await;
     assert_eq!(mine.as_array().unwrap().len(), 1);
     assert_eq!(mine[0]["proactive"], true);
     assert_eq!(mine[0]["actions"][0]["amount"]["minor"], 399);
@@ -616,12 +409,7 @@ async fn a_notice_is_queued_for_email_and_shown_only_to_its_customer_without_int
     );
 
     let (other, _) = app.customer_browser().await;
-    let theirs: Value = app
-        .call(&other, "portal/incidents", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let theirs: Value = app.call_json(&other, "portal/incidents", &[]).await;
     assert_eq!(theirs.as_array().unwrap().len(), 0);
     assert_eq!(
         app.call(&portal_client, "incidents/get", &[("id", &id.to_string())])
@@ -635,73 +423,21 @@ async fn a_notice_is_queued_for_email_and_shown_only_to_its_customer_without_int
 async fn incident_pages_need_staff_and_manager_pages_need_managers() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
-    assert_eq!(
-        associate
-            .get(app.url("/incidents"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        associate
-            .get(app.url("/incidents/new"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
-    assert_eq!(
-        associate
-            .get(app.url("/incidents/approvals"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
-    assert_eq!(
-        associate
-            .get(app.url("/incidents/settings"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        403
-    );
     let manager = app.staff_browser("manager").await;
-    assert_eq!(
-        manager
-            .get(app.url("/incidents/approvals"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    for (client, who, path, status) in [
+        (&associate, "associate", "/incidents", 200),
+        (&associate, "associate", "/incidents/new", 200),
+        (&associate, "associate", "/incidents/approvals", 403),
+        (&associate, "associate", "/incidents/settings", 403),
+        (&manager, "manager", "/incidents/approvals", 200),
+    ] {
+        assert_eq!(app.get(client, path).await.status(), status, "{who} {path}");
+    }
     let (customer, _) = app.customer_browser().await;
     assert_eq!(
-        app.call(
-            &customer,
-            "incidents/list",
-            &[
-                ("status", ""),
-                ("category", ""),
-                ("severity", ""),
-                ("source", ""),
-                ("assignee", ""),
-                ("customer", ""),
-                ("week", ""),
-                ("overdue", ""),
-                ("q", ""),
-                ("sort", ""),
-                ("page", "1")
-            ]
-        )
-        .await
-        .status(),
+        app.call(&customer, "incidents/list", &list_form(&[]))
+            .await
+            .status(),
         403
     );
 }
@@ -711,15 +447,10 @@ async fn the_dashboard_counts_what_needs_attention() {
     let app = spawn_app().await;
     let associate = app.staff_browser("associate").await;
     customer(&app, &associate, "Dana Reyes", "c-1001").await;
-    let first = log(&app, &associate, "c-1001", "complaint").await;
-    log(&app, &associate, "c-1001", "staff").await;
-    act(&app, &associate, first, "refund", "500.00").await;
-    let a: Value = app
-        .call(&associate, "dashboard/attention", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first = log_incident(&app, &associate, "c-1001", "complaint").await;
+    log_incident(&app, &associate, "c-1001", "staff").await;
+    recovery_action(&app, &associate, first, "refund", "500.00", "usd").await;
+    let a: Value = app.call_json(&associate, "dashboard/attention", &[]).await;
     assert_eq!(
         (
             a["open"].as_i64(),

@@ -1,16 +1,18 @@
 //! Customers and orders from other systems, referral attribution, the stored loyalty score and
 //! the profile with its return on recovery.
 use crate::helpers::*;
+use reqwest::Client;
 use serde_json::{json, Value};
 
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url(path))
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+/// Where the API takes customers and orders.
+const CUSTOMERS: &str = "/api/v1/customers";
+const ORDERS: &str = "/api/v1/orders";
+
+/// Sends one customer to the API, which must take them; the API's account of them.
+async fn api_customer(app: &TestApp, token: &str, reference: &str, name: &str) -> Value {
+    let batch = json!([{"external_ref": reference, "name": name}]);
+    let body: Value = ok_json(app.api_post(token, CUSTOMERS, &batch).await).await;
+    body["items"][0].clone()
 }
 
 fn order(id: &str, customer: &str, amount: &str, placed_at: &str) -> Value {
@@ -27,7 +29,7 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
     let app = spawn_app().await;
     let token = api_token(&app, "Shop").await;
     let first = json!([{"external_ref": "c-1001", "name": "Dana Reyes", "email": "dana@example.com", "phone": null, "segment": "retail", "referred_by_code": null}]);
-    let res = post(&app, &token, "/api/v1/customers", &first).await;
+    let res = app.api_post(&token, CUSTOMERS, &first).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["items"][0]["status"], "created");
@@ -35,11 +37,7 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
         .as_str()
         .unwrap()
         .to_string();
-    let again: Value = post(&app, &token, "/api/v1/customers", &first)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again: Value = ok_json(app.api_post(&token, CUSTOMERS, &first).await).await;
     assert_eq!(again["items"][0]["status"], "unchanged");
     assert_eq!(again["items"][0]["id"], body["items"][0]["id"]);
 
@@ -47,11 +45,7 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
         {"external_ref": "c-2001", "name": "Ana Ruiz", "referred_by_code": code.to_lowercase()},
         {"external_ref": "c-1001", "name": "Dana Reyes-Park", "email": "dana@example.com"},
     ]);
-    let body: Value = post(&app, &token, "/api/v1/customers", &friends)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = ok_json(app.api_post(&token, CUSTOMERS, &friends).await).await;
     assert_eq!(body["items"][0]["status"], "created");
     assert_eq!(body["items"][0]["referred_by"], "c-1001");
     assert_eq!(body["items"][1]["status"], "updated");
@@ -68,41 +62,17 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
         {"external_ref": "c-3003", "name": "Unknown Code", "referred_by_code": "NOPE1234"},
         {"external_ref": "c-3004", "name": "Email Thief", "email": "dana@example.com"},
     ]);
-    let res = post(&app, &token, "/api/v1/customers", &bad).await;
+    let res = app.api_post(&token, CUSTOMERS, &bad).await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
-    let fields: Vec<(i64, String)> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["index"].as_i64().unwrap(),
-                i["field"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let fields = item_errors(&body);
     assert_eq!(fields, [(1, "name".to_string())]);
-    let res = post(
-        &app,
-        &token,
-        "/api/v1/customers",
-        &json!([bad[0], bad[2], bad[3]]),
-    )
-    .await;
+    let res = app
+        .api_post(&token, CUSTOMERS, &json!([bad[0], bad[2], bad[3]]))
+        .await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
-    let fields: Vec<(i64, String)> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            (
-                i["index"].as_i64().unwrap(),
-                i["field"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let fields = item_errors(&body);
     assert_eq!(
         fields,
         [(1, "referred_by_code".into()), (2, "email".into())]
@@ -113,9 +83,7 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
         0
     );
     assert_eq!(
-        post(&app, "em_wrong", "/api/v1/customers", &first)
-            .await
-            .status(),
+        app.api_post("em_wrong", CUSTOMERS, &first).await.status(),
         401
     );
 }
@@ -124,13 +92,7 @@ async fn customers_are_upserted_by_reference_and_referrals_are_attributed() {
 async fn orders_are_idempotent_refused_whole_and_move_the_stored_score() {
     let app = spawn_app().await;
     let token = api_token(&app, "Shop").await;
-    post(
-        &app,
-        &token,
-        "/api/v1/customers",
-        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
-    )
-    .await;
+    api_customer(&app, &token, "c-1001", "Dana Reyes").await;
     let score = || async {
         app.count("SELECT loyalty_score FROM customers WHERE external_ref = 'c-1001'")
             .await
@@ -140,17 +102,13 @@ async fn orders_are_idempotent_refused_whole_and_move_the_stored_score() {
         order("o-1", "c-1001", "42.50", &days_ago(40)),
         order("o-2", "c-1001", "10.00", &days_ago(5))
     ]);
-    let res = post(&app, &token, "/api/v1/orders", &batch).await;
+    let res = app.api_post(&token, ORDERS, &batch).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["items"][0]["status"], "stored");
     // 20 (ordered 5 days ago) + 8 (2 orders) + 10 (came back) + 15 (no answer yet) = 53.
     assert_eq!(score().await, 53);
-    let body: Value = post(&app, &token, "/api/v1/orders", &batch)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let body: Value = ok_json(app.api_post(&token, ORDERS, &batch).await).await;
     assert_eq!(body["items"][1]["status"], "duplicate");
     assert_eq!(app.count("SELECT COUNT(*) FROM orders").await, 2);
     for (bad, field) in [
@@ -175,13 +133,13 @@ async fn orders_are_idempotent_refused_whole_and_move_the_stored_score() {
             "placed_at",
         ),
     ] {
-        let res = post(
-            &app,
-            &token,
-            "/api/v1/orders",
-            &json!([order("o-ok", "c-1001", "1.00", &days_ago(1)), bad[0]]),
-        )
-        .await;
+        let res = app
+            .api_post(
+                &token,
+                ORDERS,
+                &json!([order("o-ok", "c-1001", "1.00", &days_ago(1)), bad[0]]),
+            )
+            .await;
         assert_eq!(res.status(), 400, "{bad}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["items"][0]["index"], 1);
@@ -192,12 +150,7 @@ async fn orders_are_idempotent_refused_whole_and_move_the_stored_score() {
         2,
         "nothing of a refused batch"
     );
-    assert_eq!(
-        post(&app, &token, "/api/v1/orders", &json!({}))
-            .await
-            .status(),
-        400
-    );
+    assert_eq!(app.api_post(&token, ORDERS, &json!({})).await.status(), 400);
 }
 
 #[tokio::test]
@@ -205,48 +158,24 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     let app = spawn_app().await;
     let token = api_token(&app, "Shop").await;
     let staff = app.staff_browser("associate").await;
-    let customers: Value = post(
-        &app,
+    let dana = api_customer(&app, &token, "c-1001", "Dana Reyes").await;
+    let code = dana["referral_code"].as_str().unwrap().to_string();
+    app.api_post(
         &token,
-        "/api/v1/customers",
-        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let code = customers["items"][0]["referral_code"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    post(
-        &app,
-        &token,
-        "/api/v1/orders",
+        ORDERS,
         &json!([order("o-old", "c-1001", "20.00", &days_ago(30))]),
     )
     .await;
 
     // A refund of 4.00, resolved now.
     let id = recovered(&app, &staff, "c-1001").await;
-    let res = app
-        .call(
-            &staff,
-            "incidents/resolve",
-            &[
-                ("id", &id),
-                ("root_cause", "Courier delay"),
-                ("no_action_reason", ""),
-            ],
-        )
-        .await;
+    let res = resolve(&app, &staff, id, "Courier delay", "").await;
     assert_eq!(res.status(), 200);
 
     // Afterwards: she orders twice and three friends arrive with her code and buy.
-    post(
-        &app,
+    app.api_post(
         &token,
-        "/api/v1/customers",
+        CUSTOMERS,
         &json!([
             {"external_ref": "f-1", "name": "Friend One", "referred_by_code": code},
             {"external_ref": "f-2", "name": "Friend Two", "referred_by_code": code},
@@ -257,10 +186,9 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     // A minute ahead: times are sent to the second, the recovery was stamped to the millisecond.
     let after = (chrono::Utc::now() + chrono::Duration::minutes(1))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    post(
-        &app,
+    app.api_post(
         &token,
-        "/api/v1/orders",
+        ORDERS,
         &json!([
             order("o-a", "c-1001", "30.00", &after),
             order("o-b", "c-1001", "12.00", &after),
@@ -270,12 +198,9 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     )
     .await;
 
-    let res = reqwest::Client::new()
-        .get(app.url("/api/v1/customers/c-1001/profile"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = app
+        .api_get(&token, "/api/v1/customers/c-1001/profile")
+        .await;
     assert_eq!(res.status(), 200);
     let p: Value = res.json().await.unwrap();
     assert_eq!(p["orders_total"], 3);
@@ -314,18 +239,11 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     );
 
     // Across customers: a second recovery for another customer, with one order after it.
-    post(
-        &app,
-        &token,
-        "/api/v1/customers",
-        &json!([{"external_ref": "c-2002", "name": "Eli Stone"}]),
-    )
-    .await;
+    api_customer(&app, &token, "c-2002", "Eli Stone").await;
     let second = recovered(&app, &staff, "c-2002").await;
-    post(
-        &app,
+    app.api_post(
         &token,
-        "/api/v1/orders",
+        ORDERS,
         &json!([order("o-e", "c-2002", "10.00", &after)]),
     )
     .await;
@@ -340,15 +258,12 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
         .await;
     assert_eq!(closed.status(), 403);
     let overall: Value = app
-        .call(
+        .call_json(
             &manager,
             "loyalty/recovery-return",
             &[("period", "12m"), ("page", "1")],
         )
-        .await
-        .json()
-        .await
-        .unwrap();
+        .await;
     let f = &overall["figures"];
     assert_eq!(f["recoveries"], 2, "{overall}");
     assert_eq!(f["customers"], 2);
@@ -360,11 +275,7 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     assert_eq!(f["open_windows"], 2);
     let records = overall["records"].as_array().unwrap();
     assert_eq!(records.len(), 2);
-    assert_eq!(
-        records[0]["incident_id"].to_string(),
-        second,
-        "newest first"
-    );
+    assert_eq!(records[0]["incident_id"], second, "newest first");
     assert_eq!(records[1]["revenue_after_minor"], 4200);
     assert_eq!(records[1]["referral_revenue_after_minor"], 7500);
     let bad = app
@@ -375,44 +286,26 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
         )
         .await;
     assert_eq!(bad.status(), 422);
-    let page = manager
-        .get(app.url("/customers/return-on-recovery?period=all"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_text(&manager, "/customers/return-on-recovery?period=all")
+        .await;
     assert!(page.contains("coincident in time, not proven caused") && page.contains("Eli Stone"));
 
-    let missing = reqwest::Client::new()
-        .get(app.url("/api/v1/customers/nobody/profile"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let missing = app
+        .api_get(&token, "/api/v1/customers/nobody/profile")
+        .await;
     assert_eq!(missing.status(), 404);
-    let page = staff
-        .get(app.url(&format!("/customers/{}", customers["items"][0]["id"])))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_text(&staff, &format!("/customers/{}", dana["id"]))
+        .await;
     assert!(
         page.contains("Return on recovery")
             && page.contains("Coincident in time, not proven caused")
     );
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.api_document().await;
     for path in [
-        "/api/v1/customers",
-        "/api/v1/orders",
+        CUSTOMERS,
+        ORDERS,
         "/api/v1/customers/{external_ref}/profile",
     ] {
         assert!(
@@ -422,41 +315,16 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     }
 }
 
-/// Logs and resolves an incident for a customer with a refund; returns its id.
-async fn recovered(app: &TestApp, staff: &reqwest::Client, customer: &str) -> String {
-    let category: i64 = app
-        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
-        .await;
-    let res = app
-        .call(
-            staff,
-            "incidents/create",
-            &[
-                ("customer", customer),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", "staff"),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", "Late parcel"),
-            ],
-        )
-        .await;
-    let id: i64 = res.json().await.unwrap();
-    let id = id.to_string();
-    app.call(
-        staff,
-        "incidents/action",
-        &[
-            ("id", &id),
-            ("kind", "refund"),
-            ("amount", "4.00"),
-            ("currency", "usd"),
-            ("note", ""),
-        ],
-    )
-    .await;
+/// Logs an incident for a customer with a refund of 4.00 applied; returns its id.
+async fn recovered(app: &TestApp, staff: &reqwest::Client, customer: &str) -> i64 {
+    let fields = [
+        ("customer", customer),
+        ("source", "staff"),
+        ("description", "Late parcel"),
+    ];
+    let id = log_incident_with(app, staff, &fields).await;
+    let refund = recovery_action(app, staff, id, "refund", "4.00", "usd").await;
+    assert_eq!(refund.status(), 200);
     id
 }
 
@@ -468,65 +336,47 @@ async fn a_customer_rates_their_own_resolved_recovery_once_and_never_anothers() 
     let (_other_id, other_email) = app.portal_customer("Someone Else").await;
     let mine = recovered(&app, &staff, &me_id.to_string()).await;
     let theirs = recovered(&app, &staff, &other_email).await;
-    let rate = |incident: &str, score: &str| {
-        let form = [
-            ("incident", incident.to_string()),
-            ("score", score.to_string()),
-            ("comment", "Good".to_string()),
-        ];
-        let app = &app;
-        let me = me.clone();
+    let rate = |incident: i64, score: &'static str| {
+        let (app, me) = (&app, &me);
         async move {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call(&me, "portal/rate", &form).await.status().as_u16()
+            let form = [
+                ("incident", incident.to_string()),
+                ("score", score.into()),
+                ("comment", "Good".into()),
+            ];
+            app.call_owned(me, "portal/rate", &form)
+                .await
+                .status()
+                .as_u16()
         }
     };
-    assert_eq!(rate(&mine, "4").await, 409, "not resolved yet");
-    for id in [&mine, &theirs] {
-        let res = app
-            .call(
-                &staff,
-                "incidents/resolve",
-                &[
-                    ("id", id),
-                    ("root_cause", "Courier"),
-                    ("no_action_reason", ""),
-                ],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
+    assert_eq!(rate(mine, "4").await, 409, "not resolved yet");
+    for id in [mine, theirs] {
+        assert_eq!(resolve(&app, &staff, id, "Courier", "").await.status(), 200);
     }
     assert_eq!(
-        rate(&theirs, "5").await,
+        rate(theirs, "5").await,
         404,
         "another customer's incident is not found"
     );
-    assert_eq!(rate("999999", "5").await, 404);
-    assert_eq!(rate(&mine, "9").await, 422);
+    assert_eq!(rate(999_999, "5").await, 404);
+    assert_eq!(rate(mine, "9").await, 422);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM feedback").await,
         0,
         "nothing stored so far"
     );
-    assert_eq!(rate(&mine, "4").await, 200);
-    assert_eq!(rate(&mine, "5").await, 409, "once per recovery");
+    assert_eq!(rate(mine, "4").await, 200);
+    assert_eq!(rate(mine, "5").await, 409, "once per recovery");
     // It went through the detector: a bare "Good" after a recovery is followed up.
     let (channel, assessment): (String, String) =
-        sqlx::query_as("SELECT channel, assessment FROM feedback")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+        app.row("SELECT channel, assessment FROM feedback").await;
     assert_eq!(
         (channel.as_str(), assessment.as_str()),
         ("portal", "lukewarm")
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM follow_ups").await, 1);
-    let list: Value = app
-        .call(&me, "portal/incidents", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.call_json(&me, "portal/incidents", &[]).await;
     assert_eq!(
         list.as_array().unwrap().len(),
         1,
@@ -545,7 +395,7 @@ async fn a_customer_rates_their_own_resolved_recovery_once_and_never_anothers() 
         403
     );
     assert_eq!(
-        app.call(&me, "incidents/get", &[("id", &theirs)])
+        app.call(&me, "incidents/get", &[("id", &theirs.to_string())])
             .await
             .status(),
         403
@@ -557,13 +407,12 @@ async fn the_customers_list_sorts_by_loyalty_and_filters_by_standing() {
     let app = spawn_app().await;
     let token = api_token(&app, "Shop").await;
     let staff = app.staff_browser("associate").await;
-    post(&app, &token, "/api/v1/customers", &json!([
+    app.api_post(&token, CUSTOMERS, &json!([
         {"external_ref": "c-1", "name": "Regular"}, {"external_ref": "c-2", "name": "Lapsed"}, {"external_ref": "c-3", "name": "Newcomer"},
     ])).await;
-    post(
-        &app,
+    app.api_post(
         &token,
-        "/api/v1/orders",
+        ORDERS,
         &json!([
             order("o-1", "c-1", "10.00", &days_ago(3)),
             order("o-2", "c-1", "10.00", &days_ago(30)),
@@ -578,20 +427,13 @@ async fn the_customers_list_sorts_by_loyalty_and_filters_by_standing() {
         let app = &app;
         let staff = staff.clone();
         async move {
-            let res = app
-                .call(
-                    &staff,
-                    "customers/list",
-                    &[
-                        ("q", ""),
-                        ("sort", sort),
-                        ("page", "1"),
-                        ("standing", standing),
-                    ],
-                )
-                .await;
-            assert_eq!(res.status(), 200);
-            let page: Value = res.json().await.unwrap();
+            let form = [
+                ("q", ""),
+                ("sort", sort),
+                ("page", "1"),
+                ("standing", standing),
+            ];
+            let page = app.call_json(&staff, "customers/list", &form).await;
             page["items"]
                 .as_array()
                 .unwrap()
@@ -632,28 +474,14 @@ async fn the_customers_list_sorts_by_loyalty_and_filters_by_standing() {
 async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_created_next() {
     let app = spawn_app().await;
     let token = api_token(&app, "Shop").await;
-    let body: Value = post(
-        &app,
-        &token,
-        "/api/v1/customers",
-        &json!([{"external_ref": "c-1001", "name": "Dana Reyes"}]),
-    )
-    .await
-    .json()
-    .await
-    .unwrap();
-    let code = body["items"][0]["referral_code"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let dana = api_customer(&app, &token, "c-1001", "Dana Reyes").await;
+    let code = dana["referral_code"].as_str().unwrap().to_string();
 
     // A counter tablet opens the link: the visit counts and the code is remembered there.
     let counter = app.staff_browser("associate").await;
-    let page = counter
-        .get(app.url(&format!("/r/{}", code.to_lowercase())))
-        .send()
-        .await
-        .unwrap();
+    let page = app
+        .get(&counter, &format!("/r/{}", code.to_lowercase()))
+        .await;
     assert_eq!(page.status(), 200);
     assert!(page
         .text()
@@ -662,11 +490,7 @@ async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_creat
         .contains("Dana thinks you will like it here"));
     assert_eq!(app.count("SELECT COUNT(*) FROM referral_visits").await, 1);
     for _ in 0..3 {
-        browser()
-            .get(app.url(&format!("/r/{code}")))
-            .send()
-            .await
-            .unwrap();
+        app.get(&browser(), &format!("/r/{code}")).await;
     }
     assert_eq!(
         app.count("SELECT COUNT(*) FROM referral_visits").await,
@@ -680,57 +504,56 @@ async fn a_referral_link_is_counted_remembered_and_attributes_the_customer_creat
         .await
         .unwrap();
     assert_eq!(remembered, code);
-    let bad = browser()
-        .get(app.url("/r/NOPE42"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let bad = app.page_text(&browser(), "/r/NOPE42").await;
     assert!(bad.contains("This invitation link is not valid"));
     assert_eq!(app.count("SELECT COUNT(*) FROM referral_visits").await, 1);
 
-    let create = |code: &str| {
-        let form = [
-            ("name", "Ana Ruiz".to_string()),
-            ("email", "".into()),
-            ("phone", "".into()),
-            ("external_ref", "c-2001".into()),
-            ("segment", "".into()),
-            ("referred_by_code", code.to_string()),
-        ];
-        let app = &app;
-        let counter = counter.clone();
-        async move {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            app.call(&counter, "customers/create", &form).await
-        }
-    };
-    let res = create("WRONG123").await;
+    fn ana(code: &str) -> Vec<(&str, &str)> {
+        customer_form(&[
+            ("name", "Ana Ruiz"),
+            ("external_ref", "c-2001"),
+            ("referred_by_code", code),
+        ])
+    }
+    let res = app
+        .call(&counter, "customers/create", &ana("WRONG123"))
+        .await;
     assert_eq!(res.status(), 422);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM customers").await,
         1,
         "nothing created"
     );
-    assert_eq!(create(&remembered).await.status(), 200);
+    assert_eq!(
+        app.call(&counter, "customers/create", &ana(&remembered))
+            .await
+            .status(),
+        200
+    );
     let (source, converted): (String, i64) =
         sqlx::query_as("SELECT source, converted FROM referrals")
             .fetch_one(&app.db)
             .await
             .unwrap();
     assert_eq!((source.as_str(), converted), ("staff", 1));
-    let profile: Value = reqwest::Client::new()
-        .get(app.url("/api/v1/customers/c-1001/profile"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let profile: Value = ok_json(
+        app.api_get(&token, "/api/v1/customers/c-1001/profile")
+            .await,
+    )
+    .await;
     assert_eq!(profile["referrals_converted"], 1);
+}
+
+/// Calls a staff function; its status and JSON answer (null when there is none).
+async fn submit(
+    app: &TestApp,
+    staff: &Client,
+    endpoint: &str,
+    form: &[(&str, &str)],
+) -> (u16, Value) {
+    let res = app.call(staff, endpoint, form).await;
+    let status = res.status().as_u16();
+    (status, res.json::<Value>().await.unwrap_or_default())
 }
 
 #[tokio::test]
@@ -741,68 +564,64 @@ async fn staff_record_referrals_and_posts_attributed_to_a_recovery_and_bad_input
     let ana = customer(&app, &staff, "Ana Ruiz", "c-2001").await;
     let other = customer(&app, &staff, "Someone Else", "c-3001").await;
     let incident = recovered(&app, &staff, "c-1001").await;
-    let foreign = recovered(&app, &staff, "c-3001").await;
-    let (d, a) = (dana.to_string(), ana.to_string());
-    let call = |endpoint: &'static str, form: Vec<(&'static str, String)>| {
-        let app = &app;
-        let staff = staff.clone();
-        async move {
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let res = app.call(&staff, endpoint, &form).await;
-            let status = res.status().as_u16();
-            (status, res.json::<Value>().await.unwrap_or_default())
-        }
-    };
-    let s = |v: &str| v.to_string();
-    let (status, body) = call("loyalty/referral", vec![("customer_id", d.clone())]).await;
+    let foreign = recovered(&app, &staff, "c-3001").await.to_string();
+    let (d, a, other) = (dana.to_string(), ana.to_string(), other.to_string());
+    let on_incident = incident.to_string();
+    let (status, body) = submit(&app, &staff, "loyalty/referral", &[("customer_id", &d)]).await;
     assert_eq!(status, 422);
     assert!(body.to_string().contains("prospect_name"));
-    let (status, _) = call(
-        "loyalty/referral",
-        vec![("customer_id", d.clone()), ("referred", d.clone())],
-    )
-    .await;
-    assert_eq!(status, 422, "no self-referral");
-    let (status, body) = call(
-        "loyalty/referral",
-        vec![
-            ("customer_id", d.clone()),
-            ("prospect_name", s("Kim")),
-            ("incident", foreign.clone()),
-        ],
-    )
-    .await;
-    assert_eq!(status, 422, "{body}");
-    assert_eq!(app.count("SELECT COUNT(*) FROM referrals").await, 0);
-    let (status, _) = call(
-        "loyalty/referral",
-        vec![
-            ("customer_id", d.clone()),
-            ("referred", s("c-2001")),
-            ("incident", incident.clone()),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
-    let (status, _) = call(
-        "loyalty/referral",
-        vec![("customer_id", other.to_string()), ("referred", a.clone())],
-    )
-    .await;
-    assert_eq!(status, 422, "already attributed");
-    let (status, _) = call(
-        "loyalty/referral",
-        vec![
-            ("customer_id", d.clone()),
-            ("prospect_name", s("Kim Lee")),
-            ("converted", s("on")),
-            ("revenue", s("80.00")),
-            ("currency", s("USD")),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200);
+    for (form, expected, why) in [
+        (
+            vec![("customer_id", d.as_str()), ("referred", d.as_str())],
+            422,
+            "no self-referral",
+        ),
+        (
+            vec![
+                ("customer_id", d.as_str()),
+                ("prospect_name", "Kim"),
+                ("incident", foreign.as_str()),
+            ],
+            422,
+            "another customer's recovery",
+        ),
+        (
+            vec![
+                ("customer_id", d.as_str()),
+                ("referred", "c-2001"),
+                ("incident", on_incident.as_str()),
+            ],
+            200,
+            "a customer referred after a recovery",
+        ),
+        (
+            vec![("customer_id", other.as_str()), ("referred", a.as_str())],
+            422,
+            "already attributed",
+        ),
+        (
+            vec![
+                ("customer_id", d.as_str()),
+                ("prospect_name", "Kim Lee"),
+                ("converted", "on"),
+                ("revenue", "80.00"),
+                ("currency", "USD"),
+            ],
+            200,
+            "a prospect who bought",
+        ),
+    ] {
+        let (status, body) = submit(&app, &staff, "loyalty/referral", &form).await;
+        assert_eq!(status, expected, "{why}: {body}");
+    }
 
+    let post = [
+        ("customer_id", d.as_str()),
+        ("kind", "review"),
+        ("sentiment", "positive"),
+        ("platform", "Google reviews"),
+        ("audience", "1,200"),
+    ];
     for (field, value) in [
         ("kind", "tweet"),
         ("sentiment", "great"),
@@ -811,53 +630,27 @@ async fn staff_record_referrals_and_posts_attributed_to_a_recovery_and_bad_input
         ("audience", "lots"),
         ("occurred_on", "2099-01-01"),
     ] {
-        let mut form = vec![
-            ("customer_id", d.clone()),
-            ("kind", s("review")),
-            ("sentiment", s("positive")),
-            ("platform", s("Google reviews")),
-            ("audience", s("1,200")),
-        ];
-        form.retain(|(k, _)| *k != field);
-        form.push((field, s(value)));
-        let (status, body) = call("loyalty/post", form).await;
+        let form = with_fields(&post, &[(field, value)]);
+        let (status, body) = submit(&app, &staff, "loyalty/post", &form).await;
         assert_eq!(status, 422, "{field}={value}");
         assert!(body.to_string().contains(field), "{field}: {body}");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM advocacy_events").await, 0);
-    let (status, _) = call(
-        "loyalty/post",
-        vec![
-            ("customer_id", d.clone()),
-            ("kind", s("review")),
-            ("sentiment", s("positive")),
-            ("platform", s("Google reviews")),
-            ("url", s("https://example.com/r/1")),
-            ("audience", s("1,200")),
-            ("incident", incident.clone()),
+    let form = with_fields(
+        &post,
+        &[
+            ("url", "https://example.com/r/1"),
+            ("incident", &on_incident),
         ],
-    )
-    .await;
+    );
+    let (status, _) = submit(&app, &staff, "loyalty/post", &form).await;
     assert_eq!(status, 200);
-    let res = app
-        .call(
-            &staff,
-            "incidents/resolve",
-            &[
-                ("id", &incident),
-                ("root_cause", "Courier"),
-                ("no_action_reason", ""),
-            ],
-        )
-        .await;
+    let res = resolve(&app, &staff, incident, "Courier", "").await;
     assert_eq!(res.status(), 200);
 
     let p: Value = app
-        .call(&staff, "loyalty/profile", &[("customer_id", &d)])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&staff, "loyalty/profile", &[("customer_id", &d)])
+        .await;
     assert_eq!(p["referrals_made"], 2);
     assert_eq!(p["referrals_converted"], 2);
     assert_eq!(p["referral_revenue_minor"], 8000);
@@ -884,56 +677,21 @@ async fn every_portal_function_answers_only_for_the_signed_in_customer() {
     let (a, a_id) = app.customer_browser().await;
     let (b_id, b_email) = app.portal_customer("Customer B").await;
     let b_incident = recovered(&app, &staff, &b_email).await;
-    app.call(
-        &staff,
-        "incidents/resolve",
-        &[
-            ("id", &b_incident),
-            ("root_cause", "Courier"),
-            ("no_action_reason", ""),
-        ],
-    )
-    .await;
-    let b_story = {
-        let res = app
-            .call(
-                &staff,
-                "stories/create",
-                &[
-                    ("title", "For B"),
-                    ("kind", "went_beyond"),
-                    ("situation", "S"),
-                    ("action_taken", "A"),
-                    ("result", "R"),
-                    ("customer", &b_id.to_string()),
-                    ("shareable", "on"),
-                ],
-            )
-            .await;
-        res.json::<i64>().await.unwrap().to_string()
-    };
+    resolve(&app, &staff, b_incident, "Courier", "").await;
+    let b_incident = b_incident.to_string();
+    let story = [
+        ("title", "For B"),
+        ("customer", &b_id.to_string()),
+        ("shareable", "on"),
+    ];
+    let b_story = logged_story(&app, &staff, &story).await.to_string();
     let before = app.count("SELECT COUNT(*) FROM feedback").await;
     // Reads show A's own records only, whatever B has.
-    let summary: Value = app
-        .call(&a, "portal/summary", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let summary: Value = app.call_json(&a, "portal/summary", &[]).await;
     assert_eq!(summary["name"], "Portal Person");
-    let incidents: Value = app
-        .call(&a, "portal/incidents", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let incidents: Value = app.call_json(&a, "portal/incidents", &[]).await;
     assert_eq!(incidents.as_array().unwrap().len(), 0);
-    let stories: Value = app
-        .call(&a, "portal/stories", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stories: Value = app.call_json(&a, "portal/stories", &[]).await;
     assert_eq!(stories.as_array().unwrap().len(), 0);
     // Writes and staff reads with B's ids are refused and change nothing.
     assert_eq!(

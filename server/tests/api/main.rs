@@ -1,5 +1,9 @@
 //! Integration tests: the real server on port 0 against a fresh database — a temporary SQLite
 //! file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` names one — driven over HTTP.
+//!
+//! Environment: `TEST_DATABASE_URL`, a `postgres://` server to create each test's database on
+//! (unset: SQLite; set but unreachable: the tests fail); `EXTRAMILE_TEST_SEED`, the seed that
+//! replays a randomized test (each prints the seed it drew).
 mod access;
 mod admin;
 mod aggregates;
@@ -14,6 +18,7 @@ mod money_controls;
 mod passwords;
 mod portal_privacy;
 mod reports;
+mod schema_parity;
 mod second_factor;
 mod security;
 mod signals;

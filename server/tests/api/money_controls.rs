@@ -10,44 +10,9 @@ async fn incident(app: &TestApp, client: &Client, reference: &str) -> i64 {
     log_incident(app, client, reference, "complaint").await
 }
 
-async fn act(
-    app: &TestApp,
-    c: &Client,
-    id: i64,
-    kind: &str,
-    amount: &str,
-    cur: &str,
-) -> reqwest::Response {
-    app.call(
-        c,
-        "incidents/action",
-        &[
-            ("id", &id.to_string()),
-            ("kind", kind),
-            ("amount", amount),
-            ("currency", cur),
-            ("note", ""),
-        ],
-    )
-    .await
-}
-
-/// The incident settings form with these approval fields and the default service levels.
-fn settings<'a>(approvals: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let levels = [
-        ("ack_minor", "24"),
-        ("ack_major", "4"),
-        ("ack_critical", "1"),
-        ("resolve_minor", "120"),
-        ("resolve_major", "48"),
-        ("resolve_critical", "8"),
-    ];
-    approvals.iter().copied().chain(levels).collect()
-}
-
+/// What became of a recovery action: "applied" or "pending".
 async fn status_of(res: reqwest::Response) -> String {
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    ok_json(res).await
 }
 
 #[tokio::test]
@@ -57,7 +22,9 @@ async fn six_small_refunds_cannot_pass_the_limit_that_one_large_one_waits_for() 
     let id = incident(&app, &associate, "c-1").await;
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        statuses.push(status_of(act(&app, &associate, id, "refund", "50.00", "USD").await).await);
+        statuses.push(
+            status_of(recovery_action(&app, &associate, id, "refund", "50.00", "USD").await).await,
+        );
     }
     assert_eq!(
         statuses,
@@ -71,19 +38,19 @@ async fn every_kind_with_an_amount_counts_toward_the_limit() {
     let associate = app.staff_browser("associate").await;
     let id = incident(&app, &associate, "c-2").await;
     assert_eq!(
-        status_of(act(&app, &associate, id, "credit", "30.00", "USD").await).await,
+        status_of(recovery_action(&app, &associate, id, "credit", "30.00", "USD").await).await,
         "applied"
     );
     assert_eq!(
-        status_of(act(&app, &associate, id, "replacement", "30.00", "USD").await).await,
+        status_of(recovery_action(&app, &associate, id, "replacement", "30.00", "USD").await).await,
         "pending"
     );
     assert_eq!(
-        status_of(act(&app, &associate, id, "other", "80.00", "USD").await).await,
+        status_of(recovery_action(&app, &associate, id, "other", "80.00", "USD").await).await,
         "pending"
     );
     assert_eq!(
-        status_of(act(&app, &associate, id, "apology", "", "").await).await,
+        status_of(recovery_action(&app, &associate, id, "apology", "", "").await).await,
         "applied"
     );
 }
@@ -94,7 +61,8 @@ async fn parallel_pieces_of_one_refund_pass_the_limit_at_most_once() {
     let associate = app.staff_browser("associate").await;
     let id = incident(&app, &associate, "c-3").await;
     let answers =
-        join_all((0..8).map(|_| act(&app, &associate, id, "refund", "30.00", "USD"))).await;
+        join_all((0..8).map(|_| recovery_action(&app, &associate, id, "refund", "30.00", "USD")))
+            .await;
     let mut applied = 0;
     for res in answers {
         if status_of(res).await == "applied" {
@@ -110,25 +78,25 @@ async fn amounts_in_a_currency_without_a_limit_or_outside_iso_4217_never_apply_a
     let associate = app.staff_browser("associate").await;
     let id = incident(&app, &associate, "c-4").await;
     assert_eq!(
-        act(&app, &associate, id, "refund", "49.99", "XAU")
+        recovery_action(&app, &associate, id, "refund", "49.99", "XAU")
             .await
             .status(),
         422
     );
     assert_eq!(
-        act(&app, &associate, id, "refund", "10.5", "JPY")
+        recovery_action(&app, &associate, id, "refund", "10.5", "JPY")
             .await
             .status(),
         422
     );
     assert_eq!(
-        act(&app, &associate, id, "refund", "1.999", "USD")
+        recovery_action(&app, &associate, id, "refund", "1.999", "USD")
             .await
             .status(),
         422
     );
     assert_eq!(
-        status_of(act(&app, &associate, id, "refund", "1.00", "EUR").await).await,
+        status_of(recovery_action(&app, &associate, id, "refund", "1.00", "EUR").await).await,
         "pending"
     );
     let stored = app.count("SELECT COUNT(*) FROM recovery_actions").await;
@@ -139,7 +107,7 @@ async fn amounts_in_a_currency_without_a_limit_or_outside_iso_4217_never_apply_a
 async fn limits_per_currency_are_kept_and_amounts_in_two_currencies_are_never_added() {
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
-    let mut form = settings(&[
+    let mut form = incident_settings(&[
         ("approval_limit", "50.00"),
         ("currency", "usd"),
         ("other_limits", "EUR 45.00, JPY 7000"),
@@ -150,12 +118,7 @@ async fn limits_per_currency_are_kept_and_amounts_in_two_currencies_are_never_ad
             .status(),
         200
     );
-    let settings: Value = app
-        .call(&manager, "incidents/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let settings: Value = app.call_json(&manager, "incidents/settings", &[]).await;
     assert_eq!(settings["approvals"]["currency"], "USD");
     assert_eq!(settings["approvals"]["limits"][1]["currency"], "EUR");
     assert_eq!(settings["approvals"]["limits"][2]["minor"], 7000);
@@ -163,11 +126,11 @@ async fn limits_per_currency_are_kept_and_amounts_in_two_currencies_are_never_ad
     let associate = app.staff_browser("associate").await;
     let id = incident(&app, &associate, "c-5").await;
     assert_eq!(
-        status_of(act(&app, &associate, id, "refund", "6000", "JPY").await).await,
+        status_of(recovery_action(&app, &associate, id, "refund", "6000", "JPY").await).await,
         "applied"
     );
     assert_eq!(
-        status_of(act(&app, &associate, id, "refund", "5.00", "USD").await).await,
+        status_of(recovery_action(&app, &associate, id, "refund", "5.00", "USD").await).await,
         "pending",
         "beside yen, dollars cannot be compared with a limit"
     );
@@ -186,34 +149,18 @@ async fn the_proposer_of_a_recovery_cannot_approve_it_unless_the_organisation_al
     let manager = app.staff_browser("manager").await;
     let id = incident(&app, &manager, "c-6").await;
     assert_eq!(
-        status_of(act(&app, &manager, id, "refund", "500.00", "USD").await).await,
+        status_of(recovery_action(&app, &manager, id, "refund", "500.00", "USD").await).await,
         "pending"
     );
     let action: i64 = app.count("SELECT MAX(id) FROM recovery_actions").await;
-    let decide = |client: &Client| {
-        let action = action.to_string();
-        let client = client.clone();
-        let app = &app;
-        async move {
-            app.call(
-                &client,
-                "incidents/decide",
-                &[
-                    ("action_id", &action),
-                    ("decision", "approve"),
-                    ("note", ""),
-                ],
-            )
-            .await
-            .status()
-        }
-    };
-    assert_eq!(decide(&manager).await, 409, "four eyes");
+    let own = decide(&app, &manager, action, "approve", "").await;
+    assert_eq!(own.status(), 409, "four eyes");
     let other = app.staff_browser("manager").await;
-    assert_eq!(decide(&other).await, 200);
+    let res = decide(&app, &other, action, "approve", "").await;
+    assert_eq!(res.status(), 200);
 
     let admin = app.staff_browser("admin").await;
-    let form = settings(&[
+    let form = incident_settings(&[
         ("approval_limit", "50.00"),
         ("currency", "USD"),
         ("other_limits", ""),
@@ -226,21 +173,11 @@ async fn the_proposer_of_a_recovery_cannot_approve_it_unless_the_organisation_al
         200
     );
     assert_eq!(
-        status_of(act(&app, &manager, id, "refund", "70.00", "USD").await).await,
+        status_of(recovery_action(&app, &manager, id, "refund", "70.00", "USD").await).await,
         "pending"
     );
     let action: i64 = app.count("SELECT MAX(id) FROM recovery_actions").await;
-    let res = app
-        .call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &action.to_string()),
-                ("decision", "approve"),
-                ("note", ""),
-            ],
-        )
-        .await;
+    let res = decide(&app, &manager, action, "approve", "").await;
     assert_eq!(
         res.status(),
         200,
@@ -256,7 +193,7 @@ async fn the_proposer_of_a_recovery_cannot_approve_it_unless_the_organisation_al
 async fn only_an_admin_may_let_proposers_approve_their_own_recoveries() {
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
-    let form = settings(&[
+    let form = incident_settings(&[
         ("approval_limit", "50.00"),
         ("currency", "USD"),
         ("allow_self_approval", "on"),
@@ -267,12 +204,7 @@ async fn only_an_admin_may_let_proposers_approve_their_own_recoveries() {
             .status(),
         422
     );
-    let rules: Value = app
-        .call(&manager, "incidents/settings", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let rules: Value = app.call_json(&manager, "incidents/settings", &[]).await;
     assert_eq!(rules["approvals"]["allow_self_approval"], false);
 }
 
@@ -282,30 +214,17 @@ async fn two_managers_deciding_one_recovery_at_once_decide_it_once() {
     let associate = app.staff_browser("associate").await;
     let id = incident(&app, &associate, "c-7").await;
     assert_eq!(
-        status_of(act(&app, &associate, id, "refund", "400.00", "USD").await).await,
+        status_of(recovery_action(&app, &associate, id, "refund", "400.00", "USD").await).await,
         "pending"
     );
-    let action = app
-        .count("SELECT MAX(id) FROM recovery_actions")
-        .await
-        .to_string();
+    let action = app.count("SELECT MAX(id) FROM recovery_actions").await;
     let (first, second) = (
         app.staff_browser("manager").await,
         app.staff_browser("manager").await,
     );
-    let approve = [
-        ("action_id", action.as_str()),
-        ("decision", "approve"),
-        ("note", ""),
-    ];
-    let decline = [
-        ("action_id", action.as_str()),
-        ("decision", "decline"),
-        ("note", "Too much"),
-    ];
     let (a, b) = tokio::join!(
-        app.call(&first, "incidents/decide", &approve),
-        app.call(&second, "incidents/decide", &decline),
+        decide(&app, &first, action, "approve", ""),
+        decide(&app, &second, action, "decline", "Too much"),
     );
     let mut statuses = [a.status().as_u16(), b.status().as_u16()];
     statuses.sort();

@@ -3,8 +3,6 @@
 use crate::helpers::*;
 use reqwest::Client;
 
-const NEW_PASSWORD: &str = "lantern orchard seventy gravel";
-
 /// The link in the newest email to `to`, as the path after the public address.
 async fn emailed_link(app: &TestApp, to: &str) -> String {
     let body: String = sqlx::query_scalar(
@@ -21,16 +19,6 @@ async fn emailed_link(app: &TestApp, to: &str) -> String {
     path_of(url)
 }
 
-/// The path of an absolute link in this app.
-fn path_of(url: &str) -> String {
-    url.split_once("://")
-        .unwrap()
-        .1
-        .split_once('/')
-        .map(|(_, p)| format!("/{p}"))
-        .unwrap()
-}
-
 async fn customer_email(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
         .bind(id)
@@ -39,35 +27,18 @@ async fn customer_email(app: &TestApp, id: i64) -> String {
         .unwrap()
 }
 
-/// An admin invites the customer with `email`.
-async fn invite(app: &TestApp, admin: &Client, email: &str) -> reqwest::StatusCode {
-    app.call(admin, "admin/invitations/create", &[("customer", email)])
-        .await
-        .status()
-}
-
-/// The path of the invitation just created, shown once.
-async fn invitation_path(app: &TestApp, admin: &Client) -> String {
-    let view: serde_json::Value = app
-        .call(admin, "admin/invitations/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    path_of(view["revealed_link"].as_str().unwrap())
-}
-
 async fn signed_in(app: &TestApp, client: &Client, path: &str) -> bool {
-    client.get(app.url(path)).send().await.unwrap().status() == 200
+    app.get(client, path).await.status() == 200
 }
 
 #[tokio::test]
 async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
     let app = spawn_app().await;
     let email = app.staff("associate").await;
-    let (here, elsewhere) = (browser(), browser());
-    app.sign_in(&here, "/login", &email, PASSWORD).await;
-    app.sign_in(&elsewhere, "/login", &email, PASSWORD).await;
+    let (here, elsewhere) = (
+        app.signed_in_as(&email).await,
+        app.signed_in_as(&email).await,
+    );
     let wrong = app
         .post_form(
             &here,
@@ -112,15 +83,12 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
         !signed_in(&app, &elsewhere, "/dashboard").await,
         "other sessions end"
     );
-    assert!(
-        location(&app.sign_in(&browser(), "/login", &email, PASSWORD).await)
-            .starts_with("/login?error")
-    );
+    assert!(app
+        .sign_in_leads_to("/login", &email, PASSWORD)
+        .await
+        .starts_with("/login?error"));
     assert_eq!(
-        location(
-            &app.sign_in(&browser(), "/login", &email, NEW_PASSWORD)
-                .await
-        ),
+        app.sign_in_leads_to("/login", &email, NEW_PASSWORD).await,
         "/dashboard"
     );
     assert_eq!(
@@ -136,8 +104,7 @@ async fn changing_a_password_needs_the_current_one_and_ends_other_sessions() {
 async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
     let app = spawn_app().await;
     let email = app.staff("manager").await;
-    let old_session = browser();
-    app.sign_in(&old_session, "/login", &email, PASSWORD).await;
+    let old_session = app.signed_in_as(&email).await;
 
     let known = app
         .post_form(&browser(), "/login/forgot", &[("email", &email)])
@@ -167,7 +134,7 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
     let link = emailed_link(&app, &email).await;
     assert!(link.starts_with("/reset/"));
     assert!(!link.contains(&stored), "only the token's hash is stored");
-    let page = browser().get(app.url(&link)).send().await.unwrap();
+    let page = app.get(&browser(), &link).await;
     assert_eq!(page.status(), 200);
     let mismatch = app
         .post_form(
@@ -181,11 +148,7 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
         .await;
     assert!(location(&mismatch).ends_with("?error=mismatch"));
     let done = app
-        .post_form(
-            &browser(),
-            &link,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &link, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(location(&done), "/login?flash=password-reset");
     assert!(
@@ -193,25 +156,18 @@ async fn a_forgotten_password_is_reset_once_through_the_emailed_link() {
         "every session ends"
     );
     let reused = app
-        .post_form(
-            &browser(),
-            &link,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &link, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(reused.status(), 410, "a link works once");
     assert_eq!(
-        location(
-            &app.sign_in(&browser(), "/login", &email, NEW_PASSWORD)
-                .await
-        ),
+        app.sign_in_leads_to("/login", &email, NEW_PASSWORD).await,
         "/dashboard"
     );
     let portal_use = app
         .post_form(
             &browser(),
             &link.replace("/reset/", "/portal/reset/"),
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
+            &new_password(NEW_PASSWORD),
         )
         .await;
     assert_eq!(portal_use.status(), 410);
@@ -230,18 +186,12 @@ async fn an_expired_reset_link_no_longer_works() {
         .await
         .unwrap();
     let res = app
-        .post_form(
-            &browser(),
-            &link,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &link, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(res.status(), 410);
     assert_eq!(
-        location(
-            &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
-                .await
-        ),
+        app.sign_in_leads_to("/portal/login", &email, PASSWORD)
+            .await,
         "/portal"
     );
 }
@@ -267,11 +217,7 @@ async fn reset_requests_are_rate_limited_per_email() {
 async fn an_admin_sends_a_staff_member_a_reset_link() {
     let app = spawn_app().await;
     let email = app.staff("associate").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
-        .bind(&email)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let id = app.staff_id(&email).await;
     let manager = app.staff_browser("manager").await;
     assert_eq!(
         app.call(
@@ -292,11 +238,7 @@ async fn an_admin_sends_a_staff_member_a_reset_link() {
     );
     let link = emailed_link(&app, &email).await;
     let done = app
-        .post_form(
-            &browser(),
-            &link,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &link, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(location(&done), "/login?flash=password-reset");
     assert_eq!(
@@ -324,11 +266,10 @@ async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
         !signed_in(&app, &customer, "/portal").await,
         "their sessions end"
     );
-    assert!(location(
-        &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
-            .await
-    )
-    .starts_with("/portal/login?error"));
+    assert!(app
+        .sign_in_leads_to("/portal/login", &email, PASSWORD)
+        .await
+        .starts_with("/portal/login?error"));
 
     let admin = app.staff_browser("admin").await;
     assert_eq!(
@@ -338,23 +279,16 @@ async fn a_customer_is_switched_off_and_invited_again_with_a_new_password() {
     );
     let path = invitation_path(&app, &admin).await;
     let accepted = app
-        .post_form(
-            &browser(),
-            &path,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &path, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(location(&accepted), "/portal?flash=welcome");
-    assert!(location(
-        &app.sign_in(&browser(), "/portal/login", &email, PASSWORD)
-            .await
-    )
-    .starts_with("/portal/login?error"));
+    assert!(app
+        .sign_in_leads_to("/portal/login", &email, PASSWORD)
+        .await
+        .starts_with("/portal/login?error"));
     assert_eq!(
-        location(
-            &app.sign_in(&browser(), "/portal/login", &email, NEW_PASSWORD)
-                .await
-        ),
+        app.sign_in_leads_to("/portal/login", &email, NEW_PASSWORD)
+            .await,
         "/portal"
     );
 }
@@ -368,20 +302,13 @@ async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their
         .await;
     let link = emailed_link(&app, &old).await;
     let staff = app.staff_browser("associate").await;
-    let res = app
-        .call(
-            &staff,
-            "customers/update",
-            &[
-                ("id", &customer_id.to_string()),
-                ("name", "Portal Person"),
-                ("email", "new-address@example.com"),
-                ("phone", ""),
-                ("external_ref", ""),
-                ("segment", ""),
-            ],
-        )
-        .await;
+    let id = customer_id.to_string();
+    let form = customer_form(&[
+        ("id", &id),
+        ("name", "Portal Person"),
+        ("email", "new-address@example.com"),
+    ]);
+    let res = app.call(&staff, "customers/update", &form).await;
     assert_eq!(res.status(), 200);
     assert!(!signed_in(&app, &customer, "/portal").await);
     let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM email_outbox WHERE to_address = $1")
@@ -391,11 +318,7 @@ async fn changing_a_customers_sign_in_email_tells_the_old_address_and_ends_their
         .unwrap();
     assert_eq!(told, 2, "the reset link, then the notice of the change");
     let stale = app
-        .post_form(
-            &browser(),
-            &link,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &link, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(
         stale.status(),
@@ -421,20 +344,15 @@ async fn switching_off_a_portal_login_spends_the_invitations_already_sent() {
         .await;
     assert_eq!(off.status(), 200);
     let accepted = app
-        .post_form(
-            &browser(),
-            &path,
-            &[("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)],
-        )
+        .post_form(&browser(), &path, &new_password(NEW_PASSWORD))
         .await;
     assert_eq!(
         accepted.status(),
         410,
         "an older invitation cannot switch the login back on"
     );
-    assert!(location(
-        &app.sign_in(&browser(), "/portal/login", &email, NEW_PASSWORD)
-            .await
-    )
-    .starts_with("/portal/login?error"));
+    assert!(app
+        .sign_in_leads_to("/portal/login", &email, NEW_PASSWORD)
+        .await
+        .starts_with("/portal/login?error"));
 }

@@ -16,34 +16,14 @@ fn set(names: &[&str]) -> BTreeSet<String> {
 async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff_notes() {
     let app = spawn_app().await;
     let (customer_browser, customer_id) = app.customer_browser().await;
-    let reference: String = sqlx::query_scalar("SELECT external_ref FROM customers WHERE id = $1")
-        .bind(customer_id)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let reference = customer_id.to_string();
     let (_, staff) = staff_with_id(&app, "associate").await;
     let (_, manager) = staff_with_id(&app, "manager").await;
-    let category: i64 = app.count("SELECT MIN(id) FROM incident_categories").await;
-    let id: i64 = app
-        .call(
-            &staff,
-            "incidents/create",
-            &[
-                ("customer", reference.as_str()),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", "complaint"),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", "SECRET-DESCRIPTION staff wording"),
-            ],
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = id.to_string();
+    let fields = [
+        ("customer", reference.as_str()),
+        ("description", "SECRET-DESCRIPTION staff wording"),
+    ];
+    let id = log_incident_with(&app, &staff, &fields).await.to_string();
     for (amount, note) in [
         ("5.00", "SECRET-ACTION-NOTE"),
         ("400.00", "SECRET-PENDING-NOTE"),
@@ -70,17 +50,7 @@ async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff
     )
     .await;
     let pending: i64 = app.count("SELECT MAX(id) FROM recovery_actions").await;
-    let decided = app
-        .call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &pending.to_string()),
-                ("decision", "approve"),
-                ("note", "SECRET-DECISION-NOTE"),
-            ],
-        )
-        .await;
+    let decided = decide(&app, &manager, pending, "approve", "SECRET-DECISION-NOTE").await;
     assert_eq!(decided.status(), 200);
     app.call(
         &staff,
@@ -94,11 +64,8 @@ async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff
     .await;
 
     let incidents: Value = app
-        .call(&customer_browser, "portal/incidents", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&customer_browser, "portal/incidents", &[])
+        .await;
     let incident = &incidents[0];
     assert_eq!(
         keys(incident),
@@ -125,11 +92,8 @@ async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff
         set(&["subject", "body", "created_at"])
     );
     let summary: Value = app
-        .call(&customer_browser, "portal/summary", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&customer_browser, "portal/summary", &[])
+        .await;
     assert_eq!(
         keys(&summary),
         set(&[
@@ -142,11 +106,8 @@ async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff
         ])
     );
     let stories: Value = app
-        .call(&customer_browser, "portal/stories", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+        .call_json(&customer_browser, "portal/stories", &[])
+        .await;
     assert!(stories.as_array().unwrap().is_empty());
 
     let page = app.page_text(&customer_browser, "/portal").await;

@@ -17,27 +17,8 @@ async fn incident(
     proactive: bool,
     assignee: Option<i64>,
 ) -> i64 {
-    let category: i64 = app
-        .count("SELECT id FROM incident_categories WHERE name = 'Delivery'")
-        .await;
-    let res = app
-        .call(
-            staff,
-            "incidents/create",
-            &[
-                ("customer", "c-1001"),
-                ("new_customer_name", ""),
-                ("category_id", &category.to_string()),
-                ("severity", ""),
-                ("source", "staff"),
-                ("occurred_at", ""),
-                ("subject_ref", ""),
-                ("description", "Late parcel"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    let id: i64 = res.json().await.unwrap();
+    let fields = [("source", "staff"), ("description", "Late parcel")];
+    let id = log_incident_with(app, staff, &fields).await;
     sqlx::query(
         "UPDATE incidents SET detected_at = $1, occurred_at = $1, created_at = $1, resolved_at = $2,
                 status = $3, proactive = $4, assignee_id = $5 WHERE id = $6",
@@ -55,21 +36,8 @@ async fn incident(
 }
 
 async fn report(app: &TestApp, token: &str, query: &str) -> reqwest::Response {
-    Client::new()
-        .get(app.url(&format!("/api/v1/reports/weekly?{query}")))
-        .bearer_auth(token)
-        .send()
+    app.api_get(token, &format!("/api/v1/reports/weekly?{query}"))
         .await
-        .unwrap()
-}
-
-fn figure<'a>(report: &'a Value, key: &str) -> &'a Value {
-    report["figures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["key"] == key)
-        .unwrap_or_else(|| panic!("no figure {key}"))
 }
 
 #[tokio::test]
@@ -102,13 +70,7 @@ async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures()
                    "received_at": "2026-09-30T09:00:00Z", "incident": null})
         })
         .collect();
-    let res = Client::new()
-        .post(app.url("/api/v1/feedback"))
-        .bearer_auth(&token)
-        .json(&answers)
-        .send()
-        .await
-        .unwrap();
+    let res = app.api_post(&token, "/api/v1/feedback", &answers).await;
     assert_eq!(res.status(), 200);
 
     let res = report(&app, &token, "week=2026-W40").await;
@@ -160,11 +122,12 @@ async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures()
         "{without}"
     );
     let manager = app.staff_browser("manager").await;
-    let csv = manager
-        .get(app.url("/reports/weekly.csv?week=2026-W40&list=without_story"))
-        .send()
-        .await
-        .unwrap();
+    let csv = app
+        .get(
+            &manager,
+            "/reports/weekly.csv?week=2026-W40&list=without_story",
+        )
+        .await;
     assert_eq!(
         csv.headers()["content-disposition"],
         "attachment; filename=\"weekly-report-2026-W40-without_story.csv\""
@@ -175,11 +138,9 @@ async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures()
         text.contains(&format!("/stories?associate={priya}")),
         "{text}"
     );
-    let bad = manager
-        .get(app.url("/reports/weekly.csv?list=everything"))
-        .send()
-        .await
-        .unwrap();
+    let bad = app
+        .get(&manager, "/reports/weekly.csv?list=everything")
+        .await;
     assert_eq!(bad.status(), 422);
 
     // Priya's own figures: her two incidents.
@@ -214,12 +175,7 @@ async fn the_week_is_measured_against_the_week_before_on_hand_computed_figures()
         .await
         .unwrap();
     assert_eq!(unauthenticated.status(), 401);
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.api_document().await;
     assert!(doc["paths"]["/api/v1/reports/weekly"]["get"].is_object());
 }
 
@@ -230,18 +186,7 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
     let (other, _) = staff_with_id(&app, "associate").await;
     let manager = app.staff_browser("manager").await;
     let admin = app.staff_browser("admin").await;
-    let team: i64 = app
-        .call(&admin, "org/teams/create", &[("name", "Front desk")])
-        .await
-        .json()
-        .await
-        .unwrap();
-    app.call(
-        &admin,
-        "org/teams/assign",
-        &[("staff_id", &me.to_string()), ("team", &team.to_string())],
-    )
-    .await;
+    let team = team(&app, &admin, "Front desk", &[me]).await;
     let get = |client: &Client, team: &str, associate: &str| {
         let client = client.clone();
         let (team, associate) = (team.to_string(), associate.to_string());
@@ -261,11 +206,9 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
     assert_eq!(get(&associate, "", &me.to_string()).await.status(), 200);
     assert_eq!(get(&associate, "", &other.to_string()).await.status(), 403);
     assert_eq!(get(&associate, &team.to_string(), "").await.status(), 403);
-    let csv = associate
-        .get(app.url(&format!("/reports/weekly.csv?team={team}")))
-        .send()
-        .await
-        .unwrap();
+    let csv = app
+        .get(&associate, &format!("/reports/weekly.csv?team={team}"))
+        .await;
     assert_eq!(csv.status(), 403);
 
     // Managers see every scope.
@@ -283,12 +226,7 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
         403,
         "another person's figures stay theirs"
     );
-    let scopes: Value = app
-        .call(&associate, "reports/scopes", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let scopes: Value = app.call_json(&associate, "reports/scopes", &[]).await;
     let labels = menu_labels(&scopes);
     let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
     assert!(labels.contains(&"Whole organisation") && labels.contains(&"Team Front desk"));
@@ -342,7 +280,7 @@ async fn a_large_organisations_scope_menu_lists_the_people_of_the_team_in_view()
     assert!(!small["people"].as_array().unwrap().is_empty());
 
     let now = app::db::now_ms();
-    for n in 0..app::reports::api::MENU_PEOPLE {
+    for n in 0..app::reports::MENU_PEOPLE {
         let team = if n % 2 == 0 { returns } else { billing };
         sqlx::query(
             "INSERT INTO staff_users (email, name, role, password_hash, active, created_at, updated_at, team_id)
@@ -413,11 +351,7 @@ async fn a_large_organisations_scope_menu_lists_the_people_of_the_team_in_view()
 async fn the_weekly_figures_export_as_csv_and_the_page_renders_without_javascript() {
     let app = spawn_app().await;
     let manager = app.staff_browser("manager").await;
-    let res = manager
-        .get(app.url("/reports/weekly.csv?week=2026-W47"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&manager, "/reports/weekly.csv?week=2026-W47").await;
     assert_eq!(res.status(), 200);
     assert_eq!(
         res.headers()["content-disposition"],
@@ -434,22 +368,13 @@ async fn the_weekly_figures_export_as_csv_and_the_page_renders_without_javascrip
     )));
     assert_eq!(lines.len(), 23, "a header and 22 figures");
 
-    let page = manager
-        .get(app.url("/reports/weekly?week=2026-W47"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page_text(&manager, "/reports/weekly?week=2026-W47")
+        .await;
     assert!(page.contains("Weekly report · 2026-W47"));
     assert!(page.contains("<svg") && page.contains("Show the trends as a table"));
     assert!(page.contains("href=\"/feedback?week=2026-W47&amp;assessment=lukewarm\""));
-    let anonymous = browser()
-        .get(app.url("/reports/weekly"))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = app.get(&browser(), "/reports/weekly").await;
     assert_eq!(location(&anonymous), "/login?next=/reports/weekly");
 }
 

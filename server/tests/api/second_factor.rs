@@ -17,12 +17,7 @@ async fn enrol(app: &TestApp, client: &Client) -> (String, Vec<String>) {
             .status(),
         200
     );
-    let status: Value = app
-        .call(client, "account/two-factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = app.call_json(client, "account/two-factor", &[]).await;
     let secret = status["pending"]["secret"].as_str().unwrap().to_string();
     assert!(status["pending"]["qr"]
         .as_str()
@@ -61,12 +56,7 @@ async fn enrol(app: &TestApp, client: &Client) -> (String, Vec<String>) {
         )
         .await;
     assert_eq!(ok.status(), 200);
-    let status: Value = app
-        .call(client, "account/two-factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = app.call_json(client, "account/two-factor", &[]).await;
     assert_eq!(status["enabled"], true);
     let codes: Vec<String> = status["new_recovery_codes"]
         .as_array()
@@ -75,12 +65,7 @@ async fn enrol(app: &TestApp, client: &Client) -> (String, Vec<String>) {
         .map(|c| c.as_str().unwrap().to_string())
         .collect();
     assert_eq!(codes.len(), 10);
-    let again: Value = app
-        .call(client, "account/two-factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let again: Value = app.call_json(client, "account/two-factor", &[]).await;
     assert!(
         again["new_recovery_codes"].as_array().unwrap().is_empty(),
         "shown once"
@@ -109,8 +94,7 @@ async fn code_step(app: &TestApp, client: &Client, code: &str) -> reqwest::Respo
 async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code() {
     let app = spawn_app().await;
     let email = app.staff("manager").await;
-    let first = browser();
-    app.sign_in(&first, "/login", &email, PASSWORD).await;
+    let first = app.signed_in_as(&email).await;
     let (secret, codes) = enrol(&app, &first).await;
 
     let successes = "SELECT COUNT(*) FROM audit_log WHERE action = 'signin.success'";
@@ -121,15 +105,7 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
         before,
         "a right password alone is no sign-in"
     );
-    assert!(
-        client
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            == 303
-    );
+    assert!(app.get(&client, "/dashboard").await.status() == 303);
     let wrong = code_step(&app, &client, "123456").await;
     assert_eq!(location(&wrong), "/login/verify?error=code");
     // The code of the next step: the current one was used up by the enrolment.
@@ -138,15 +114,7 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
     assert_eq!(location(&ok), "/dashboard");
     assert!(session_cookie(&ok).is_some());
     assert_eq!(app.count(successes).await, before + 1);
-    assert_eq!(
-        client
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get(&client, "/dashboard").await.status(), 200);
 
     let replay = password_step(&app, &email).await;
     assert_eq!(
@@ -166,12 +134,7 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
         "/login/verify?error=code",
         "a recovery code works once"
     );
-    let status: Value = app
-        .call(&first, "account/two-factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = app.call_json(&first, "account/two-factor", &[]).await;
     assert_eq!(status["recovery_codes_left"], 9);
 }
 
@@ -179,8 +142,7 @@ async fn a_staff_member_enrols_and_signs_in_with_a_code_and_with_a_recovery_code
 async fn wrong_codes_are_throttled_and_a_challenge_without_its_cookie_goes_nowhere() {
     let app = spawn_app().await;
     let email = app.staff("admin").await;
-    let first = browser();
-    app.sign_in(&first, "/login", &email, PASSWORD).await;
+    let first = app.signed_in_as(&email).await;
     let (secret, _) = enrol(&app, &first).await;
     let client = password_step(&app, &email).await;
     for _ in 0..5 {
@@ -203,21 +165,11 @@ async fn wrong_codes_are_throttled_and_a_challenge_without_its_cookie_goes_nowhe
 async fn an_admin_removes_a_lost_second_factor_and_it_can_be_switched_off_with_the_password() {
     let app = spawn_app().await;
     let email = app.staff("associate").await;
-    let id: i64 = sqlx::query_scalar("SELECT id FROM staff_users WHERE email = $1")
-        .bind(&email)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let first = browser();
-    app.sign_in(&first, "/login", &email, PASSWORD).await;
+    let id = app.staff_id(&email).await;
+    let first = app.signed_in_as(&email).await;
     enrol(&app, &first).await;
     let admin = app.staff_browser("admin").await;
-    let users: Value = app
-        .call(&admin, "admin/users/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let users: Value = app.call_json(&admin, "admin/users/list", &[]).await;
     let row = users
         .as_array()
         .unwrap()
@@ -236,25 +188,19 @@ async fn an_admin_removes_a_lost_second_factor_and_it_can_be_switched_off_with_t
         200
     );
     assert_eq!(
-        first
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.get(&first, "/dashboard").await.status(),
         303,
         "their sessions end"
     );
-    let res = app.sign_in(&browser(), "/login", &email, PASSWORD).await;
-    assert_eq!(location(&res), "/dashboard", "the password alone again");
+    let res = app.sign_in_leads_to("/login", &email, PASSWORD).await;
+    assert_eq!(res, "/dashboard", "the password alone again");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'second_factor.reset'")
             .await,
         1
     );
 
-    let again = browser();
-    app.sign_in(&again, "/login", &email, PASSWORD).await;
+    let again = app.signed_in_as(&email).await;
     enrol(&app, &again).await;
     let wrong = app
         .call(
@@ -273,7 +219,7 @@ async fn an_admin_removes_a_lost_second_factor_and_it_can_be_switched_off_with_t
         .await;
     assert_eq!(off.status(), 200);
     assert_eq!(
-        location(&app.sign_in(&browser(), "/login", &email, PASSWORD).await),
+        app.sign_in_leads_to("/login", &email, PASSWORD).await,
         "/dashboard"
     );
 }
@@ -293,32 +239,19 @@ async fn when_required_managers_without_a_second_factor_can_only_set_one_up() {
         200
     );
     let manager = app.staff_browser("manager").await;
-    let page = manager.get(app.url("/incidents")).send().await.unwrap();
+    let page = app.get(&manager, "/incidents").await;
     assert_eq!(
         location(&page),
         "/account?flash=two-factor-required#two-factor"
     );
-    assert_eq!(
-        manager
-            .get(app.url("/account"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get(&manager, "/account").await.status(), 200);
     let list = app.call(&manager, "incidents/approvals", &[]).await;
     assert_eq!(list.status(), 403);
     let upload = app
         .post_form(&manager, "/customers/import", &[("kind", "orders")])
         .await;
     assert_eq!(upload.status(), 403, "form posts to staff routes wait too");
-    let status: Value = app
-        .call(&manager, "account/two-factor", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let status: Value = app.call_json(&manager, "account/two-factor", &[]).await;
     assert_eq!(status["required"], true);
     enrol(&app, &manager).await;
     assert_eq!(
@@ -327,23 +260,10 @@ async fn when_required_managers_without_a_second_factor_can_only_set_one_up() {
             .status(),
         200
     );
-    assert_eq!(
-        manager
-            .get(app.url("/incidents"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    assert_eq!(app.get(&manager, "/incidents").await.status(), 200);
     let associate = app.staff_browser("associate").await;
     assert_eq!(
-        associate
-            .get(app.url("/incidents"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.get(&associate, "/incidents").await.status(),
         200,
         "associates are not asked"
     );

@@ -1,32 +1,25 @@
+//! The defences every request passes: cross-site refusals, security headers, uncached
+//! signed-in pages, cookie scoping, body limits, range checks and API token limits.
 use crate::helpers::*;
 
 #[tokio::test]
 async fn a_cross_site_post_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     let client = app.staff_browser("manager").await;
-    let form = [
-        ("name", "Forged"),
-        ("email", ""),
-        ("phone", ""),
-        ("external_ref", ""),
-        ("segment", ""),
-    ];
-    let res = client
-        .post(app.url("/fn/customers/create"))
-        .header("origin", "http://evil.example")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
-    let res = client
-        .post(app.url("/fn/customers/create"))
-        .header("sec-fetch-site", "cross-site")
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    let form = customer_form(&[("name", "Forged")]);
+    for (header, value) in [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
+        let res = client
+            .post(app.url("/fn/customers/create"))
+            .header(header, value)
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403, "{header}: {value}");
+    }
     assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 0);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'access.denied.cross_site'")
@@ -45,13 +38,7 @@ async fn a_same_origin_post_from_the_app_is_accepted() {
         .post(app.url("/fn/customers/create"))
         .header("origin", format!("http://{host}"))
         .header("accept", "application/json")
-        .form(&[
-            ("name", "Real"),
-            ("email", ""),
-            ("phone", ""),
-            ("external_ref", ""),
-            ("segment", ""),
-        ])
+        .form(&customer_form(&[("name", "Real")]))
         .send()
         .await
         .unwrap();
@@ -76,7 +63,7 @@ async fn a_cross_site_sign_in_is_refused() {
 #[tokio::test]
 async fn html_responses_carry_the_security_headers_and_the_script_nonce() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/login")).send().await.unwrap();
+    let res = app.get(&browser(), "/login").await;
     assert_eq!(res.status(), 200);
     let h = res.headers().clone();
     let csp = h
@@ -118,14 +105,14 @@ async fn html_responses_carry_the_security_headers_and_the_script_nonce() {
 #[tokio::test]
 async fn hsts_is_sent_when_served_over_tls() {
     let app = spawn_app_with(|s| s.secure_cookies = true).await;
-    let res = browser().get(app.url("/login")).send().await.unwrap();
+    let res = app.get(&browser(), "/login").await;
     assert!(res.headers().get("strict-transport-security").is_some());
 }
 
 #[tokio::test]
 async fn health_check_reports_the_database() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/healthz")).send().await.unwrap();
+    let res = app.get(&browser(), "/healthz").await;
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["database"], "ok");
@@ -134,18 +121,14 @@ async fn health_check_reports_the_database() {
 #[tokio::test]
 async fn unknown_pages_answer_404() {
     let app = spawn_app().await;
-    let res = browser()
-        .get(app.url("/no-such-page"))
-        .send()
-        .await
-        .unwrap();
+    let res = app.get(&browser(), "/no-such-page").await;
     assert_eq!(res.status(), 404);
 }
 
 #[tokio::test]
 async fn responses_carry_a_request_id() {
     let app = spawn_app().await;
-    let res = browser().get(app.url("/healthz")).send().await.unwrap();
+    let res = app.get(&browser(), "/healthz").await;
     assert_eq!(res.headers().get("x-request-id").unwrap().len(), 16);
 }
 
@@ -154,7 +137,7 @@ async fn what_a_signed_in_person_is_sent_is_never_cached() {
     let app = spawn_app().await;
     let staff = app.staff_browser("associate").await;
     for path in ["/dashboard", "/customers", "/account"] {
-        let res = staff.get(app.url(path)).send().await.unwrap();
+        let res = app.get(&staff, path).await;
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["cache-control"], "no-store", "{path}");
     }
@@ -167,7 +150,7 @@ async fn what_a_signed_in_person_is_sent_is_never_cached() {
         .await;
     assert_eq!(fn_call.headers()["cache-control"], "no-store");
     let (customer, _) = app.customer_browser().await;
-    let portal = customer.get(app.url("/portal")).send().await.unwrap();
+    let portal = app.get(&customer, "/portal").await;
     assert_eq!(portal.headers()["cache-control"], "no-store");
 }
 
@@ -187,19 +170,13 @@ async fn over_tls_the_session_cookie_is_host_prefixed_and_secure_and_still_signs
         .split(';')
         .next()
         .unwrap();
-    let page = browser()
-        .get(app.url("/dashboard"))
-        .header("cookie", format!("__Host-em_session={token}"))
-        .send()
-        .await
-        .unwrap();
+    let page = app
+        .get_with_cookie(&format!("__Host-em_session={token}"), "/dashboard")
+        .await;
     assert_eq!(page.status(), 200);
-    let plain = browser()
-        .get(app.url("/dashboard"))
-        .header("cookie", format!("em_session={token}"))
-        .send()
-        .await
-        .unwrap();
+    let plain = app
+        .get_with_cookie(&format!("em_session={token}"), "/dashboard")
+        .await;
     assert_eq!(
         plain.status(),
         303,
@@ -242,13 +219,7 @@ async fn an_over_long_server_function_body_is_refused_with_413_and_changes_nothi
         .call(
             &staff,
             "customers/create",
-            &[
-                ("name", &name),
-                ("email", ""),
-                ("phone", ""),
-                ("external_ref", ""),
-                ("segment", ""),
-            ],
+            &customer_form(&[("name", &name)]),
         )
         .await;
     assert_eq!(res.status(), 413);
@@ -298,11 +269,9 @@ async fn page_numbers_and_report_weeks_out_of_range_are_bad_requests_not_failure
             "week {week}: {}",
             res.status()
         );
-        let csv = staff
-            .get(app.url(&format!("/reports/weekly.csv?week={week}")))
-            .send()
-            .await
-            .unwrap();
+        let csv = app
+            .get(&staff, &format!("/reports/weekly.csv?week={week}"))
+            .await;
         assert!(
             csv.status().is_client_error(),
             "csv week {week}: {}",
@@ -315,61 +284,29 @@ async fn page_numbers_and_report_weeks_out_of_range_are_bad_requests_not_failure
 async fn api_tokens_can_expire_and_be_read_only_and_refusals_are_audited_once_a_minute() {
     let app = spawn_app().await;
     let admin = app.staff_browser("admin").await;
-    let created = app
-        .call(
-            &admin,
-            "admin/tokens/create",
-            &[
-                ("name", "Dashboards"),
-                ("expires_in_days", "30"),
-                ("read_only", "1"),
-            ],
-        )
-        .await;
-    assert_eq!(created.status(), 200);
-    let view: serde_json::Value = app
-        .call(&admin, "admin/tokens/list", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let token = view["revealed"].as_str().unwrap().to_string();
+    let fields = [
+        ("name", "Dashboards"),
+        ("expires_in_days", "30"),
+        ("read_only", "1"),
+    ];
+    let token = create_token(&app, &admin, &fields).await;
+    let view = app.call_json(&admin, "admin/tokens/list", &[]).await;
     assert_eq!(view["tokens"][0]["read_only"], true);
     assert!(view["tokens"][0]["expires_at"].as_i64().unwrap() > app::db::now_ms());
-    let client = reqwest::Client::new();
-    let read = client
-        .get(app.url("/api/v1/whoami"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let read = app.api_get(&token, "/api/v1/whoami").await;
     assert_eq!(read.status(), 200);
-    let write = client
-        .post(app.url("/api/v1/feedback"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!([]))
-        .send()
-        .await
-        .unwrap();
+    let write = app
+        .api_post(&token, "/api/v1/feedback", &serde_json::json!([]))
+        .await;
     assert_eq!(write.status(), 403, "a read-only token cannot write");
     sqlx::query("UPDATE api_tokens SET expires_at = 1")
         .execute(&app.db)
         .await
         .unwrap();
-    let expired = client
-        .get(app.url("/api/v1/whoami"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let expired = app.api_get(&token, "/api/v1/whoami").await;
     assert_eq!(expired.status(), 401);
     for _ in 0..5 {
-        client
-            .get(app.url("/api/v1/whoami"))
-            .bearer_auth("em_nonsense")
-            .send()
-            .await
-            .unwrap();
+        app.api_get("em_nonsense", "/api/v1/whoami").await;
     }
     let audited = app
         .count("SELECT COUNT(*) FROM audit_log WHERE action = 'api.unauthenticated'")

@@ -1,18 +1,14 @@
 //! Signals through the JSON API, detection rules, and the notices they send.
 use crate::helpers::*;
+use crate::smtp_sink::Sink;
 use reqwest::Client;
 use serde_json::{json, Value};
+use std::time::Duration;
 
 /// Saves a rule as a manager; `extra` overrides form fields.
 async fn rule(app: &TestApp, manager: &Client, extra: &[(&str, &str)]) -> reqwest::Response {
-    let category: i64 = sqlx::query_scalar(
-        "SELECT id FROM incident_categories WHERE name = 'Streaming / playback'",
-    )
-    .fetch_one(&app.db)
-    .await
-    .unwrap();
-    let category = category.to_string();
-    let mut form: Vec<(String, String)> = [
+    let category = app.category_id("Streaming / playback").await.to_string();
+    let defaults = [
         ("name", "Rebuffering"),
         ("signal_kind", "playback.rebuffer_ratio"),
         ("comparison", "gt"),
@@ -32,20 +28,18 @@ async fn rule(app: &TestApp, manager: &Client, extra: &[(&str, &str)]) -> reqwes
             "notice_template",
             "Dear {name}, playback of {subject} was poor, so we refunded {amount}.",
         ),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect();
-    for (k, v) in extra {
-        let key = format!("form[{k}]");
-        match form.iter_mut().find(|(fk, _)| *fk == key) {
-            Some(entry) => entry.1 = v.to_string(),
-            None => form.push((key, v.to_string())),
-        }
-    }
+    ];
+    let mut form = editor_form(&with_fields(&defaults, extra));
     form.push(("id".into(), String::new()));
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    app.call(manager, "rules/save", &pairs).await
+    app.call_owned(manager, "rules/save", &form).await
+}
+
+/// Rule fields as the rule editor posts them, each named `form[…]`.
+fn editor_form(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
+        .collect()
 }
 
 fn signal(
@@ -64,14 +58,12 @@ fn signal(
     })
 }
 
-async fn send(app: &TestApp, token: &str, batch: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(app.url("/api/v1/signals"))
-        .bearer_auth(token)
-        .json(batch)
-        .send()
-        .await
-        .unwrap()
+/// Where the API takes signals.
+const SIGNALS: &str = "/api/v1/signals";
+
+/// Sends a batch of signals, which must be accepted; the API's answer.
+async fn send(app: &TestApp, token: &str, batch: &Value) -> Value {
+    ok_json(app.api_post(token, SIGNALS, batch).await).await
 }
 
 async fn counts(app: &TestApp) -> (i64, i64, i64, i64) {
@@ -94,35 +86,25 @@ async fn setup() -> (TestApp, Client, String) {
 #[tokio::test]
 async fn a_poor_playback_signal_opens_a_proactive_incident_with_its_refund_and_notice() {
     let (app, _, token) = setup().await;
-    let res = send(
-        &app,
-        &token,
-        &json!([signal(
-            "src-1",
-            "c-1001",
-            "rental-987",
-            0.18,
-            Some("3.99"),
-            "2026-11-20T21:14:00Z"
-        )]),
-    )
-    .await;
-    assert_eq!(res.status(), 200);
-    let body: Value = res.json().await.unwrap();
+    let batch = json!([signal(
+        "src-1",
+        "c-1001",
+        "rental-987",
+        0.18,
+        Some("3.99"),
+        "2026-11-20T21:14:00Z"
+    )]);
+    let body = send(&app, &token, &batch).await;
     let item = &body["items"][0];
     assert_eq!(item["status"], "stored");
     assert_eq!(item["incident"]["action"], "opened");
     let id = item["incident"]["id"].as_i64().unwrap();
 
-    let incident: Value = reqwest::Client::new()
-        .get(app.url(&format!("/api/v1/incidents/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let incident: Value = ok_json(
+        app.api_get(&token, &format!("/api/v1/incidents/{id}"))
+            .await,
+    )
+    .await;
     assert_eq!(incident["source"], "signal");
     assert_eq!(incident["proactive"], true);
     assert_eq!(incident["status"], "recovering");
@@ -177,9 +159,9 @@ async fn re_sending_a_batch_changes_nothing_and_reports_the_incident() {
             "2026-11-20T21:15:00Z"
         ),
     ]);
-    let first: Value = send(&app, &token, &batch).await.json().await.unwrap();
+    let first = send(&app, &token, &batch).await;
     let before = counts(&app).await;
-    let second: Value = send(&app, &token, &batch).await.json().await.unwrap();
+    let second = send(&app, &token, &batch).await;
     assert_eq!(counts(&app).await, before);
     assert_eq!(second["items"][0]["status"], "duplicate");
     assert_eq!(
@@ -214,7 +196,7 @@ async fn further_signals_join_the_open_incident_for_the_same_customer_and_subjec
         )]),
     )
     .await;
-    let res: Value = send(
+    let res = send(
         &app,
         &token,
         &json!([
@@ -236,10 +218,7 @@ async fn further_signals_join_the_open_incident_for_the_same_customer_and_subjec
             ),
         ]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res["items"][0]["incident"]["action"], "joined");
     assert_eq!(
         res["items"][1]["incident"]["action"], "opened",
@@ -269,7 +248,7 @@ async fn a_rule_with_a_window_waits_for_enough_signals_inside_it() {
     );
     let token = api_token(&app, "Playback service").await;
     let at = |m: u32| format!("2026-11-20T21:{m:02}:00Z");
-    let r1: Value = send(
+    let r1 = send(
         &app,
         &token,
         &json!([
@@ -277,37 +256,28 @@ async fn a_rule_with_a_window_waits_for_enough_signals_inside_it() {
             signal("w2", "c-1", "s", 0.2, None, &at(15)),
         ]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(r1["items"]
         .as_array()
         .unwrap()
         .iter()
         .all(|i| i["incident"].is_null()));
-    let r2: Value = send(
+    let r2 = send(
         &app,
         &token,
         &json!([signal("w3", "c-1", "s", 0.2, None, &at(20))]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(
         r2["items"][0]["incident"].is_null(),
         "only two inside the 10 minutes before 21:20"
     );
-    let r3: Value = send(
+    let r3 = send(
         &app,
         &token,
         &json!([signal("w4", "c-1", "s", 0.2, None, &at(22))]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(r3["items"][0]["incident"]["action"], "opened");
     let attached = app
         .count("SELECT COUNT(*) FROM signals WHERE incident_id IS NOT NULL")
@@ -325,21 +295,11 @@ async fn a_malformed_batch_is_refused_whole_naming_each_bad_item_and_field() {
     bad["amount_at_stake"] = json!({"amount": 3.99, "currency": "USD"});
     let batch =
         json!([signal("x1", "c-1", "s", 0.2, None, "2026-11-20T21:00:00Z"), bad, {"kind": "k"}]);
-    let res = send(&app, &token, &batch).await;
+    let res = app.api_post(&token, SIGNALS, &batch).await;
     assert_eq!(res.status(), 400);
     let body: Value = res.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("2 of 3"));
-    let named: Vec<(i64, String)> = body["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["index"].as_i64().unwrap(),
-                e["field"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let named = item_errors(&body);
     assert!(
         named.contains(&(1, "observed_at".into()))
             && named.contains(&(1, "amount_at_stake.amount".into()))
@@ -349,7 +309,7 @@ async fn a_malformed_batch_is_refused_whole_naming_each_bad_item_and_field() {
     assert_eq!(app.count("SELECT COUNT(*) FROM customers").await, 0);
     for body in ["{not json", "{\"kind\": 1}", "[]"] {
         let res = reqwest::Client::new()
-            .post(app.url("/api/v1/signals"))
+            .post(app.url(SIGNALS))
             .bearer_auth(&token)
             .header("content-type", "application/json")
             .body(body)
@@ -366,7 +326,7 @@ async fn a_refund_over_the_rules_limit_waits_and_its_notice_goes_out_on_approval
     let manager = app.staff_browser("manager").await;
     rule(&app, &manager, &[("cap", ""), ("auto_apply_limit", "2.00")]).await;
     let token = api_token(&app, "Playback service").await;
-    let res: Value = send(
+    let res = send(
         &app,
         &token,
         &json!([signal(
@@ -378,10 +338,7 @@ async fn a_refund_over_the_rules_limit_waits_and_its_notice_goes_out_on_approval
             "2026-11-20T21:00:00Z"
         )]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert_eq!(res["items"][0]["incident"]["action"], "opened");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM notices").await,
@@ -393,27 +350,10 @@ async fn a_refund_over_the_rules_limit_waits_and_its_notice_goes_out_on_approval
             .await,
         1
     );
-    let queue: Value = app
-        .call(&manager, "incidents/approvals", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let action = queue[0]["action"]["id"].as_i64().unwrap().to_string();
-    assert_eq!(
-        app.call(
-            &manager,
-            "incidents/decide",
-            &[
-                ("action_id", &action),
-                ("decision", "approve"),
-                ("note", "")
-            ]
-        )
-        .await
-        .status(),
-        200
-    );
+    let queue: Value = app.call_json(&manager, "incidents/approvals", &[]).await;
+    let action = queue[0]["action"]["id"].as_i64().unwrap();
+    let approved = decide(&app, &manager, action, "approve", "").await;
+    assert_eq!(approved.status(), 200);
     assert_eq!(app.count("SELECT COUNT(*) FROM notices").await, 1);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM email_outbox WHERE to_address = 'dana@example.com'")
@@ -439,15 +379,12 @@ async fn a_disabled_rule_opens_nothing() {
         .status(),
         200
     );
-    let res: Value = send(
+    let res = send(
         &app,
         &token,
         &json!([signal("d1", "c-1", "s", 0.9, None, "2026-11-20T21:00:00Z")]),
     )
-    .await
-    .json()
-    .await
-    .unwrap();
+    .await;
     assert!(res["items"][0]["incident"].is_null());
 }
 
@@ -455,25 +392,16 @@ async fn a_disabled_rule_opens_nothing() {
 async fn the_api_refuses_missing_wrong_and_revoked_tokens() {
     let (app, _, token) = setup().await;
     let batch = json!([signal("t1", "c-1", "s", 0.9, None, "2026-11-20T21:00:00Z")]);
-    let client = reqwest::Client::new();
+    let without_token = reqwest::Client::new()
+        .post(app.url(SIGNALS))
+        .json(&batch)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(without_token.status(), 401);
     assert_eq!(
-        client
-            .post(app.url("/api/v1/signals"))
-            .json(&batch)
-            .send()
+        app.api_post("em_not-a-token", SIGNALS, &batch)
             .await
-            .unwrap()
-            .status(),
-        401
-    );
-    assert_eq!(
-        client
-            .post(app.url("/api/v1/signals"))
-            .bearer_auth("em_not-a-token")
-            .json(&batch)
-            .send()
-            .await
-            .unwrap()
             .status(),
         401
     );
@@ -481,17 +409,8 @@ async fn the_api_refuses_missing_wrong_and_revoked_tokens() {
         .execute(&app.db)
         .await
         .unwrap();
-    assert_eq!(send(&app, &token, &batch).await.status(), 401);
-    assert_eq!(
-        client
-            .get(app.url("/api/v1/incidents"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        401
-    );
+    assert_eq!(app.api_post(&token, SIGNALS, &batch).await.status(), 401);
+    assert_eq!(app.api_get(&token, "/api/v1/incidents").await.status(), 401);
     assert_eq!(app.count("SELECT COUNT(*) FROM signals").await, 0);
 }
 
@@ -507,50 +426,36 @@ async fn the_incidents_api_filters_and_pages_like_the_list() {
         ]),
     )
     .await;
-    let client = reqwest::Client::new();
-    let get = |query: &str| {
-        client
-            .get(app.url(&format!("/api/v1/incidents{query}")))
-            .bearer_auth(&token)
-            .send()
+    let get = |query: &'static str| {
+        let (app, token) = (&app, &token);
+        async move {
+            app.api_get(token, &format!("/api/v1/incidents{query}"))
+                .await
+        }
     };
-    let all: Value = get("").await.unwrap().json().await.unwrap();
-    assert_eq!(all["total"], 2);
-    let signals: Value = get("?source=signal&status=recovering")
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(signals["total"], 2);
-    let proactive: Value = get("?proactive=true").await.unwrap().json().await.unwrap();
-    assert_eq!(proactive["total"], 2);
-    let none: Value = get("?status=resolved").await.unwrap().json().await.unwrap();
-    assert_eq!(none["total"], 0);
-    assert_eq!(get("?status=lost").await.unwrap().status(), 400);
-    assert_eq!(get("?page=x").await.unwrap().status(), 400);
-    assert_eq!(get("?week=2026-W99").await.unwrap().status(), 400);
-    assert_eq!(
-        client
-            .get(app.url("/api/v1/incidents/424242"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        404
-    );
+    for (query, total) in [
+        ("", 2),
+        ("?source=signal&status=recovering", 2),
+        ("?proactive=true", 2),
+        ("?status=resolved", 0),
+    ] {
+        let page: Value = ok_json(get(query).await).await;
+        assert_eq!(page["total"], total, "{query}");
+    }
+    for (query, status) in [
+        ("?status=lost", 400),
+        ("?page=x", 400),
+        ("?week=2026-W99", 400),
+        ("/424242", 404),
+    ] {
+        assert_eq!(get(query).await.status(), status, "{query}");
+    }
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
     let app = spawn_app().await;
-    let doc: Value = reqwest::get(app.url("/api/openapi.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc = app.api_document().await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/signals",
@@ -560,8 +465,46 @@ async fn the_openapi_document_describes_every_api_route() {
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
-    assert!(doc["components"]["schemas"]["SignalIn"].is_object());
-    assert!(doc["paths"]["/api/v1/signals"]["post"]["responses"]["400"].is_object());
+    // Request bodies are the types the handlers read, not copies kept by hand.
+    for (path, item) in [
+        ("/api/v1/signals", "SignalItem"),
+        ("/api/v1/feedback", "FeedbackItem"),
+        ("/api/v1/customers", "CustomerItem"),
+        ("/api/v1/orders", "OrderItem"),
+    ] {
+        let body =
+            &doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        assert_eq!(body["type"], "array", "{path}");
+        assert_eq!(
+            (body["minItems"].as_u64(), body["maxItems"].as_u64()),
+            (Some(1), Some(1000)),
+            "{path}"
+        );
+        assert_eq!(
+            body["items"]["$ref"],
+            format!("#/components/schemas/{item}"),
+            "{path}"
+        );
+        let refused = &doc["paths"][path]["post"]["responses"]["400"];
+        assert_eq!(
+            refused["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ErrorBody",
+            "{path}"
+        );
+    }
+    let required = &doc["components"]["schemas"]["SignalItem"]["required"];
+    for field in [
+        "idempotency_key",
+        "kind",
+        "customer",
+        "value",
+        "observed_at",
+    ] {
+        assert!(
+            required.as_array().unwrap().iter().any(|f| f == field),
+            "{field}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -576,12 +519,8 @@ async fn rules_are_validated_and_tried_without_saving() {
     .await;
     assert_eq!(bad.status(), 422);
     assert_eq!(app.count("SELECT COUNT(*) FROM detection_rules").await, 0);
-    let category: i64 = sqlx::query_scalar("SELECT id FROM incident_categories LIMIT 1")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    let category = category.to_string();
-    let mut form: Vec<(String, String)> = [
+    let category = app.category_id("Delivery").await.to_string();
+    let mut form = editor_form(&[
         ("name", "T"),
         ("signal_kind", "k"),
         ("comparison", "gte"),
@@ -594,22 +533,13 @@ async fn rules_are_validated_and_tried_without_saving() {
         ("auto_apply_limit", "1.00"),
         ("notice_subject", "S"),
         ("notice_template", "Hi {name}: {amount}"),
-    ]
-    .iter()
-    .map(|(k, v)| (format!("form[{k}]"), v.to_string()))
-    .collect();
+    ]);
     form.extend([
         ("sample_kind".into(), String::new()),
         ("sample_value".into(), "7".into()),
         ("sample_amount".into(), "4.00".into()),
     ]);
-    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let outcome: Value = app
-        .call(&manager, "rules/try", &pairs)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let outcome: Value = ok_json(app.call_owned(&manager, "rules/try", &form).await).await;
     assert_eq!(outcome["matches"], true);
     assert_eq!(outcome["proposal"]["amount"]["minor"], 150);
     assert_eq!(outcome["proposal"]["automatic"], false);
@@ -621,42 +551,39 @@ async fn rules_are_validated_and_tried_without_saving() {
     );
 }
 
-#[tokio::test]
-async fn notices_are_delivered_by_smtp_once() {
-    let (smtp, sink) = crate::smtp_sink::start(false).await;
+/// An app delivering notices through an SMTP sink (which refuses every message when `refuse`),
+/// its clock driven by the test, with one notice to mei@example.com queued by a signal.
+async fn notice_through_smtp(refuse: bool) -> (TestApp, Sink) {
+    let (smtp, sink) = crate::smtp_sink::start(refuse).await;
     let app = spawn_app_with_smtp(|_| {}, Some(smtp)).await;
     let manager = app.staff_browser("manager").await;
     rule(&app, &manager, &[]).await;
     let token = api_token(&app, "Playback service").await;
-    send(
-        &app,
-        &token,
-        &json!([signal(
-            "m1",
-            "mei@example.com",
-            "rental-9",
-            0.3,
-            Some("3.99"),
-            "2026-11-20T21:00:00Z"
-        )]),
-    )
-    .await;
-    for _ in 0..50 {
-        if app
-            .count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent'")
-            .await
-            == 1
-        {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let batch = json!([signal(
+        "m1",
+        "mei@example.com",
+        "rental-9",
+        0.3,
+        Some("3.99"),
+        "2026-11-20T21:00:00Z"
+    )]);
+    send(&app, &token, &batch).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM email_outbox").await, 1);
+    (app, sink)
+}
+
+#[tokio::test]
+async fn notices_are_delivered_by_smtp_once() {
+    let (app, sink) = notice_through_smtp(false).await;
+    // The delivery worker's next pass, a second later.
+    app.advance(Duration::from_secs(1)).await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM email_outbox WHERE status = 'sent' AND attempts = 1")
             .await,
         1
     );
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // Hours later, past the claim's lease and any retry's wait: still sent once.
+    app.advance(Duration::from_secs(3 * 3600)).await;
     let messages = sink.messages.lock().unwrap().clone();
     assert_eq!(messages.len(), 1, "sent once, never twice");
     assert!(
@@ -671,37 +598,38 @@ async fn notices_are_delivered_by_smtp_once() {
 
 #[tokio::test]
 async fn a_refused_notice_stays_queued_for_a_later_retry_with_the_error_logged() {
-    let (smtp, sink) = crate::smtp_sink::start(true).await;
-    let app = spawn_app_with_smtp(|_| {}, Some(smtp)).await;
-    let manager = app.staff_browser("manager").await;
-    rule(&app, &manager, &[]).await;
-    let token = api_token(&app, "Playback service").await;
-    send(
-        &app,
-        &token,
-        &json!([signal(
-            "f1",
-            "mei@example.com",
-            "rental-9",
-            0.3,
-            Some("3.99"),
-            "2026-11-20T21:00:00Z"
-        )]),
-    )
-    .await;
-    for _ in 0..50 {
-        if app.count("SELECT COUNT(*) FROM email_attempts").await >= 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let (status, attempts, error, next): (String, i64, Option<String>, i64) =
-        sqlx::query_as("SELECT status, attempts, last_error, next_attempt_at FROM email_outbox")
-            .fetch_one(&app.db)
-            .await
-            .unwrap();
+    let (app, sink) = notice_through_smtp(true).await;
+    let outbox = || async {
+        let row: (String, i64, Option<String>, i64) = sqlx::query_as(
+            "SELECT status, attempts, last_error, next_attempt_at FROM email_outbox",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+        row
+    };
+    app.advance(Duration::from_secs(1)).await;
+    let (status, attempts, error, next) = outbox().await;
     assert_eq!((status.as_str(), attempts), ("queued", 1));
     assert!(error.unwrap().contains("try again later"));
-    assert!(next > app::db::now_ms() + 20_000, "the retry waits");
+    assert!(next > app.clock.now_ms() + 20_000, "the retry waits");
+    app.advance(Duration::from_secs(10)).await;
+    assert_eq!(outbox().await.1, 1, "no retry before the wait is over");
+    app.advance(Duration::from_secs(30)).await;
+    let (status, attempts, _, next) = outbox().await;
+    assert_eq!(
+        (status.as_str(), attempts),
+        ("queued", 2),
+        "retried once the wait is over"
+    );
+    assert!(
+        next > app.clock.now_ms() + 50_000,
+        "the next wait is longer"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_attempts WHERE outcome = 'error'")
+            .await,
+        2
+    );
     assert!(sink.messages.lock().unwrap().is_empty());
 }

@@ -1,3 +1,5 @@
+//! Signing in and out: strict sessions, refusals that say nothing of which part was wrong,
+//! throttling, rotation, expiry, and where a sign-in leads.
 use crate::helpers::*;
 
 #[tokio::test]
@@ -19,7 +21,7 @@ async fn staff_sign_in_with_the_right_password_starts_a_strict_session() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let page = client.get(app.url("/dashboard")).send().await.unwrap();
+    let page = app.get(&client, "/dashboard").await;
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Hello, Test"));
     assert_eq!(
@@ -40,15 +42,7 @@ async fn a_wrong_password_is_refused_and_audited_without_a_session() {
     assert_eq!(res.status(), 303);
     assert!(location(&res).starts_with("/login?error=invalid"));
     assert!(session_cookie(&res).is_none());
-    assert_eq!(
-        client
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(app.get(&client, "/dashboard").await.status(), 303);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'signin.failure'")
             .await,
@@ -60,9 +54,9 @@ async fn a_wrong_password_is_refused_and_audited_without_a_session() {
 async fn an_unknown_email_is_refused_like_a_wrong_password() {
     let app = spawn_app().await;
     let res = app
-        .sign_in(&browser(), "/login", "nobody@example.com", PASSWORD)
+        .sign_in_leads_to("/login", "nobody@example.com", PASSWORD)
         .await;
-    assert!(location(&res).starts_with("/login?error=invalid"));
+    assert!(res.starts_with("/login?error=invalid"));
 }
 
 #[tokio::test]
@@ -74,8 +68,8 @@ async fn a_deactivated_account_cannot_sign_in() {
         .execute(&app.db)
         .await
         .unwrap();
-    let res = app.sign_in(&browser(), "/login", &email, PASSWORD).await;
-    assert!(location(&res).starts_with("/login?error=invalid"));
+    let res = app.sign_in_leads_to("/login", &email, PASSWORD).await;
+    assert!(res.starts_with("/login?error=invalid"));
 }
 
 #[tokio::test]
@@ -137,12 +131,9 @@ async fn signing_in_again_rotates_the_session_id_and_ends_the_old_one() {
     let old = session_cookie(&app.sign_in(&first, "/login", &email, PASSWORD).await).unwrap();
     let new = session_cookie(&app.sign_in(&first, "/login", &email, PASSWORD).await).unwrap();
     assert_ne!(old, new);
-    let stale = browser()
-        .get(app.url("/dashboard"))
-        .header("cookie", format!("em_session={old}"))
-        .send()
-        .await
-        .unwrap();
+    let stale = app
+        .get_with_cookie(&format!("em_session={old}"), "/dashboard")
+        .await;
     assert_eq!(stale.status(), 303, "the old session id no longer works");
 }
 
@@ -161,12 +152,9 @@ async fn signing_out_ends_the_session_on_the_server() {
         .to_str()
         .unwrap()
         .contains("Max-Age=0"));
-    let replay = browser()
-        .get(app.url("/dashboard"))
-        .header("cookie", format!("em_session={token}"))
-        .send()
-        .await
-        .unwrap();
+    let replay = app
+        .get_with_cookie(&format!("em_session={token}"), "/dashboard")
+        .await;
     assert_eq!(
         replay.status(),
         303,
@@ -182,58 +170,38 @@ async fn an_idle_session_expires() {
     let client = browser();
     app.sign_in(&client, "/login", &email, PASSWORD).await;
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    assert_eq!(
-        client
-            .get(app.url("/dashboard"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        303
-    );
+    assert_eq!(app.get(&client, "/dashboard").await.status(), 303);
 }
 
 #[tokio::test]
 async fn sign_in_returns_to_the_page_asked_for_but_never_to_another_site() {
     let app = spawn_app().await;
     let email = app.staff("associate").await;
-    let res = app
-        .post_form(
-            &browser(),
-            "/login",
-            &[
-                ("email", &email),
-                ("password", PASSWORD),
-                ("next", "/customers?q=dana"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&res), "/customers?q=dana");
-    let res = app
-        .post_form(
-            &browser(),
-            "/login",
-            &[
-                ("email", &email),
-                ("password", PASSWORD),
-                ("next", "//evil.example"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&res), "/dashboard");
+    for (next, to) in [
+        ("/customers?q=dana", "/customers?q=dana"),
+        ("//evil.example", "/dashboard"),
+    ] {
+        let form = [
+            ("email", email.as_str()),
+            ("password", PASSWORD),
+            ("next", next),
+        ];
+        let res = app.post_form(&browser(), "/login", &form).await;
+        assert_eq!(location(&res), to, "{next}");
+    }
 }
 
 #[tokio::test]
 async fn customers_sign_in_at_the_portal_and_not_at_the_staff_form() {
     let app = spawn_app().await;
     let (_, email) = app.portal_customer("Dana Reyes").await;
-    let staff_form = app.sign_in(&browser(), "/login", &email, PASSWORD).await;
-    assert!(location(&staff_form).starts_with("/login?error=invalid"));
+    let staff_form = app.sign_in_leads_to("/login", &email, PASSWORD).await;
+    assert!(staff_form.starts_with("/login?error=invalid"));
     let client = browser();
     let res = app
         .sign_in(&client, "/portal/login", &email, PASSWORD)
         .await;
     assert_eq!(location(&res), "/portal");
-    let portal = client.get(app.url("/portal")).send().await.unwrap();
+    let portal = app.get(&client, "/portal").await;
     assert_eq!(portal.status(), 200);
 }

@@ -6,48 +6,24 @@ use chrono::{Duration, NaiveDate};
 use reqwest::Client;
 use serde_json::Value;
 
-/// Logs a story with sensible defaults, overridden by `fields`.
-async fn log(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> reqwest::Response {
-    let mut form: Vec<(&str, &str)> = vec![
-        ("title", "Reshipped to the new address"),
-        ("kind", "turned_around"),
-        ("situation", "The parcel went to the old flat."),
-        ("action_taken", "Sent a new one by courier."),
-        ("result", "It arrived the same day."),
-    ];
-    for (k, v) in fields {
-        form.retain(|(key, _)| key != k);
-        form.push((k, v));
-    }
-    app.call(client, "stories/create", &form).await
-}
-
-async fn logged(app: &TestApp, client: &Client, fields: &[(&str, &str)]) -> i64 {
-    let res = log(app, client, fields).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    res.json().await.unwrap()
-}
-
-async fn json(app: &TestApp, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Value {
-    let res = app.call(client, endpoint, form).await;
-    assert_eq!(res.status(), 200, "{endpoint}");
-    res.json().await.unwrap()
-}
-
 async fn today(app: &TestApp, client: &Client) -> NaiveDate {
-    let form = json(app, client, "stories/form", &[]).await;
+    let form = app.call_json(client, "stories/form", &[]).await;
     form["today"].as_str().unwrap().parse().unwrap()
 }
 
-fn field_errors(body: &Value) -> Vec<String> {
-    body["Validation"]["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|e| e["field"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The library's search form: blank, on page 1, but for `fields`.
+fn library_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let filters = [
+        "q",
+        "kind",
+        "tag",
+        "associate",
+        "customer",
+        "week",
+        "sort",
+        "spotlight",
+    ];
+    filter_form(&filters, fields)
 }
 
 async fn stories(app: &TestApp) -> i64 {
@@ -58,7 +34,7 @@ async fn stories(app: &TestApp) -> i64 {
 async fn a_story_counts_for_its_iso_week_and_builds_a_streak() {
     let app = spawn_app().await;
     let (_, priya) = staff_with_id(&app, "associate").await;
-    let mine = json(&app, &priya, "stories/mine", &[]).await;
+    let mine = app.call_json(&priya, "stories/mine", &[]).await;
     assert_eq!(mine["streak"]["weeks"], 0);
     assert_eq!(mine["streak"]["this_week"], false);
     assert_eq!(mine["weeks"].as_array().unwrap().len(), 12);
@@ -66,17 +42,17 @@ async fn a_story_counts_for_its_iso_week_and_builds_a_streak() {
     let today = today(&app, &priya).await;
     let last_week = (today - Duration::weeks(1)).to_string();
     let three_weeks_ago = (today - Duration::weeks(3)).to_string();
-    logged(&app, &priya, &[("occurred_on", &last_week)]).await;
-    logged(&app, &priya, &[("occurred_on", &three_weeks_ago)]).await;
-    let mine = json(&app, &priya, "stories/mine", &[]).await;
+    logged_story(&app, &priya, &[("occurred_on", &last_week)]).await;
+    logged_story(&app, &priya, &[("occurred_on", &three_weeks_ago)]).await;
+    let mine = app.call_json(&priya, "stories/mine", &[]).await;
     assert_eq!(
         mine["streak"]["weeks"], 1,
         "last week keeps the streak alive"
     );
     assert_eq!(mine["streak"]["this_week"], false);
 
-    logged(&app, &priya, &[]).await;
-    let mine = json(&app, &priya, "stories/mine", &[]).await;
+    logged_story(&app, &priya, &[]).await;
+    let mine = app.call_json(&priya, "stories/mine", &[]).await;
     assert_eq!(mine["streak"]["weeks"], 2);
     assert_eq!(mine["streak"]["this_week"], true);
     let weeks = mine["weeks"].as_array().unwrap();
@@ -118,7 +94,7 @@ async fn bad_stories_are_refused_field_by_field_and_nothing_is_saved() {
         ("tags", "a,b,c,d,e,f,g,h,i", "tags"),
         ("associate", other_id.as_str(), "associate"),
     ] {
-        let res = log(&app, &staff, &[(field, value)]).await;
+        let res = log_story(&app, &staff, &[(field, value)]).await;
         assert_eq!(res.status(), 422, "{field}={value}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(field_errors(&body), [expect], "{field}={value}");
@@ -131,14 +107,13 @@ async fn a_plain_form_post_saves_the_story_and_goes_to_its_page() {
     let app = spawn_app().await;
     let (_, staff) = staff_with_id(&app, "associate").await;
     let post = |fields: Vec<(&'static str, &'static str)>| {
-        staff
-            .post(app.url("/fn/stories/create"))
-            .header("accept", "text/html")
-            .header("referer", app.url("/stories/new"))
-            .form(&fields)
-            .send()
+        let (app, staff) = (&app, &staff);
+        async move {
+            app.submit_form(staff, "stories/create", "/stories/new", &fields)
+                .await
+        }
     };
-    let res = post(vec![("title", "Half")]).await.unwrap();
+    let res = post(vec![("title", "Half")]).await;
     assert!(res.status().is_redirection());
     assert!(location(&res).contains("__err="), "{}", location(&res));
     assert_eq!(stories(&app).await, 0);
@@ -159,18 +134,12 @@ async fn a_plain_form_post_saves_the_story_and_goes_to_its_page() {
         ("result", "Off."),
         ("shareable", "on"),
     ])
-    .await
-    .unwrap();
+    .await;
     assert!(res.status().is_redirection());
     let id: i64 = app.count("SELECT MAX(id) FROM stories").await;
     assert_eq!(location(&res), format!("/stories/{id}?flash=story-saved"));
     assert_eq!(app.count("SELECT shareable FROM stories").await, 1);
-    let page = staff
-        .get(app.url(&format!("/stories/{id}")))
-        .send()
-        .await
-        .unwrap();
-    let html = page.text().await.unwrap();
+    let html = app.page_text(&staff, &format!("/stories/{id}")).await;
     assert!(html.contains("Ring removed") && html.contains("Shared with the customer"));
 }
 
@@ -181,12 +150,14 @@ async fn the_draft_keeps_what_was_typed_until_the_story_is_saved() {
     let (_, other) = staff_with_id(&app, "associate").await;
     let draft =
         r#"{"title":"Helped with the","situation":"A customer at the door","kind":"went_beyond"}"#;
-    let saved = json(&app, &staff, "stories/draft", &[("body", draft)]).await;
+    let saved = app
+        .call_json(&staff, "stories/draft", &[("body", draft)])
+        .await;
     assert!(saved.as_i64().unwrap() > 0);
-    let form = json(&app, &staff, "stories/form", &[]).await;
+    let form = app.call_json(&staff, "stories/form", &[]).await;
     assert_eq!(form["values"]["title"], "Helped with the");
     assert!(form["draft_saved_at"].is_i64());
-    let theirs = json(&app, &other, "stories/form", &[]).await;
+    let theirs = app.call_json(&other, "stories/form", &[]).await;
     assert_eq!(
         theirs["values"]["title"], "",
         "a draft is its author's only"
@@ -197,8 +168,8 @@ async fn the_draft_keeps_what_was_typed_until_the_story_is_saved() {
             .status(),
         400
     );
-    logged(&app, &staff, &[]).await;
-    let form = json(&app, &staff, "stories/form", &[]).await;
+    logged_story(&app, &staff, &[]).await;
+    let form = app.call_json(&staff, "stories/form", &[]).await;
     assert_eq!(form["values"]["title"], "");
     assert!(form["draft_saved_at"].is_null());
 }
@@ -208,20 +179,16 @@ async fn kudos_are_one_per_person_and_never_for_a_story_you_are_in() {
     let app = spawn_app().await;
     let (author, author_client) = staff_with_id(&app, "associate").await;
     let colleague_email = app.staff("associate").await;
-    let colleague = browser();
-    app.sign_in(&colleague, "/login", &colleague_email, PASSWORD)
-        .await;
+    let colleague = app.signed_in_as(&colleague_email).await;
     let (_, fan) = staff_with_id(&app, "associate").await;
     let (_, manager) = staff_with_id(&app, "manager").await;
-    let id = logged(&app, &author_client, &[("colleagues", &colleague_email)])
+    let id = logged_story(&app, &author_client, &[("colleagues", &colleague_email)])
         .await
         .to_string();
     let kudos = |client: &Client, give: &'static str| {
-        let id = id.clone();
-        let client = client.clone();
-        let app = &app;
+        let (app, client, id) = (&app, client.clone(), &id);
         async move {
-            app.call(&client, "stories/kudos", &[("id", &id), ("give", give)])
+            app.call(&client, "stories/kudos", &[("id", id), ("give", give)])
                 .await
                 .status()
         }
@@ -232,13 +199,15 @@ async fn kudos_are_one_per_person_and_never_for_a_story_you_are_in() {
     assert_eq!(kudos(&fan, "true").await, 409, "one per person");
     assert_eq!(kudos(&manager, "true").await, 200);
     assert_eq!(app.count("SELECT COUNT(*) FROM story_kudos").await, 2);
-    let story = json(&app, &fan, "stories/get", &[("id", &id)]).await;
+    let story = app.call_json(&fan, "stories/get", &[("id", &id)]).await;
     assert_eq!(story["kudos"].as_array().unwrap().len(), 2);
     assert_eq!(story["gave_kudos"], true);
-    let seen_by_author = json(&app, &author_client, "stories/get", &[("id", &id)]).await;
+    let seen_by_author = app
+        .call_json(&author_client, "stories/get", &[("id", &id)])
+        .await;
     assert_eq!(seen_by_author["can_give_kudos"], false);
     assert_eq!(seen_by_author["colleagues"][0]["name"], "Test associate");
-    let mine = json(&app, &author_client, "stories/mine", &[]).await;
+    let mine = app.call_json(&author_client, "stories/mine", &[]).await;
     assert_eq!(mine["kudos_total"], 2);
     assert_eq!(mine["recent_kudos"].as_array().unwrap().len(), 2);
     assert_eq!(kudos(&fan, "false").await, 200);
@@ -264,7 +233,9 @@ async fn kudos_are_one_per_person_and_never_for_a_story_you_are_in() {
             .status(),
         422
     );
-    let story = json(&app, &author_client, "stories/get", &[("id", &id)]).await;
+    let story = app
+        .call_json(&author_client, "stories/get", &[("id", &id)])
+        .await;
     assert_ne!(author, 0);
     assert_eq!(story["comments"][0]["body"], "Lovely work");
 }
@@ -275,29 +246,22 @@ async fn associates_edit_their_own_stories_and_managers_edit_any() {
     let (author, author_client) = staff_with_id(&app, "associate").await;
     let (_, other) = staff_with_id(&app, "associate").await;
     let (_, manager) = staff_with_id(&app, "manager").await;
-    let id = logged(&app, &author_client, &[]).await.to_string();
-    let edit = |title: &'static str| {
-        let id = id.clone();
-        vec![
-            ("id", id),
-            ("title", title.to_string()),
-            ("kind", "went_beyond".to_string()),
-            ("situation", "S".to_string()),
-            ("action_taken", "A".to_string()),
-            ("result", "R".to_string()),
-        ]
-    };
-    let as_form = |v: &Vec<(&'static str, String)>| {
-        v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>()
-    };
-    let call = |client: Client, fields: Vec<(&'static str, String)>| {
-        let app = &app;
+    let id = logged_story(&app, &author_client, &[]).await.to_string();
+    let edit = |client: &Client, title: &'static str| {
+        let (app, client, id) = (&app, client.clone(), &id);
         async move {
-            let form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let form = [
+                ("id", id.as_str()),
+                ("title", title),
+                ("kind", "went_beyond"),
+                ("situation", "S"),
+                ("action_taken", "A"),
+                ("result", "R"),
+            ];
             app.call(&client, "stories/update", &form).await.status()
         }
     };
-    assert_eq!(call(other.clone(), as_form(&edit("Hijacked"))).await, 403);
+    assert_eq!(edit(&other, "Hijacked").await, 403);
     assert_eq!(
         app.count("SELECT COUNT(*) FROM stories WHERE title = 'Hijacked'")
             .await,
@@ -309,14 +273,8 @@ async fn associates_edit_their_own_stories_and_managers_edit_any() {
             .status(),
         403
     );
-    assert_eq!(
-        call(author_client.clone(), as_form(&edit("Mine, improved"))).await,
-        200
-    );
-    assert_eq!(
-        call(manager.clone(), as_form(&edit("Tidied by a manager"))).await,
-        200
-    );
+    assert_eq!(edit(&author_client, "Mine, improved").await, 200);
+    assert_eq!(edit(&manager, "Tidied by a manager").await, 200);
     let row: (String, i64) = sqlx::query_as("SELECT title, associate_id FROM stories")
         .fetch_one(&app.db)
         .await
@@ -326,10 +284,10 @@ async fn associates_edit_their_own_stories_and_managers_edit_any() {
         ("Tidied by a manager".to_string(), author),
         "the associate stays"
     );
-    let story = json(&app, &other, "stories/get", &[("id", &id)]).await;
+    let story = app.call_json(&other, "stories/get", &[("id", &id)]).await;
     assert_eq!(story["can_edit"], false);
     assert_eq!(story["can_spotlight"], false);
-    let story = json(&app, &manager, "stories/get", &[("id", &id)]).await;
+    let story = app.call_json(&manager, "stories/get", &[("id", &id)]).await;
     assert_eq!(story["can_edit"], true);
     assert_eq!(story["can_spotlight"], true);
 }
@@ -343,7 +301,7 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
     let dana = customer(&app, &sam, "Dana Reyes", "c-1001").await;
     let today = today(&app, &sam).await;
     let old = (today - Duration::weeks(2)).to_string();
-    let ring = logged(
+    let ring = logged_story(
         &app,
         &sam,
         &[
@@ -354,7 +312,7 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         ],
     )
     .await;
-    let reship = logged(
+    let reship = logged_story(
         &app,
         &priya_client,
         &[
@@ -364,7 +322,7 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         ],
     )
     .await;
-    let _beyond = logged(
+    let _beyond = logged_story(
         &app,
         &priya_client,
         &[("title", "Gift wrapped"), ("kind", "went_beyond")],
@@ -378,39 +336,11 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
     .await;
 
     let list = |pairs: Vec<(&'static str, String)>| {
-        let app = &app;
-        let sam = sam.clone();
+        let (app, sam) = (&app, &sam);
         async move {
-            let mut form: Vec<(&str, String)> = [
-                "q",
-                "kind",
-                "tag",
-                "associate",
-                "customer",
-                "week",
-                "sort",
-                "spotlight",
-            ]
-            .into_iter()
-            .map(|k| {
-                (
-                    k,
-                    pairs
-                        .iter()
-                        .find(|(p, _)| *p == k)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default(),
-                )
-            })
-            .collect();
-            form.push(("page", "1".into()));
-            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let page: Value = app
-                .call(&sam, "stories/list", &form)
-                .await
-                .json()
-                .await
-                .unwrap();
+            let fields: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let form = library_form(&fields);
+            let page = app.call_json(sam, "stories/list", &form).await;
             page["items"]
                 .as_array()
                 .unwrap()
@@ -454,31 +384,10 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         ring,
         "newest first by the day it happened"
     );
-    let res = app
-        .call(
-            &sam,
-            "stories/list",
-            &[
-                ("q", ""),
-                ("kind", ""),
-                ("tag", ""),
-                ("associate", ""),
-                ("customer", ""),
-                ("week", "2026-47"),
-                ("sort", ""),
-                ("page", "1"),
-            ],
-        )
-        .await;
+    let bad_week = library_form(&[("week", "2026-47")]);
+    let res = app.call(&sam, "stories/list", &bad_week).await;
     assert_eq!(res.status(), 422);
-    let page = sam
-        .get(app.url("/stories?tag=store"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page_text(&sam, "/stories?tag=store").await;
     assert!(page.contains("Stuck ring removed") && !page.contains("Gift wrapped"));
 }
 
@@ -489,7 +398,7 @@ async fn a_customer_sees_only_shareable_stories_about_them_without_internal_note
     let (me_client, me) = app.customer_browser().await;
     let (them, _) = app.portal_customer("Someone Else").await;
     let (me_s, them_s) = (me.to_string(), them.to_string());
-    logged(
+    logged_story(
         &app,
         &staff,
         &[
@@ -500,13 +409,13 @@ async fn a_customer_sees_only_shareable_stories_about_them_without_internal_note
         ],
     )
     .await;
-    logged(
+    logged_story(
         &app,
         &staff,
         &[("customer", &me_s), ("title", "Kept internal")],
     )
     .await;
-    logged(
+    logged_story(
         &app,
         &staff,
         &[
@@ -524,14 +433,7 @@ async fn a_customer_sees_only_shareable_stories_about_them_without_internal_note
     assert_eq!(list[0]["title"], "Shared with me");
     assert_eq!(list[0]["told_by"], "Test", "staff by first name only");
     assert!(!text.contains("SECRET-NOTE") && !text.contains("Test associate"));
-    let portal = me_client
-        .get(app.url("/portal"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let portal = app.page_text(&me_client, "/portal").await;
     assert!(portal.contains("Shared with me") && !portal.contains("About someone else"));
     let story_id = app.count("SELECT MIN(id) FROM stories").await.to_string();
     assert_eq!(
@@ -549,30 +451,18 @@ async fn managers_see_cadence_per_team_and_spotlights_reach_the_dashboard() {
     let (_, manager) = staff_with_id(&app, "manager").await;
     let (writer, writer_client) = staff_with_id(&app, "associate").await;
     let (quiet, _) = staff_with_id(&app, "associate").await;
-    let team: i64 = json(&app, &admin, "org/teams/create", &[("name", "Front desk")])
-        .await
-        .as_i64()
-        .unwrap();
+    team(&app, &admin, "Front desk", &[writer, quiet]).await;
     assert_eq!(
         app.call(&admin, "org/teams/create", &[("name", "front DESK")])
             .await
             .status(),
-        422
+        422,
+        "team names are unique whatever their case"
     );
-    for who in [writer, quiet] {
-        let res = app
-            .call(
-                &admin,
-                "org/teams/assign",
-                &[("staff_id", &who.to_string()), ("team", &team.to_string())],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-    }
     let last_week = (today(&app, &writer_client).await - Duration::weeks(1)).to_string();
-    let id = logged(&app, &writer_client, &[("occurred_on", &last_week)]).await;
-    logged(&app, &writer_client, &[]).await;
-    let cadence = json(&app, &manager, "stories/cadence", &[]).await;
+    let id = logged_story(&app, &writer_client, &[("occurred_on", &last_week)]).await;
+    logged_story(&app, &writer_client, &[]).await;
+    let cadence = app.call_json(&manager, "stories/cadence", &[]).await;
     let front = cadence["teams"]
         .as_array()
         .unwrap()
@@ -605,7 +495,7 @@ async fn managers_see_cadence_per_team_and_spotlights_reach_the_dashboard() {
     );
 
     assert_eq!(
-        json(&app, &manager, "stories/spotlights", &[])
+        app.call_json(&manager, "stories/spotlights", &[])
             .await
             .as_array()
             .unwrap()
@@ -628,9 +518,11 @@ async fn managers_see_cadence_per_team_and_spotlights_reach_the_dashboard() {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let spot = json(&app, &writer_client, "stories/spotlights", &[]).await;
+    let spot = app
+        .call_json(&writer_client, "stories/spotlights", &[])
+        .await;
     assert_eq!(spot[0]["id"], id);
-    let attention = json(&app, &manager, "dashboard/attention", &[]).await;
+    let attention = app.call_json(&manager, "dashboard/attention", &[]).await;
     assert_eq!(attention["organisation"]["stories"]["spotlighted"], 1);
     assert_eq!(
         attention["organisation"]["stories"]["stories"], 1,
@@ -646,14 +538,7 @@ async fn managers_see_cadence_per_team_and_spotlights_reach_the_dashboard() {
             .unwrap()
             >= 2
     );
-    let dashboard = writer_client
-        .get(app.url("/dashboard"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let dashboard = app.page_text(&writer_client, "/dashboard").await;
     assert!(dashboard.contains("Spotlight") && dashboard.contains("Reshipped to the new address"));
 }
 
@@ -692,8 +577,8 @@ async fn the_organisation_time_zone_decides_what_today_is() {
     );
     let east = today(&app, &staff).await;
     assert!(east > west, "{east} should be after {west}");
-    logged(&app, &staff, &[("occurred_on", &east.to_string())]).await;
-    let mine = json(&app, &staff, "stories/mine", &[]).await;
+    logged_story(&app, &staff, &[("occurred_on", &east.to_string())]).await;
+    let mine = app.call_json(&staff, "stories/mine", &[]).await;
     assert_eq!(mine["streak"]["this_week"], true);
     app.call(
         &admin,
@@ -701,12 +586,12 @@ async fn the_organisation_time_zone_decides_what_today_is() {
         &[("time_zone", "Pacific/Pago_Pago")],
     )
     .await;
-    let res = log(&app, &staff, &[("occurred_on", &east.to_string())]).await;
+    let res = log_story(&app, &staff, &[("occurred_on", &east.to_string())]).await;
     assert_eq!(
         res.status(),
         422,
         "tomorrow in Pago Pago has not happened yet"
     );
-    let settings = json(&app, &admin, "org/settings", &[]).await;
+    let settings = app.call_json(&admin, "org/settings", &[]).await;
     assert_eq!(settings["time_zone"], "Pacific/Pago_Pago");
 }

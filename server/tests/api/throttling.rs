@@ -3,14 +3,24 @@
 use crate::helpers::*;
 use futures::future::join_all;
 
-async fn wrong_attempt(app: &TestApp, email: &str, from: Option<&str>) -> reqwest::Response {
+/// A sign-in from a fresh browser, through a proxy that says it came `from` where given.
+async fn attempt(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    from: Option<&str>,
+) -> reqwest::Response {
     let mut req = browser()
         .post(app.url("/login"))
-        .form(&[("email", email), ("password", "not the password at all")]);
+        .form(&[("email", email), ("password", password)]);
     if let Some(ip) = from {
         req = req.header("x-forwarded-for", ip);
     }
     req.send().await.unwrap()
+}
+
+async fn wrong_attempt(app: &TestApp, email: &str, from: Option<&str>) -> reqwest::Response {
+    attempt(app, email, "not the password at all", from).await
 }
 
 #[tokio::test]
@@ -56,14 +66,8 @@ async fn an_attacker_elsewhere_cannot_lock_the_owner_out_of_their_usual_address(
     })
     .await;
     let email = app.staff("admin").await;
-    let owner = browser();
-    let signed_in = owner
-        .post(app.url("/login"))
-        .header("x-forwarded-for", "198.51.100.7")
-        .form(&[("email", email.as_str()), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let owner = Some("198.51.100.7");
+    let signed_in = attempt(&app, &email, PASSWORD, owner).await;
     assert_eq!(location(&signed_in), "/dashboard");
 
     // Ten addresses, two guesses each: the account sees 20 attempts from strangers.
@@ -85,13 +89,7 @@ async fn an_attacker_elsewhere_cannot_lock_the_owner_out_of_their_usual_address(
         "a new address is refused once the account is under attack"
     );
 
-    let again = browser()
-        .post(app.url("/login"))
-        .header("x-forwarded-for", "198.51.100.7")
-        .form(&[("email", email.as_str()), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let again = attempt(&app, &email, PASSWORD, owner).await;
     assert_eq!(
         location(&again),
         "/dashboard",
@@ -102,20 +100,10 @@ async fn an_attacker_elsewhere_cannot_lock_the_owner_out_of_their_usual_address(
 #[tokio::test]
 async fn the_client_address_is_taken_from_the_right_of_x_forwarded_for() {
     let app = spawn_app_with(|s| s.trusted_proxies = 1).await;
-    browser()
-        .post(app.url("/login"))
-        .header("x-forwarded-for", "6.6.6.6, 192.0.2.10")
-        .form(&[
-            ("email", "nobody@example.com"),
-            ("password", "wrong guess here"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let ip: String = sqlx::query_scalar("SELECT ip FROM audit_log WHERE action = 'signin.failure'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    wrong_attempt(&app, "nobody@example.com", Some("6.6.6.6, 192.0.2.10")).await;
+    let (ip,): (String,) = app
+        .row("SELECT ip FROM audit_log WHERE action = 'signin.failure'")
+        .await;
     assert_eq!(
         ip, "192.0.2.10",
         "the left-most entry is the client's own claim"
@@ -126,10 +114,9 @@ async fn the_client_address_is_taken_from_the_right_of_x_forwarded_for() {
 async fn without_trusted_proxies_x_forwarded_for_is_ignored() {
     let app = spawn_app().await;
     wrong_attempt(&app, "nobody@example.com", Some("6.6.6.6")).await;
-    let ip: String = sqlx::query_scalar("SELECT ip FROM audit_log WHERE action = 'signin.failure'")
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
+    let (ip,): (String,) = app
+        .row("SELECT ip FROM audit_log WHERE action = 'signin.failure'")
+        .await;
     assert_eq!(ip, "127.0.0.1");
 }
 

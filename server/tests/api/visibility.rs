@@ -3,30 +3,6 @@
 use crate::helpers::*;
 use serde_json::Value;
 
-async fn team(app: &TestApp, admin: &reqwest::Client, name: &str, people: &[i64]) {
-    assert_eq!(
-        app.call(admin, "org/teams/create", &[("name", name)])
-            .await
-            .status(),
-        200
-    );
-    let id: i64 = sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
-        .bind(name)
-        .fetch_one(&app.db)
-        .await
-        .unwrap();
-    for person in people {
-        let res = app
-            .call(
-                admin,
-                "org/teams/assign",
-                &[("staff_id", &person.to_string()), ("team", &id.to_string())],
-            )
-            .await;
-        assert_eq!(res.status(), 200);
-    }
-}
-
 #[tokio::test]
 async fn associates_see_their_own_and_their_teams_queues_and_organisation_figures_only_when_opened()
 {
@@ -41,23 +17,13 @@ async fn associates_see_their_own_and_their_teams_queues_and_organisation_figure
     let customer_id = customer(&app, &manager, "Dana Reyes", "c-9")
         .await
         .to_string();
+    let lukewarm = [
+        ("customer", customer_id.as_str()),
+        ("score", "3"),
+        ("comment", "It was ok I guess"),
+    ];
     for _ in 0..4 {
-        let res = app
-            .call(
-                &manager,
-                "feedback/create",
-                &[
-                    ("customer", &customer_id),
-                    ("channel", "phone"),
-                    ("score_type", "csat"),
-                    ("score", "3"),
-                    ("comment", "It was ok I guess"),
-                    ("received_at", ""),
-                    ("incident", ""),
-                    ("order_ref", ""),
-                ],
-            )
-            .await;
+        let res = give_feedback(&app, &manager, &lukewarm).await;
         assert_eq!(res.status(), 200);
     }
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM follow_ups ORDER BY id")
@@ -77,15 +43,12 @@ async fn associates_see_their_own_and_their_teams_queues_and_organisation_figure
         let app = &app;
         async move {
             let v: Value = app
-                .call(
+                .call_json(
                     &client,
                     "follow-ups/list",
                     &[("queue", "team"), ("page", "1")],
                 )
-                .await
-                .json()
-                .await
-                .unwrap();
+                .await;
             v["total"].as_i64().unwrap()
         }
     };
@@ -95,12 +58,7 @@ async fn associates_see_their_own_and_their_teams_queues_and_organisation_figure
         "own, teammate's and unassigned; not South's"
     );
     assert_eq!(queue(manager.clone()).await, 4);
-    let attention: Value = app
-        .call(&me_client, "dashboard/attention", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let attention: Value = app.call_json(&me_client, "dashboard/attention", &[]).await;
     assert!(
         attention["organisation"].is_null(),
         "no organisation figures for associates"
@@ -123,12 +81,7 @@ async fn associates_see_their_own_and_their_teams_queues_and_organisation_figure
         200
     );
     assert_eq!(queue(me_client.clone()).await, 4);
-    let attention: Value = app
-        .call(&me_client, "dashboard/attention", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let attention: Value = app.call_json(&me_client, "dashboard/attention", &[]).await;
     assert!(
         attention["organisation"]["feedback"]["count"]
             .as_i64()

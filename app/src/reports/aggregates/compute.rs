@@ -1,8 +1,10 @@
 //! One week's counts per owner, from the raw rows, through the modules that define each figure.
 use super::Week;
+use crate::db::Sql;
 use crate::error::AppError;
 use crate::loyalty::recovery_return::{self, Scope};
 use crate::org::scope::StaffScope;
+use crate::reports::metrics;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use sqlx::AnyConnection;
@@ -15,8 +17,8 @@ pub async fn week(
 ) -> Result<Week, AppError> {
     let (from, to) = crate::org::clock::week_range(tz, monday);
     let mut week = Week::default();
-    crate::reports::weekly::incidents_by_owner(conn, (from, to), &mut week).await?;
-    crate::reports::weekly::advocacy_by_owner(conn, (from, to), &mut week).await?;
+    incidents_by_owner(conn, (from, to), &mut week).await?;
+    advocacy_by_owner(conn, (from, to), &mut week).await?;
     for (owner, counts) in crate::feedback::figures::by_owner(conn, from, to, to.min(now)).await? {
         for (figure, n) in counts.entries() {
             week.add(owner, figure, n);
@@ -47,4 +49,139 @@ pub async fn week(
         }
     }
     Ok(week.with_organisation())
+}
+
+/// Incidents opened (and how many proactively), resolved with their times to recover, and
+/// recovery money applied in [from, to), per assignee.
+pub async fn incidents_by_owner(
+    conn: &mut AnyConnection,
+    (from, to): (i64, i64),
+    week: &mut Week,
+) -> Result<(), AppError> {
+    let opened: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), COUNT(*), CAST(COALESCE(SUM(proactive), 0) AS BIGINT)
+         FROM incidents WHERE detected_at >= $1 AND detected_at < $2 GROUP BY COALESCE(assignee_id, 0)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, n, proactive) in opened {
+        week.add(owner, "opened", n);
+        week.add(owner, "proactive", proactive);
+    }
+    let resolved: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(assignee_id, 0), detected_at, resolved_at FROM incidents
+         WHERE resolved_at >= $1 AND resolved_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, detected, resolved) in resolved {
+        week.add(owner, "resolved", 1);
+        let tenths = (metrics::hours(resolved - detected) * 10.0).round() as i64;
+        *week
+            .times
+            .entry(owner)
+            .or_default()
+            .entry(tenths)
+            .or_default() += 1;
+    }
+    let spend: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT COALESCE(i.assignee_id, 0), CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT)
+         FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
+         WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= $1
+           AND COALESCE(a.decided_at, a.created_at) < $2
+         GROUP BY COALESCE(i.assignee_id, 0)",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (owner, minor) in spend {
+        week.add(owner, "spend", minor);
+    }
+    Ok(())
+}
+
+/// Referrals and posts in [from, to), each belonging to the assignee of the incident or else
+/// the associate of the story staff attributed it to (0 when neither).
+pub async fn advocacy_by_owner(
+    conn: &mut AnyConnection,
+    (from, to): (i64, i64),
+    week: &mut Week,
+) -> Result<(), AppError> {
+    let referrals: Vec<(i64, i64, i64, i64)> = by_attributed_owner(
+        "COUNT(*), CAST(COALESCE(SUM(x.converted), 0) AS BIGINT),
+         CAST(COALESCE(SUM(CASE WHEN x.referred_customer_id IS NULL THEN x.revenue_minor ELSE 0 END), 0) AS BIGINT)",
+        "referrals x",
+        "x.occurred_at",
+        (from, to),
+    )
+    .query_as()
+    .fetch_all(&mut *conn)
+    .await?;
+    for (o, n, converted, prospects) in referrals {
+        week.add(o, "referrals", n);
+        week.add(o, "conversions", converted);
+        week.add(o, "referral_revenue", prospects);
+    }
+    let orders: Vec<(i64, i64)> = by_attributed_owner(
+        "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
+        "orders o JOIN referrals x ON x.referred_customer_id = o.customer_id",
+        "o.placed_at",
+        (from, to),
+    )
+    .query_as()
+    .fetch_all(&mut *conn)
+    .await?;
+    for (o, minor) in orders {
+        week.add(o, "referral_revenue", minor);
+    }
+    let audience: Vec<(i64, i64)> = by_attributed_owner(
+        "CAST(COALESCE(SUM(x.audience), 0) AS BIGINT)",
+        "advocacy_events x",
+        "x.occurred_at",
+        (from, to),
+    )
+    .query_as()
+    .fetch_all(&mut *conn)
+    .await?;
+    for (o, n) in audience {
+        week.add(o, "audience", n);
+    }
+    Ok(())
+}
+
+/// `SELECT owner, <sums> FROM <rows> … GROUP BY owner` over the rows whose `moment` falls in
+/// [from, to), `x` being the advocacy row (a referral or a post) and its owner the assignee of
+/// the incident or else the associate of the story staff attributed it to (0 when neither).
+fn by_attributed_owner(
+    sums: &'static str,
+    rows: &'static str,
+    moment: &'static str,
+    (from, to): (i64, i64),
+) -> Sql {
+    const OWNER: &str = "COALESCE(i.assignee_id, s.associate_id, 0)";
+    let mut q = Sql::new("SELECT ");
+    q.push(OWNER)
+        .push(", ")
+        .push(sums)
+        .push(" FROM ")
+        .push(rows)
+        .push(
+            " LEFT JOIN incidents i ON i.id = x.incident_id LEFT JOIN stories s ON s.id = x.story_id
+             WHERE ",
+        )
+        .push(moment)
+        .push(" >= ")
+        .bind(from)
+        .push(" AND ")
+        .push(moment)
+        .push(" < ")
+        .bind(to)
+        .push(" GROUP BY ")
+        .push(OWNER);
+    q
 }

@@ -1,13 +1,14 @@
 //! Reading the aggregates for a scope: the organisation's own rows, one associate's, or a
 //! team's (its current members' summed when stored).
 use super::{team_owner, Counts, ORGANISATION};
+use crate::db::Sql;
 use crate::error::AppError;
 use crate::org::scope::StaffScope;
 use chrono::NaiveDate;
 use sqlx::AnyConnection;
 use std::collections::BTreeMap;
 
-/// The owner id a scope's rows are kept under (bound as $1 in `WEEKS`).
+/// The owner id a scope's rows are kept under.
 fn owner(scope: StaffScope) -> i64 {
     match scope {
         StaffScope::Organisation => ORGANISATION,
@@ -16,11 +17,20 @@ fn owner(scope: StaffScope) -> i64 {
     }
 }
 
-/// The condition for one owner's weeks, bound as $1 (owner), $2 and $3 (first and last
-/// Monday). Statements using it run unnamed (`persistent(false)`): PostgreSQL plans an unnamed
+/// `select` (ending in `WHERE `) narrowed to one owner's weeks from `first` to `last`.
+/// Statements built on it run unnamed (`persistent(false)`): PostgreSQL plans an unnamed
 /// statement with the values bound, while a kept one falls back to a generic plan that guesses
 /// any week range narrow and reads every owner's rows by week instead of one owner's by owner.
-const WEEKS: &str = "staff_id = $1 AND week >= $2 AND week <= $3";
+fn weeks(select: &'static str, scope: StaffScope, (first, last): (NaiveDate, NaiveDate)) -> Sql {
+    let mut q = Sql::new(select);
+    q.push("staff_id = ")
+        .bind(owner(scope))
+        .push(" AND week >= ")
+        .bind(day(first))
+        .push(" AND week <= ")
+        .bind(day(last));
+    q
+}
 
 fn day(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
@@ -34,15 +44,15 @@ fn monday(week: &str) -> Option<NaiveDate> {
 pub async fn counts(
     conn: &mut AnyConnection,
     scope: StaffScope,
-    (first, last): (NaiveDate, NaiveDate),
+    range: (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Counts>, AppError> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "SELECT week, figure, value FROM report_figures WHERE {WEEKS}"
-    ))
+    let rows: Vec<(String, String, i64)> = weeks(
+        "SELECT week, figure, value FROM report_figures WHERE ",
+        scope,
+        range,
+    )
+    .query_as()
     .persistent(false)
-    .bind(owner(scope))
-    .bind(day(first))
-    .bind(day(last))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
@@ -58,15 +68,15 @@ pub async fn counts(
 pub async fn times(
     conn: &mut AnyConnection,
     scope: StaffScope,
-    (first, last): (NaiveDate, NaiveDate),
+    range: (NaiveDate, NaiveDate),
 ) -> Result<BTreeMap<NaiveDate, Vec<(f64, i64)>>, AppError> {
-    let rows: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-        "SELECT week, tenths, n FROM report_recovery_times WHERE {WEEKS}"
-    ))
+    let rows: Vec<(String, i64, i64)> = weeks(
+        "SELECT week, tenths, n FROM report_recovery_times WHERE ",
+        scope,
+        range,
+    )
+    .query_as()
     .persistent(false)
-    .bind(owner(scope))
-    .bind(day(first))
-    .bind(day(last))
     .fetch_all(conn)
     .await?;
     let mut out: BTreeMap<NaiveDate, Vec<(f64, i64)>> = BTreeMap::new();
@@ -83,23 +93,19 @@ pub async fn times(
 pub async fn totals(
     conn: &mut AnyConnection,
     scope: StaffScope,
-    (first, last): (NaiveDate, NaiveDate),
+    range: (NaiveDate, NaiveDate),
     figures: &[&str],
 ) -> Result<Counts, AppError> {
-    let marks = crate::db::placeholders(4, figures.len());
-    let sql = format!(
-        "SELECT figure, CAST(SUM(value) AS BIGINT) FROM report_figures
-         WHERE {WEEKS} AND figure IN ({marks}) GROUP BY figure"
+    let mut q = weeks(
+        "SELECT figure, CAST(SUM(value) AS BIGINT) FROM report_figures WHERE ",
+        scope,
+        range,
     );
-    let mut q = sqlx::query_as::<_, (String, i64)>(&sql)
-        .persistent(false)
-        .bind(owner(scope))
-        .bind(day(first))
-        .bind(day(last));
-    for f in figures {
-        q = q.bind(*f);
-    }
-    Ok(q.fetch_all(conn).await?.into_iter().collect())
+    q.push(" AND figure IN ")
+        .list(figures.iter().copied())
+        .push(" GROUP BY figure");
+    let rows: Vec<(String, i64)> = q.query_as().persistent(false).fetch_all(conn).await?;
+    Ok(rows.into_iter().collect())
 }
 
 /// The active associates in scope and how many of them logged a story in the week, counted
@@ -109,16 +115,14 @@ pub async fn associates_with_story(
     scope: StaffScope,
     monday: NaiveDate,
 ) -> Result<(i64, i64), AppError> {
-    let (team, associate) = scope.binds();
-    Ok(sqlx::query_as(&format!(
+    let mut q = Sql::new(
         "SELECT COUNT(*), COUNT(f.staff_id) FROM staff_users s
-         LEFT JOIN report_figures f ON f.staff_id = s.id AND f.week = $3 AND f.figure = 'stories' AND f.value > 0
-         WHERE s.role = 'associate' AND s.active = 1 AND {}",
-        StaffScope::clause("s.id", 1, 2)
-    ))
-    .bind(team)
-    .bind(associate)
-    .bind(day(monday))
-    .fetch_one(conn)
-    .await?)
+         LEFT JOIN report_figures f ON f.staff_id = s.id AND f.week = ",
+    );
+    q.bind(day(monday)).push(
+        " AND f.figure = 'stories' AND f.value > 0
+         WHERE s.role = 'associate' AND s.active = 1",
+    );
+    scope.narrow(&mut q, "s.id");
+    Ok(q.query_as().fetch_one(conn).await?)
 }

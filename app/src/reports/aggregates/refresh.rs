@@ -1,10 +1,11 @@
 //! Bringing the aggregates up to date: the weeks named by touches, weeks computed before they
 //! ended, and weeks asked for that were never computed (or in another time zone).
 use super::compute;
-use crate::db::Db;
+use crate::db::sql::Value;
+use crate::db::{Db, Sql};
 use crate::error::AppError;
 use crate::loyalty::recovery_return::WINDOW_DAYS;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use sqlx::{AnyConnection, Row};
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,10 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 const WINDOW_MS: i64 = WINDOW_DAYS * 86_400_000;
 /// Touches name at most this many weeks of a span (an overdue follow-up open for years).
 const MAX_SPAN_WEEKS: i64 = 520;
-
-fn monday_of_day(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(day.weekday().num_days_from_monday() as i64)
-}
 
 /// Recomputes what is out of date, with `needed` weeks computed if they are not. Returns how
 /// many weeks were computed.
@@ -126,7 +123,7 @@ async fn refresh_in(
         let day: Option<String> = t.try_get("day")?;
         let customer: Option<i64> = t.try_get("customer_id")?;
         if let Some(day) = day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
-            weeks.insert(monday_of_day(day));
+            weeks.insert(crate::common::moment::monday_of(day));
         }
         let Some(at) = at else { continue };
         let first = crate::org::clock::monday_of(tz, at);
@@ -158,27 +155,40 @@ async fn refresh_in(
     Ok(wanted.len())
 }
 
-/// Every week's team rows summed afresh from their current members' rows.
+/// Every week's team rows summed afresh from their current members' rows: team t's rows are
+/// kept under owner `ORGANISATION - t`, below every staff id and the organisation's own.
 async fn regroup_teams(conn: &mut AnyConnection) -> Result<(), AppError> {
     let below = super::ORGANISATION;
     for (table, column, total) in [
         ("report_figures", "figure", "value"),
         ("report_recovery_times", "tenths", "n"),
     ] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE staff_id < $1"))
+        let mut drop = Sql::new("DELETE FROM ");
+        drop.push(table).push(" WHERE staff_id < ").bind(below);
+        drop.query().execute(&mut *conn).await?;
+        let mut sum = Sql::new("INSERT INTO ");
+        sum.push(table)
+            .push(" (week, staff_id, ")
+            .push(column)
+            .push(", ")
+            .push(total)
+            .push(") SELECT r.week, ")
             .bind(below)
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query(&format!(
-            "INSERT INTO {table} (week, staff_id, {column}, {total})
-             SELECT r.week, $1 - s.team_id, r.{column}, CAST(SUM(r.{total}) AS BIGINT)
-             FROM {table} r JOIN staff_users s ON s.id = r.staff_id
-             WHERE s.team_id IS NOT NULL
-             GROUP BY r.week, s.team_id, r.{column} HAVING SUM(r.{total}) <> 0"
-        ))
-        .bind(below)
-        .execute(&mut *conn)
-        .await?;
+            .push(" - s.team_id, r.")
+            .push(column)
+            .push(", CAST(SUM(r.")
+            .push(total)
+            .push(") AS BIGINT) FROM ")
+            .push(table)
+            .push(
+                " r JOIN staff_users s ON s.id = r.staff_id WHERE s.team_id IS NOT NULL
+                 GROUP BY r.week, s.team_id, r.",
+            )
+            .push(column)
+            .push(" HAVING SUM(r.")
+            .push(total)
+            .push(") <> 0");
+        sum.query().execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -203,7 +213,7 @@ async fn recoveries_near(
     spans.extend(
         pairs_for(
             conn,
-            "SELECT referrer_id, occurred_at FROM referrals WHERE referred_customer_id IN",
+            "SELECT referrer_id, occurred_at FROM referrals WHERE referred_customer_id IN ",
             &ids,
         )
         .await?
@@ -218,7 +228,7 @@ async fn recoveries_near(
     let mut moments = Vec::new();
     let incidents = pairs_for(
         conn,
-        "SELECT customer_id, COALESCE(resolved_at, detected_at) FROM incidents WHERE customer_id IN",
+        "SELECT customer_id, COALESCE(resolved_at, detected_at) FROM incidents WHERE customer_id IN ",
         &ids,
     )
     .await?;
@@ -233,21 +243,17 @@ async fn recoveries_near(
     Ok(moments)
 }
 
-/// Pairs from `select` (ending in "... IN") for the ids, a few hundred ids per statement.
+/// Pairs from `select` (ending in "... IN ") for the ids, a few hundred ids per statement.
 async fn pairs_for(
     conn: &mut AnyConnection,
-    select: &str,
+    select: &'static str,
     ids: &[i64],
 ) -> Result<Vec<(i64, i64)>, AppError> {
     let mut out = Vec::new();
     for chunk in ids.chunks(500) {
-        let marks = crate::db::placeholders(1, chunk.len());
-        let sql = format!("{select} ({marks})");
-        let mut q = sqlx::query_as::<_, (i64, i64)>(&sql);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        out.extend(q.fetch_all(&mut *conn).await?);
+        let mut q = Sql::new(select);
+        q.list(chunk.iter().copied());
+        out.extend(q.query_as::<(i64, i64)>().fetch_all(&mut *conn).await?);
     }
     Ok(out)
 }
@@ -264,8 +270,12 @@ pub async fn store(
         .await?
         .with_teams(&team_of);
     let key = monday.to_string();
-    for table in ["report_figures", "report_recovery_times", "report_weeks"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE week = $1"))
+    for statement in [
+        "DELETE FROM report_figures WHERE week = $1",
+        "DELETE FROM report_recovery_times WHERE week = $1",
+        "DELETE FROM report_weeks WHERE week = $1",
+    ] {
+        sqlx::query(statement)
             .bind(&key)
             .execute(&mut *conn)
             .await?;
@@ -273,11 +283,11 @@ pub async fn store(
     let figures: Vec<(i64, Value, i64)> = week
         .counts
         .iter()
-        .flat_map(|(owner, c)| c.iter().map(|(k, v)| (*owner, Value::Text(k.clone()), *v)))
+        .flat_map(|(owner, c)| c.iter().map(|(k, v)| (*owner, Value::from(k), *v)))
         .collect();
     insert_rows(
         conn,
-        "report_figures (week, staff_id, figure, value)",
+        "INSERT INTO report_figures (week, staff_id, figure, value) VALUES ",
         &key,
         &figures,
     )
@@ -285,11 +295,11 @@ pub async fn store(
     let times: Vec<(i64, Value, i64)> = week
         .times
         .iter()
-        .flat_map(|(owner, t)| t.iter().map(|(k, n)| (*owner, Value::Int(*k), *n)))
+        .flat_map(|(owner, t)| t.iter().map(|(k, n)| (*owner, Value::from(*k), *n)))
         .collect();
     insert_rows(
         conn,
-        "report_recovery_times (week, staff_id, tenths, n)",
+        "INSERT INTO report_recovery_times (week, staff_id, tenths, n) VALUES ",
         &key,
         &times,
     )
@@ -307,41 +317,22 @@ pub async fn store(
     Ok(())
 }
 
-/// The third column of an aggregate row: a figure's name or a time's tenths.
-enum Value {
-    Text(String),
-    Int(i64),
-}
-
-/// Inserts (week, owner, value, n) rows into `into` ("table (columns)"), a few hundred a statement.
+/// Inserts (week, owner, value, n) rows with `insert` ("INSERT INTO table (columns) VALUES "),
+/// a few hundred a statement; the value is a figure's name or a time's tenths.
 async fn insert_rows(
     conn: &mut AnyConnection,
-    into: &str,
+    insert: &'static str,
     week: &str,
     rows: &[(i64, Value, i64)],
 ) -> Result<(), AppError> {
     for chunk in rows.chunks(400) {
-        let sql = format!("INSERT INTO {into} VALUES {}", rows_of(chunk.len(), 4));
-        let mut q = sqlx::query(&sql);
-        for (owner, value, n) in chunk {
-            q = q.bind(week).bind(*owner);
-            q = match value {
-                Value::Text(t) => q.bind(t.as_str()),
-                Value::Int(i) => q.bind(*i),
-            };
-            q = q.bind(*n);
-        }
-        q.execute(&mut *conn).await?;
+        let mut q = Sql::new(insert);
+        q.rows(chunk, |row, (owner, value, n)| {
+            row.bind(week).bind(*owner).bind(value.clone()).bind(*n);
+        });
+        q.query().execute(&mut *conn).await?;
     }
     Ok(())
-}
-
-/// "($1, $2, ...), (...)" for `rows` rows of `columns` values.
-fn rows_of(rows: usize, columns: usize) -> String {
-    (0..rows)
-        .map(|r| format!("({})", crate::db::placeholders(r * columns + 1, columns)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Every week from the earliest moment any figure reads to the current one, computed afresh:
@@ -368,18 +359,16 @@ pub async fn rebuild(db: &Db, now: i64) -> Result<usize, AppError> {
     let current = crate::org::clock::monday_of(tz, now);
     let mut start = first.map_or(current, |at| crate::org::clock::monday_of(tz, at));
     if let Some(d) = first_story.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()) {
-        start = start.min(monday_of_day(d));
+        start = start.min(crate::common::moment::monday_of(d));
     }
     let mut tx = begin(db).await?;
-    for table in [
-        "report_touches",
-        "report_figures",
-        "report_recovery_times",
-        "report_weeks",
+    for statement in [
+        "DELETE FROM report_touches",
+        "DELETE FROM report_figures",
+        "DELETE FROM report_recovery_times",
+        "DELETE FROM report_weeks",
     ] {
-        sqlx::query(&format!("DELETE FROM {table}"))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(statement).execute(&mut *tx).await?;
     }
     let mut n = 0;
     let mut w = start;

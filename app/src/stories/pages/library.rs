@@ -22,7 +22,7 @@ const KEYS: [&str; 8] = [
 
 /// "2026-11-20" as "Fri 20 Nov 2026".
 pub fn day_label(day: &str) -> String {
-    crate::stories::cadence::parse_day(day)
+    crate::common::moment::parse_day(day)
         .map(|d| d.format("%a %-d %b %Y").to_string())
         .unwrap_or_else(|| day.to_string())
 }

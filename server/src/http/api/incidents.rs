@@ -1,13 +1,11 @@
 //! `GET /api/v1/incidents` (the list's filters, paginated) and `GET /api/v1/incidents/{id}`.
-use super::error;
+use app::error::{AppError, ErrorBody};
 use app::incidents::queries::{self, IncidentFilter};
 use app::incidents::{
     IncidentPage, IncidentRow, Notice, RecoveryAction, Severity, Source, Status, TimelineEvent,
 };
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -82,33 +80,18 @@ fn filter(q: ListQuery, tz: chrono_tz::Tz) -> Result<IncidentFilter, String> {
     ),
     responses(
         (status = 200, description = "One page of incidents", body = app::incidents::IncidentPage),
-        (status = 400, description = "A parameter is not valid", body = super::openapi::ApiError),
-        (status = 401, description = "Missing, unknown or revoked token", body = super::openapi::ApiError),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     query: Result<Query<ListQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(query)) = query else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "The query string is not valid: check the parameter types.",
-            None,
-        );
-    };
-    let tz = match app::org::clock::time_zone(&state.db).await {
-        Ok(tz) => tz,
-        Err(e) => return e.into_response(),
-    };
-    let filter = match filter(query, tz) {
-        Ok(f) => f,
-        Err(message) => return error(StatusCode::BAD_REQUEST, &message, None),
-    };
-    match queries::list(&state.db, &filter).await {
-        Ok(page) => Json::<IncidentPage>(page).into_response(),
-        Err(e) => e.into_response(),
-    }
+) -> Result<Json<IncidentPage>, AppError> {
+    let query = super::query(query)?;
+    let tz = app::org::clock::time_zone(&state.db).await?;
+    let filter = filter(query, tz).map_err(AppError::Request)?;
+    Ok(Json(queries::list(&state.db, &filter).await?))
 }
 
 /// One incident with what was done, what the customer was told, and its timeline.
@@ -134,31 +117,25 @@ pub struct ApiIncident {
     params(("id" = i64, Path, description = "incident id")),
     responses(
         (status = 200, description = "The incident", body = ApiIncident),
-        (status = 404, description = "No such incident", body = super::openapi::ApiError),
-        (status = 401, description = "Missing, unknown or revoked token", body = super::openapi::ApiError),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
+        (status = 404, description = "No such incident", body = ErrorBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
     )
 )]
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "The incident id must be a number.",
-            None,
-        );
-    };
-    match queries::detail(&state.db, id, false).await {
-        Ok(d) => Json(ApiIncident {
-            incident: d.incident,
-            occurred_at: d.occurred_at,
-            complained_at: d.complained_at,
-            root_cause: d.root_cause,
-            no_action_reason: d.no_action_reason,
-            actions: d.actions,
-            notices: d.notices,
-            timeline: d.timeline,
-            signals: d.signals,
-        })
-        .into_response(),
-        Err(e) => e.into_response(),
-    }
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ApiIncident>, AppError> {
+    let d = queries::detail(&state.db, super::path_id(&id, "incident")?, false).await?;
+    Ok(Json(ApiIncident {
+        incident: d.incident,
+        occurred_at: d.occurred_at,
+        complained_at: d.complained_at,
+        root_cause: d.root_cause,
+        no_action_reason: d.no_action_reason,
+        actions: d.actions,
+        notices: d.notices,
+        timeline: d.timeline,
+        signals: d.signals,
+    }))
 }

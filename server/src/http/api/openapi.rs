@@ -1,67 +1,21 @@
-//! The OpenAPI 3 document of `/api/v1`, generated from the handlers and types, served at
+//! The frame of the OpenAPI 3 document of `/api/v1`: title, authentication and the types no
+//! handler names. Paths and their types are generated from the routes; served at
 //! `/api/openapi.json`.
-use axum::Json;
+use app::error::ErrorBody;
 use serde::Serialize;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
-/// An amount of money as a decimal string (never a float) with its currency.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct MoneyIn {
-    #[schema(example = "3.99")]
-    amount: String,
-    #[schema(example = "USD")]
-    currency: String,
-}
-
-/// One service-quality observation about a customer and a subject.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SignalIn {
-    /// Unique per signal at the sender; re-sending the same key changes nothing.
-    #[schema(example = "src-81723")]
-    idempotency_key: String,
-    #[schema(example = "playback.rebuffer_ratio")]
-    kind: String,
-    /// The customer's external reference or email. Unknown customers are created from it.
-    #[schema(example = "c-1001")]
-    customer: String,
-    #[schema(example = "rental-987")]
-    subject: Option<String>,
-    #[schema(example = 0.18)]
-    value: f64,
-    #[schema(example = "ratio")]
-    unit: Option<String>,
-    amount_at_stake: Option<MoneyIn>,
-    #[schema(example = "2026-11-20T21:14:00Z", format = DateTime)]
-    observed_at: String,
-}
-
-/// The result of a stored batch, one item per signal in order.
-#[derive(Serialize, ToSchema)]
-pub struct BatchResult {
-    items: Vec<app::signals::ingest::ItemResult>,
-}
-
-/// Every error: a message, and for refused batches the problems per item and field.
-#[derive(Serialize, ToSchema)]
-pub struct ApiError {
-    #[schema(example = "The batch was refused: 1 of 2 signals are invalid; nothing was stored.")]
-    error: String,
-    items: Option<Vec<app::signals::input::ItemError>>,
-}
-
 /// Who a token belongs to.
 #[derive(Serialize, ToSchema)]
 pub struct WhoAmI {
-    token: TokenInfo,
+    pub token: TokenInfo,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenInfo {
-    id: i64,
-    name: String,
+    pub id: i64,
+    pub name: String,
 }
 
 struct BearerAuth;
@@ -76,17 +30,33 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The document's frame: what the paths generated from the routes (`super::protected`) sit in.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Extra Mile API", description = "Send service signals, survey answers, customers and orders; read incidents, feedback, loyalty profiles and the weekly report. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens)."),
-    paths(super::whoami, super::signals::ingest, super::incidents::list, super::incidents::get, super::feedback::create, super::feedback::get, super::loyalty::customers, super::loyalty::orders, super::loyalty::profile, super::reports::weekly),
-    components(schemas(SignalIn, MoneyIn, BatchResult, ApiError, WhoAmI, TokenInfo, super::incidents::ApiIncident, super::feedback::FeedbackItem, super::feedback::FeedbackBatchResult, app::feedback::ingest::FeedbackResult, app::feedback::ingest::FollowUpRef, app::feedback::Reason, super::loyalty::CustomerItem, super::loyalty::OrderItem, super::loyalty::CustomerBatchResult, super::loyalty::OrderBatchResult, app::customers::bulk::CustomerResult, app::loyalty::orders::OrderResult, app::loyalty::LoyaltyProfile, app::loyalty::RecoveryRow, app::loyalty::RecoveryReturn, app::loyalty::AnswerPoint, app::loyalty::Segment, app::loyalty::ReferralRow, app::loyalty::PostRow, app::loyalty::TimelineItem, super::reports::ApiWeeklyReport, super::reports::ApiScope, app::reports::Figure, app::reports::TrendWeek, app::reports::List, app::reports::ListRow)),
+    info(title = "Extra Mile API", description = "Send service signals, survey answers, customers and orders; read incidents, feedback, loyalty profiles and the weekly report. Authenticate with `Authorization: Bearer em_…` (Admin → API tokens). Every error is sent as one JSON shape, `ErrorBody`. Batches hold 1 to 1,000 items and are stored whole or refused whole (400, code `refused`, every problem by item and field)."),
+    components(schemas(ErrorBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
 
-/// `GET /api/openapi.json`
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// Every array a route reads is a batch: states its bounds (1 to 1,000 items) on each.
+pub fn bound_batches(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{RefOr, Schema};
+    for item in doc.paths.paths.values_mut() {
+        for operation in [&mut item.post, &mut item.put, &mut item.patch]
+            .into_iter()
+            .flatten()
+        {
+            let Some(body) = operation.request_body.as_mut() else {
+                continue;
+            };
+            for content in body.content.values_mut() {
+                if let Some(RefOr::T(Schema::Array(array))) = content.schema.as_mut() {
+                    array.min_items = Some(1);
+                    array.max_items = Some(app::common::batch::MAX_BATCH);
+                }
+            }
+        }
+    }
 }

@@ -1,12 +1,10 @@
 //! `GET /api/v1/reports/weekly`: the weekly report's figures as JSON, the same the dashboard
 //! shows and exports.
-use super::error;
+use app::error::{AppError, ErrorBody};
 use app::org::scope::StaffScope;
 use app::reports::{Figure, List, TrendWeek, WeeklyReport};
 use app::state::AppState;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
@@ -89,35 +87,25 @@ impl From<WeeklyReport> for ApiWeeklyReport {
     ),
     responses(
         (status = 200, description = "The week's figures", body = ApiWeeklyReport),
-        (status = 400, description = "A parameter is not valid", body = super::openapi::ApiError),
-        (status = 404, description = "No such team or staff member", body = super::openapi::ApiError),
-        (status = 401, description = "Missing, unknown or revoked token", body = super::openapi::ApiError),
+        (status = 400, description = "A parameter is not valid", body = ErrorBody),
+        (status = 404, description = "No such team or staff member", body = ErrorBody),
+        (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
     ))]
 pub async fn weekly(
     State(state): State<AppState>,
     query: Result<Query<WeeklyQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let Ok(Query(q)) = query else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "The query string is not valid.",
-            None,
-        );
-    };
-    let scope = match StaffScope::parse(&q.team, &q.associate) {
-        Ok(s) => s,
-        Err(m) => return error(StatusCode::BAD_REQUEST, &m, None),
-    };
+) -> Result<Json<ApiWeeklyReport>, AppError> {
+    let q = super::query(query)?;
+    let scope = StaffScope::parse(&q.team, &q.associate).map_err(AppError::Request)?;
     match app::reports::weekly::report(&state.db, &q.week, scope, app::db::now_ms()).await {
-        Ok(report) => Json(ApiWeeklyReport::from(report)).into_response(),
-        Err(app::error::AppError::Validation { fields, .. }) => error(
-            StatusCode::BAD_REQUEST,
-            &fields
+        Ok(report) => Ok(Json(ApiWeeklyReport::from(report))),
+        // A week typed wrong is a bad query string here, not a form field to highlight.
+        Err(AppError::Validation { fields, .. }) => Err(AppError::Request(
+            fields
                 .first()
                 .map(|f| format!("{}: {}", f.field, f.message))
                 .unwrap_or_default(),
-            None,
-        ),
-        Err(e) => e.into_response(),
+        )),
+        Err(e) => Err(e),
     }
 }

@@ -1,11 +1,12 @@
-//! Customer pages: the searchable list, the customer page, and the create/edit form.
-use super::api::{get_customer, list_customers, CreateCustomer, UpdateCustomer};
-use super::{Customer, CustomerSort};
+//! Customer pages: the searchable list, the create/edit form, and the customer page, which
+//! composes the record with its loyalty, incidents and feedback sections.
 use crate::components::flash::Flash;
 use crate::components::form::{FormAlert, TextField};
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
 use crate::components::pagination::Pagination;
 use crate::components::time::{format_date, format_ms};
+use crate::customers::api::{get_customer, list_customers, CreateCustomer, UpdateCustomer};
+use crate::customers::{Customer, CustomerSort};
 use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -278,7 +279,7 @@ fn CustomerFieldsInputs(
         name: String::new(),
         email: None,
         phone: None,
-        segment: super::fields::DEFAULT_SEGMENT.into(),
+        segment: crate::customers::fields::DEFAULT_SEGMENT.into(),
         referral_code: String::new(),
         created_at: 0,
         updated_at: 0,

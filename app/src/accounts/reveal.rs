@@ -11,15 +11,16 @@ pub type Scope = (&'static str, &'static str);
 
 #[cfg(feature = "ssr")]
 fn write(value: &str, max_age: u32, (page, function): Scope) {
-    if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        for path in [page, function] {
-            let cookie = format!(
-                "{COOKIE}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict"
-            );
-            if let Ok(value) = http::HeaderValue::from_str(&cookie) {
-                options.append_header(http::header::SET_COOKIE, value);
-            }
+    use super::cookies::{secure, Site, Spec};
+    for path in [page, function] {
+        Spec {
+            name: COOKIE,
+            path,
+            max_age: max_age.into(),
+            same_site: Site::Strict,
+            secure: secure(),
         }
+        .set(value);
     }
 }
 
@@ -32,7 +33,7 @@ pub fn set(secret: &str, scope: Scope) {
 #[cfg(feature = "ssr")]
 pub fn take(scope: Scope) -> Option<String> {
     let parts = leptos::prelude::use_context::<http::request::Parts>()?;
-    let secret = crate::accounts::sessions::cookie_value(&parts.headers, COOKIE)?;
+    let secret = super::cookies::read(&parts.headers, COOKIE)?;
     write("", 0, scope);
     Some(secret)
 }

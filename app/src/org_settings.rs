@@ -1,4 +1,5 @@
-//! The organisation's key/value settings table, one reader and writer for every module.
+//! The organisation's key/value settings table, one reader and writer for every module: the
+//! store below the domains, so accounts, feedback and reports read their settings alike.
 use crate::error::AppError;
 
 pub async fn get<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(

@@ -2,11 +2,17 @@
 //! embedded SQLite default and PostgreSQL. Portability rules the queries follow: `$n`
 //! placeholders, BIGINT epoch-millisecond timestamps, 0/1 integers for flags, `LOWER(x) LIKE`
 //! for case-insensitive search, and explicit casts around aggregates PostgreSQL widens.
+pub mod sql;
+
+pub use sql::Sql;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{ConnectOptions, Executor};
 use std::str::FromStr;
 
 pub type Db = sqlx::AnyPool;
+
+/// A transaction on the pool, as every multi-statement change runs in one.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialect {
@@ -55,29 +61,12 @@ pub fn dialect(db: &Db) -> Dialect {
 /// Begins a transaction that will write. On SQLite it takes the write lock at once
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails outright
 /// when another writer committed in between, while an immediate one queues on the busy timeout.
-pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+pub async fn begin_write(db: &Db) -> Result<Tx, sqlx::Error> {
     if dialect(db) == Dialect::Sqlite {
         db.begin_with("BEGIN IMMEDIATE").await
     } else {
         db.begin().await
     }
-}
-
-/// "$first, $first+1, ..." for `n` values, as in `IN (...)` lists built for a batch of ids.
-pub fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Counts the rows `from_where` ("FROM ... WHERE ...") names, up to `cap` + 1: enough to say
-/// "more than `cap`" without counting a large table to the end.
-pub fn capped_count(from_where: &str, cap: i64) -> String {
-    format!(
-        "SELECT COUNT(*) FROM (SELECT 1 AS one {from_where} LIMIT {}) x",
-        cap + 1
-    )
 }
 
 /// A search term as a case-insensitive `LIKE` pattern (use with `LOWER(column)` and
@@ -197,12 +186,6 @@ mod tests {
         for bad in [0, -1, MAX_PAGE + 1, i64::MAX, i64::MIN] {
             assert!(page_number(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn placeholders_number_from_the_first() {
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
-        assert_eq!(placeholders(1, 0), "");
     }
 
     #[test]

@@ -1,0 +1,192 @@
+//! The library: stories filtered, searched and ordered a page at a time; and the shareable
+//! stories about one customer, as their portal shows them.
+use super::{kind_of, week_of};
+use crate::db::{like_pattern, Db, Sql};
+use crate::error::AppError;
+use crate::stories::{PortalStory, StoryCard, StoryKind};
+use chrono::NaiveDate;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub const PAGE_SIZE: i64 = 20;
+
+/// What the library is filtered and ordered by.
+#[derive(Clone, Debug, Default)]
+pub struct StoryFilter {
+    pub q: String,
+    pub kind: Option<StoryKind>,
+    pub tag: String,
+    pub associate_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    /// [monday, next monday) of an ISO week.
+    pub week: Option<(NaiveDate, NaiveDate)>,
+    pub most_kudos: bool,
+    pub spotlighted: bool,
+    pub page: i64,
+}
+
+/// The stories the library reads, for its count and its page.
+macro_rules! stories_from {
+    () => {
+        " FROM stories s JOIN staff_users a ON a.id = s.associate_id
+          LEFT JOIN customers c ON c.id = s.customer_id"
+    };
+}
+
+const COUNT: &str = concat!("SELECT COUNT(*)", stories_from!());
+const CARDS: &str = concat!(
+    "SELECT s.id, s.title, s.kind, s.occurred_on, s.associate_id, a.name AS associate_name,
+            s.customer_id, c.name AS customer_name, s.result, s.spotlighted_at, s.shareable,
+            (SELECT COUNT(*) FROM story_kudos k WHERE k.story_id = s.id) AS kudos,
+            (SELECT COUNT(*) FROM story_comments m WHERE m.story_id = s.id) AS comments",
+    stories_from!()
+);
+
+const ORDERS: [(&str, &str); 2] = [
+    ("newest", "s.occurred_on DESC, s.id DESC"),
+    ("kudos", "kudos DESC, s.occurred_on DESC, s.id DESC"),
+];
+
+/// `select` narrowed to the stories the filter names.
+fn filtered(select: &'static str, f: &StoryFilter) -> Sql {
+    let mut q = Sql::new(select);
+    let text = f.q.trim();
+    if !text.is_empty() {
+        let like = like_pattern(text);
+        q.and()
+            .push(
+                "(LOWER(s.title || ' ' || s.situation || ' ' || s.action_taken || ' ' || s.result
+                   || ' ' || s.lesson || ' ' || s.internal_notes) LIKE ",
+            )
+            .bind(&like)
+            .push(" ESCAPE '\\' OR LOWER(a.name) LIKE ")
+            .bind(&like)
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(c.name, '')) LIKE ")
+            .bind(&like)
+            .push(
+                " ESCAPE '\\' OR EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id
+                   AND t.tag LIKE ",
+            )
+            .bind(&like)
+            .push(" ESCAPE '\\'))");
+    }
+    if let Some(k) = f.kind {
+        q.and().push("s.kind = ").bind(k.as_str());
+    }
+    let tag = f.tag.trim().to_lowercase();
+    if !tag.is_empty() {
+        q.and()
+            .push("EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id AND t.tag = ")
+            .bind(tag)
+            .push(")");
+    }
+    if let Some(id) = f.associate_id {
+        q.and().push("s.associate_id = ").bind(id);
+    }
+    if let Some(id) = f.customer_id {
+        q.and().push("s.customer_id = ").bind(id);
+    }
+    if let Some((from, to)) = f.week {
+        q.and().push("s.occurred_on >= ").bind(from.to_string());
+        q.and().push("s.occurred_on < ").bind(to.to_string());
+    }
+    if f.spotlighted {
+        q.and().push("s.spotlighted_at IS NOT NULL");
+    }
+    q
+}
+
+/// One page of the stories the filter names, with how many it names in all.
+pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, i64), AppError> {
+    let page = crate::db::page_number(f.page)?;
+    let total: i64 = filtered(COUNT, f).query_scalar().fetch_one(db).await?;
+    let mut cards = filtered(CARDS, f);
+    cards.order_by(if f.most_kudos { "kudos" } else { "newest" }, &ORDERS)?;
+    cards
+        .push(" LIMIT ")
+        .bind(PAGE_SIZE)
+        .push(" OFFSET ")
+        .bind((page - 1) * PAGE_SIZE);
+    let rows = cards.query().fetch_all(db).await?;
+    let mut items = rows
+        .iter()
+        .map(card)
+        .collect::<Result<Vec<_>, AppError>>()?;
+    attach_tags(db, &mut items).await?;
+    Ok((items, total))
+}
+
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(180).collect();
+    if text.chars().count() > 180 {
+        out = out.trim_end().to_string() + "…";
+    }
+    out
+}
+
+fn card(r: &AnyRow) -> Result<StoryCard, AppError> {
+    let occurred_on: String = r.try_get("occurred_on")?;
+    let result: String = r.try_get("result")?;
+    Ok(StoryCard {
+        id: r.try_get("id")?,
+        title: r.try_get("title")?,
+        kind: kind_of(r)?,
+        week: week_of(&occurred_on),
+        occurred_on,
+        associate_id: r.try_get("associate_id")?,
+        associate_name: r.try_get("associate_name")?,
+        customer_id: r.try_get("customer_id")?,
+        customer_name: r.try_get("customer_name")?,
+        excerpt: excerpt(&result),
+        tags: Vec::new(),
+        kudos: r.try_get("kudos")?,
+        comments: r.try_get("comments")?,
+        spotlighted: r.try_get::<Option<i64>, _>("spotlighted_at")?.is_some(),
+        shareable: r.try_get::<i64, _>("shareable")? == 1,
+    })
+}
+
+async fn attach_tags(db: &Db, items: &mut [StoryCard]) -> Result<(), AppError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut q = Sql::new("SELECT story_id, tag FROM story_tags WHERE story_id IN ");
+    q.list(items.iter().map(|i| i.id)).push(" ORDER BY tag");
+    for r in q.query().fetch_all(db).await? {
+        let id: i64 = r.try_get("story_id")?;
+        if let Some(item) = items.iter_mut().find(|i| i.id == id) {
+            item.tags.push(r.try_get("tag")?);
+        }
+    }
+    Ok(())
+}
+
+/// Shareable stories about one customer, as the portal shows them.
+pub async fn shareable_for(db: &Db, customer_id: i64) -> Result<Vec<PortalStory>, AppError> {
+    let rows = sqlx::query(
+        "SELECT s.id, s.title, s.occurred_on, a.name, s.situation, s.action_taken, s.result
+         FROM stories s JOIN staff_users a ON a.id = s.associate_id
+         WHERE s.customer_id = $1 AND s.shareable = 1 ORDER BY s.occurred_on DESC, s.id DESC",
+    )
+    .bind(customer_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let name: String = r.try_get("name")?;
+            Ok(PortalStory {
+                id: r.try_get("id")?,
+                title: r.try_get("title")?,
+                occurred_on: r.try_get("occurred_on")?,
+                told_by: name
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+                situation: r.try_get("situation")?,
+                action_taken: r.try_get("action_taken")?,
+                result: r.try_get("result")?,
+            })
+        })
+        .collect()
+}

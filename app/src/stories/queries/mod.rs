@@ -1,0 +1,26 @@
+//! Stories in the database, a module per reason to change: the people a story names, writing
+//! one, reading one, the library (and the portal's shareable ones), drafts, and the days the
+//! cadence counts.
+pub mod cadence;
+pub mod detail;
+pub mod drafts;
+pub mod library;
+pub mod people;
+pub mod write;
+
+use super::StoryKind;
+use crate::common::moment::{parse_day, week_label};
+use crate::error::AppError;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A row's stored kind, which must be one the app knows.
+fn kind_of(r: &AnyRow) -> Result<StoryKind, AppError> {
+    let kind: String = r.try_get("kind")?;
+    StoryKind::decode(&kind, "stories", r.try_get("id")?)
+}
+
+/// The ISO week a stored day falls in ("" when the day does not parse).
+fn week_of(day: &str) -> String {
+    parse_day(day).map(week_label).unwrap_or_default()
+}

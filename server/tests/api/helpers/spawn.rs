@@ -1,0 +1,211 @@
+//! The app under test: `spawn_app()` builds the real server on port 0 against a fresh database
+//! (a temporary SQLite file, or a new PostgreSQL database under `TEST_DATABASE_URL`) with a
+//! driven clock, and serves it in the background.
+use app::clock::Clock;
+use app::db::Db;
+use app::settings::Settings;
+use server::config::Config;
+use server::Application;
+use std::time::Duration;
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub database_url: String,
+    /// The clock the app's background work reads and is paced by: it runs a pass only when
+    /// [`TestApp::advance`] says.
+    pub clock: Clock,
+}
+
+/// Twelve random hex digits, for names no other test uses.
+pub fn unique() -> String {
+    use rand::Rng;
+    format!(
+        "{:012x}",
+        rand::thread_rng().gen::<u64>() & 0xffff_ffff_ffff
+    )
+}
+
+/// The PostgreSQL server the tests use, from `TEST_DATABASE_URL`; `None` when it is unset or
+/// empty (SQLite then).
+///
+/// # Panics
+/// When it is set to anything but a `postgres` URL: a typo must not quietly test SQLite instead.
+pub fn test_database_url() -> Option<String> {
+    let url = std::env::var("TEST_DATABASE_URL").ok()?;
+    if url.trim().is_empty() {
+        return None;
+    }
+    assert!(
+        url.starts_with("postgres://") || url.starts_with("postgresql://"),
+        "TEST_DATABASE_URL must be a postgres:// URL (unset it to test on SQLite), got {}",
+        app::db::redact(&url)
+    );
+    Some(url)
+}
+
+/// A new, empty PostgreSQL database on the server at `admin_url`; its URL. The `extramile_t_`
+/// prefix lets `scripts/test.sh` drop them afterwards.
+///
+/// # Panics
+/// When the server cannot be reached: a PostgreSQL run that cannot reach PostgreSQL fails.
+pub async fn fresh_postgres(admin_url: &str) -> String {
+    sqlx::any::install_default_drivers();
+    let name = format!("extramile_t_{}", unique());
+    let admin = sqlx::AnyPool::connect(admin_url).await.unwrap_or_else(|e| {
+        panic!(
+            "TEST_DATABASE_URL is set but its server cannot be reached ({}): {e}",
+            app::db::redact(admin_url)
+        )
+    });
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .expect("create a test database");
+    admin.close().await;
+    with_database(admin_url, &name)
+}
+
+/// `url` naming the database `name` instead of its own, its parameters kept.
+fn with_database(url: &str, name: &str) -> String {
+    let (address, query) = url.split_once('?').unwrap_or((url, ""));
+    let (scheme, rest) = address.split_once("://").expect("a URL with a scheme");
+    let server = rest.split_once('/').map_or(rest, |(server, _)| server);
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{scheme}://{server}/{name}{query}")
+}
+
+/// The URL of a new SQLite file in the temporary folder.
+pub fn fresh_sqlite() -> String {
+    let path = std::env::temp_dir().join(format!("extramile-test-{}.db", unique()));
+    format!("sqlite://{}", path.display())
+}
+
+/// Removes the database at `url` that [`fresh_postgres`] or [`fresh_sqlite`] made, closing
+/// whatever still uses it. Best effort: `scripts/test.sh` sweeps up what is left.
+pub fn remove_database(url: &str) {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+        return;
+    }
+    let (Some(server), Some(name)) = (test_database_url(), url.rsplit('/').next()) else {
+        return;
+    };
+    let name = name.split('?').next().unwrap_or_default().to_string();
+    // The test's own runtime is busy dropping the test: a runtime of its own on a thread.
+    let dropped = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        runtime.block_on(async {
+            let admin = sqlx::AnyPool::connect(&server).await.ok()?;
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let done = sqlx::query(&sql).execute(&admin).await.ok();
+            admin.close().await;
+            done
+        })
+    });
+    let _ = dropped.join();
+}
+
+/// A fresh database URL: PostgreSQL under `TEST_DATABASE_URL`, else SQLite.
+async fn fresh_database() -> String {
+    match test_database_url() {
+        Some(admin_url) => fresh_postgres(&admin_url).await,
+        None => fresh_sqlite(),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_with_smtp(adjust, None).await
+}
+
+/// An app that delivers notices to the SMTP server at `smtp_url`.
+pub async fn spawn_app_with_smtp(
+    adjust: impl FnOnce(&mut Settings),
+    smtp_url: Option<String>,
+) -> TestApp {
+    let mut settings = Settings::default();
+    adjust(&mut settings);
+    let database_url = fresh_database().await;
+    let config = Config {
+        database_url: database_url.clone(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        log_filter: "warn".into(),
+        seed_demo: false,
+        db_max_connections: 5,
+        slow_query_ms: 1000,
+        site_root: "target/site".into(),
+        smtp_url,
+        mail_from: "Extra Mile <notices@example.com>".into(),
+        settings,
+    };
+    let clock = Clock::driven();
+    let app = Application::build_with_clock(&config, clock.clone())
+        .await
+        .expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state.db.clone();
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        base,
+        db,
+        database_url,
+        clock,
+    }
+}
+
+impl Drop for TestApp {
+    /// Removes the test's database, unless the test failed: then it is kept for a look.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!(
+                "the failed test's database is kept: {}",
+                app::db::redact(&self.database_url)
+            );
+        } else {
+            remove_database(&self.database_url);
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The single number `sql` selects.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.db).await.unwrap()
+    }
+
+    /// The single row `sql` selects.
+    pub async fn row<T>(&self, sql: &str) -> T
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        sqlx::query_as(sql)
+            .fetch_one(&self.db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Moves the app's clock `by` ahead and waits for its background work to finish a pass
+    /// (only an app with SMTP runs one).
+    pub async fn advance(&self, by: Duration) {
+        tokio::time::timeout(Duration::from_secs(60), self.clock.advance(by))
+            .await
+            .expect("the background work ran no pass within a minute (is SMTP configured?)");
+    }
+}
