@@ -2,7 +2,6 @@
 //! produced them, then delivered through SMTP by a background worker: claimed with a lease so
 //! several instances never send one message twice, retried with exponential backoff, every
 //! attempt logged. Without SMTP configured, messages wait here and admins can read them.
-use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,6 +63,7 @@ pub mod delivery {
     use super::*;
     use crate::clock::Clock;
     use crate::db::Db;
+    use crate::error::AppError;
     use lettre::message::Mailbox;
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     use sqlx::Row;

@@ -192,92 +192,76 @@ pub mod queries {
 }
 
 #[cfg(feature = "ssr")]
-use crate::accounts::{
-    guard::{require_staff, respond},
-    Role,
-};
+use crate::accounts::Role;
 
 #[server(prefix = "/fn", endpoint = "admin/invitations/list")]
 pub async fn list_invitations() -> Result<InvitationsView, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let invitations = queries::list(&admin.state.db).await?;
-            let base = admin
-                .state
-                .settings
-                .public_url
-                .trim_end_matches('/')
-                .to_string();
-            let revealed_link =
-                crate::accounts::reveal::take(("/admin/invitations", "/fn/admin/invitations/list"))
-                    .filter(|s| !s.starts_with("em_"))
-                    .map(|token| format!("{base}/portal/invite/{token}"));
-            Ok(InvitationsView {
-                invitations,
-                revealed_link,
-            })
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let invitations = queries::list(&admin.state.db).await?;
+        let base = admin
+            .state
+            .settings
+            .public_url
+            .trim_end_matches('/')
+            .to_string();
+        let revealed_link =
+            crate::accounts::reveal::take(("/admin/invitations", "/fn/admin/invitations/list"))
+                .filter(|s| !s.starts_with("em_"))
+                .map(|token| format!("{base}/portal/invite/{token}"));
+        Ok(InvitationsView {
+            invitations,
+            revealed_link,
+        })
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "admin/invitations/create")]
 pub async fn create_invitation(customer: String) -> Result<i64, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let (customer_id, token) =
-                queries::create(&admin.state.db, &customer, admin.viewer.id, &admin.actor())
-                    .await?;
-            crate::accounts::reveal::set(
-                &token,
-                ("/admin/invitations", "/fn/admin/invitations/list"),
-            );
-            leptos_axum::redirect("/admin/invitations?flash=invitation-created");
-            Ok(customer_id)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let (customer_id, token) =
+            queries::create(&admin.state.db, &customer, admin.viewer.id, &admin.actor()).await?;
+        crate::accounts::reveal::set(&token, ("/admin/invitations", "/fn/admin/invitations/list"));
+        leptos_axum::redirect("/admin/invitations?flash=invitation-created");
+        Ok(customer_id)
+    })
+    .await
 }
 
 /// Switches off a customer's portal sign-in and ends their sessions; inviting them again lets
 /// them back in with a new password.
 #[server(prefix = "/fn", endpoint = "customers/portal-login/disable")]
 pub async fn disable_portal_login(customer_id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            use crate::audit::Entry;
-            let staff = require_staff(Role::Associate).await?;
-            let db = &staff.state.db;
-            let mut tx = crate::db::begin_write(db).await?;
-            let done = sqlx::query(
-                "UPDATE customer_logins SET disabled_at = $1 WHERE customer_id = $2 AND disabled_at IS NULL",
-            )
-            .bind(crate::db::now_ms())
-            .bind(customer_id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(AppError::NotFound("An active portal login for that customer".into()));
-            }
-            crate::accounts::sessions::end_all(
-                &mut *tx,
-                crate::accounts::sessions::AccountKind::Customer,
-                customer_id,
-            )
-            .await?;
-            // Invitations and reset links already sent would let them back in.
-            crate::accounts::credentials::spend_customer_links(&mut tx, customer_id).await?;
-            Entry::new(&staff.actor(), "portal_login.disable", "customer")
-                .id(customer_id)
-                .ip(&staff.ctx.ip)
-                .write(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=portal-login-disabled"));
-            Ok(())
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        use crate::audit::Entry;
+        let db = &staff.state.db;
+        let mut tx = crate::db::begin_write(db).await?;
+        let done = sqlx::query(
+            "UPDATE customer_logins SET disabled_at = $1 WHERE customer_id = $2 AND disabled_at IS NULL",
+        )
+        .bind(crate::db::now_ms())
+        .bind(customer_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(AppError::NotFound("An active portal login for that customer".into()));
         }
-        .await,
-    )
+        crate::accounts::sessions::end_all(
+            &mut *tx,
+            crate::accounts::sessions::AccountKind::Customer,
+            customer_id,
+        )
+        .await?;
+        // Invitations and reset links already sent would let them back in.
+        crate::accounts::credentials::spend_customer_links(&mut tx, customer_id).await?;
+        Entry::new(&staff.actor(), "portal_login.disable", "customer")
+            .id(customer_id)
+            .ip(&staff.ctx.ip)
+            .write(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        leptos_axum::redirect(&format!("/customers/{customer_id}?flash=portal-login-disabled"));
+        Ok(())
+    })
+    .await
 }

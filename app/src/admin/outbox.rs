@@ -5,20 +5,14 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "admin/outbox")]
 pub async fn outbox() -> Result<OutboxView, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            Ok(OutboxView {
-                messages: crate::outbox::delivery::recent(&admin.state.db).await?,
-                smtp_configured: admin.state.settings.smtp_configured,
-            })
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        Ok(OutboxView {
+            messages: crate::outbox::delivery::recent(&admin.state.db).await?,
+            smtp_configured: admin.state.settings.smtp_configured,
+        })
+    })
+    .await
 }
 
 pub mod pages {

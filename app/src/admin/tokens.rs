@@ -208,24 +208,17 @@ pub mod queries {
 }
 
 #[cfg(feature = "ssr")]
-use crate::accounts::{
-    guard::{require_staff, respond},
-    Role,
-};
+use crate::accounts::Role;
 
 #[server(prefix = "/fn", endpoint = "admin/tokens/list")]
 pub async fn list_tokens() -> Result<TokensView, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let tokens = queries::list(&admin.state.db).await?;
-            let revealed =
-                crate::accounts::reveal::take(("/admin/tokens", "/fn/admin/tokens/list"))
-                    .filter(|s| s.starts_with("em_"));
-            Ok(TokensView { tokens, revealed })
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let tokens = queries::list(&admin.state.db).await?;
+        let revealed = crate::accounts::reveal::take(("/admin/tokens", "/fn/admin/tokens/list"))
+            .filter(|s| s.starts_with("em_"));
+        Ok(TokensView { tokens, revealed })
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "admin/tokens/create")]
@@ -234,35 +227,29 @@ pub async fn create_token(
     #[server(default)] expires_in_days: String,
     #[server(default)] read_only: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let limits = TokenLimits::parse(&expires_in_days, &read_only, crate::db::now_ms())?;
-            let (record, token) = queries::create(
-                &admin.state.db,
-                &name,
-                limits,
-                Some(admin.viewer.id),
-                &admin.actor(),
-            )
-            .await?;
-            crate::accounts::reveal::set(&token, ("/admin/tokens", "/fn/admin/tokens/list"));
-            leptos_axum::redirect("/admin/tokens?flash=token-created");
-            Ok(record.id)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let limits = TokenLimits::parse(&expires_in_days, &read_only, crate::db::now_ms())?;
+        let (record, token) = queries::create(
+            &admin.state.db,
+            &name,
+            limits,
+            Some(admin.viewer.id),
+            &admin.actor(),
+        )
+        .await?;
+        crate::accounts::reveal::set(&token, ("/admin/tokens", "/fn/admin/tokens/list"));
+        leptos_axum::redirect("/admin/tokens?flash=token-created");
+        Ok(record.id)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "admin/tokens/revoke")]
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            queries::revoke(&admin.state.db, id, &admin.actor()).await?;
-            leptos_axum::redirect("/admin/tokens?flash=token-revoked");
-            Ok(())
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        queries::revoke(&admin.state.db, id, &admin.actor()).await?;
+        leptos_axum::redirect("/admin/tokens?flash=token-revoked");
+        Ok(())
+    })
+    .await
 }

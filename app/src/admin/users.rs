@@ -198,18 +198,12 @@ pub mod queries {
     }
 }
 
-#[cfg(feature = "ssr")]
-use crate::accounts::guard::{require_staff, respond};
-
 #[server(prefix = "/fn", endpoint = "admin/users/list")]
 pub async fn list_users() -> Result<Vec<StaffUser>, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            queries::list(&admin.state.db).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        queries::list(&admin.state.db).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "admin/users/create")]
@@ -219,64 +213,54 @@ pub async fn create_user(
     role: String,
     password: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let user = queries::create(
-                &admin.state.db,
-                &email,
-                &name,
-                &role,
-                &password,
-                &admin.actor(),
-            )
-            .await?;
-            leptos_axum::redirect("/admin/users?flash=user-created");
-            Ok(user.id)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let user = queries::create(
+            &admin.state.db,
+            &email,
+            &name,
+            &role,
+            &password,
+            &admin.actor(),
+        )
+        .await?;
+        leptos_axum::redirect("/admin/users?flash=user-created");
+        Ok(user.id)
+    })
+    .await
 }
 
 /// Sets a staff account's role and whether it is active. `active` is "1" or "0".
 #[server(prefix = "/fn", endpoint = "admin/users/update")]
 pub async fn update_user(id: i64, role: String, active: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
-            let active = match active.as_str() {
-                "1" | "true" => true,
-                "0" | "false" => false,
-                _ => return Err(AppError::field("active", "Choose active or deactivated.")),
-            };
-            queries::update(
-                &admin.state.db,
-                id,
-                Some(role),
-                Some(active),
-                admin.viewer.id,
-                &admin.actor(),
-            )
-            .await?;
-            leptos_axum::redirect("/admin/users?flash=user-updated");
-            Ok(())
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        let role = Role::parse(&role).map_err(|m| AppError::field("role", m))?;
+        let active = match active.as_str() {
+            "1" | "true" => true,
+            "0" | "false" => false,
+            _ => return Err(AppError::field("active", "Choose active or deactivated.")),
+        };
+        queries::update(
+            &admin.state.db,
+            id,
+            Some(role),
+            Some(active),
+            admin.viewer.id,
+            &admin.actor(),
+        )
+        .await?;
+        leptos_axum::redirect("/admin/users?flash=user-updated");
+        Ok(())
+    })
+    .await
 }
 
 /// Sends a staff member a single-use link to set a new password (through the outbox).
 #[server(prefix = "/fn", endpoint = "admin/users/send-reset")]
 pub async fn send_reset_link(id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let admin = require_staff(Role::Admin).await?;
-            crate::accounts::credentials::send_staff_reset(&admin.state, id, &admin.actor())
-                .await?;
-            leptos_axum::redirect("/admin/users?flash=reset-link-sent");
-            Ok(())
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Admin, move |admin| async move {
+        crate::accounts::credentials::send_staff_reset(&admin.state, id, &admin.actor()).await?;
+        leptos_axum::redirect("/admin/users?flash=reset-link-sent");
+        Ok(())
+    })
+    .await
 }

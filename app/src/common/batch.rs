@@ -9,6 +9,9 @@ use serde_json::Value;
 
 pub const MAX_BATCH: usize = 1000;
 
+/// The problems with one item: (field, message) each.
+pub type Problems = Vec<(String, String)>;
+
 pub use crate::error::ItemError;
 
 /// Reads a request body as JSON, or says why it is not.
@@ -30,9 +33,7 @@ pub struct MoneyIn {
 /// failure the field is set aside and the rest read again. Request types declare their fields
 /// optional to serde (required-ness is checked with the values), so one missing or ill-typed
 /// field never hides another.
-pub fn read_item<T: DeserializeOwned>(
-    item: &Value,
-) -> Result<(T, Vec<(String, String)>), Vec<(String, String)>> {
+pub fn read_item<T: DeserializeOwned>(item: &Value) -> Result<(T, Problems), Problems> {
     let Some(object) = item.as_object() else {
         return Err(vec![("item".into(), "must be an object".into())]);
     };

@@ -4,10 +4,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::accounts::{
-    guard::{require_staff, respond},
-    Role,
-};
+use crate::accounts::Role;
 
 #[server(prefix = "/fn", endpoint = "customers/list")]
 pub async fn list_customers(
@@ -16,25 +13,19 @@ pub async fn list_customers(
     page: i64,
     #[server(default)] standing: String,
 ) -> Result<CustomerPage, AppError> {
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let sort = super::CustomerSort::parse(&sort);
-            super::queries::list(&staff.state.db, &q, sort, &standing, page).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let sort = super::CustomerSort::parse(&sort);
+        super::queries::list(&staff.state.db, &q, sort, &standing, page).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "customers/get")]
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            super::queries::detail(&staff.state.db, id).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::queries::detail(&staff.state.db, id).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "customers/create")]
@@ -46,55 +37,46 @@ pub async fn create_customer(
     segment: String,
     #[server(default)] referred_by_code: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let db = &staff.state.db;
-            let fields = super::fields::CustomerFields::parse(
-                &name,
-                &email,
-                &phone,
-                &external_ref,
-                &segment,
-            )?;
-            let referrer = match referred_by_code.trim() {
-                "" => None,
-                code => {
-                    let mut conn = db.acquire().await?;
-                    Some(
-                        crate::customers::referrals::owner_of(&mut conn, code)
-                            .await?
-                            .ok_or_else(|| {
-                                AppError::field(
-                                    "referred_by_code",
-                                    "No customer has this referral code.",
-                                )
-                            })?
-                            .0,
-                    )
-                }
-            };
-            let customer =
-                super::queries::create(db, &fields, &staff.actor(), &staff.ctx.ip).await?;
-            if let Some(referrer) = referrer {
-                let mut tx = crate::db::begin_write(db).await?;
-                let label = staff.actor().label;
-                crate::customers::referrals::attribute(
-                    &mut tx,
-                    referrer,
-                    customer.id,
-                    "staff",
-                    &label,
-                    crate::db::now_ms(),
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let fields =
+            super::fields::CustomerFields::parse(&name, &email, &phone, &external_ref, &segment)?;
+        let referrer = match referred_by_code.trim() {
+            "" => None,
+            code => {
+                let mut conn = db.acquire().await?;
+                Some(
+                    crate::customers::referrals::owner_of(&mut conn, code)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::field(
+                                "referred_by_code",
+                                "No customer has this referral code.",
+                            )
+                        })?
+                        .0,
                 )
-                .await?;
-                tx.commit().await?;
             }
-            leptos_axum::redirect(&format!("/customers/{}?flash=created", customer.id));
-            Ok(customer.id)
+        };
+        let customer = super::queries::create(db, &fields, &staff.actor(), &staff.ctx.ip).await?;
+        if let Some(referrer) = referrer {
+            let mut tx = crate::db::begin_write(db).await?;
+            let label = staff.actor().label;
+            crate::customers::referrals::attribute(
+                &mut tx,
+                referrer,
+                customer.id,
+                "staff",
+                &label,
+                crate::db::now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
         }
-        .await,
-    )
+        leptos_axum::redirect(&format!("/customers/{}?flash=created", customer.id));
+        Ok(customer.id)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "customers/update")]
@@ -106,37 +88,26 @@ pub async fn update_customer(
     external_ref: String,
     segment: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let fields = super::fields::CustomerFields::parse(
-                &name,
-                &email,
-                &phone,
-                &external_ref,
-                &segment,
-            )?;
-            let customer =
-                super::queries::update(&staff.state.db, id, &fields, &staff.actor(), &staff.ctx.ip)
-                    .await?;
-            leptos_axum::redirect(&format!("/customers/{}?flash=saved", customer.id));
-            Ok(customer.id)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let fields =
+            super::fields::CustomerFields::parse(&name, &email, &phone, &external_ref, &segment)?;
+        let customer =
+            super::queries::update(&staff.state.db, id, &fields, &staff.actor(), &staff.ctx.ip)
+                .await?;
+        leptos_axum::redirect(&format!("/customers/{}?flash=saved", customer.id));
+        Ok(customer.id)
+    })
+    .await
 }
 
 /// Customers matching a few typed letters, for pickers (name, email or external reference).
 #[server(prefix = "/fn", endpoint = "customers/search")]
 pub async fn search_customers(q: String) -> Result<Vec<super::Customer>, AppError> {
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            if q.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            super::queries::search(&staff.state.db, &q, 8).await
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        if q.trim().is_empty() {
+            return Ok(Vec::new());
         }
-        .await,
-    )
+        super::queries::search(&staff.state.db, &q, 8).await
+    })
+    .await
 }

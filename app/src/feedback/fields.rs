@@ -44,6 +44,7 @@ fn past_moment(
     }
 }
 
+#[cfg(feature = "ssr")]
 pub(crate) fn score_message(kind: ScoreType) -> String {
     let (min, max) = kind.range();
     format!(

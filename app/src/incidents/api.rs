@@ -5,15 +5,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::accounts::{
-    guard::{require_customer, require_staff, respond, Staff},
-    Role,
-};
-
-#[cfg(feature = "ssr")]
-async fn staff() -> Result<Staff, AppError> {
-    require_staff(Role::Associate).await
-}
+use crate::accounts::Role;
 
 /// The incidents list. Every filter is a string as it appears in the page URL ("" = any).
 #[allow(clippy::too_many_arguments)]
@@ -32,59 +24,50 @@ pub async fn list_incidents(
     page: i64,
     #[server(default)] proactive: String,
 ) -> Result<IncidentPage, AppError> {
-    respond(
-        async {
-            use super::{Severity, Source, Status};
-            let staff = staff().await?;
-            let filter = super::queries::IncidentFilter {
-                status: Status::parse(&status),
-                category_id: AppError::optional_id(&category, "category")?,
-                severity: Severity::parse(&severity),
-                source: Source::parse(&source),
-                assignee_id: AppError::optional_id(&assignee, "assignee")?,
-                customer_id: AppError::optional_id(&customer, "customer")?,
-                week: match week.trim() {
-                    "" => None,
-                    w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
-                },
-                overdue: overdue == "1" || overdue == "true",
-                proactive: proactive == "1" || proactive == "true",
-                q,
-                sort,
-                page,
-            };
-            super::queries::list(&staff.state.db, &filter).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        use super::{Severity, Source, Status};
+        let filter = super::queries::IncidentFilter {
+            status: Status::parse(&status),
+            category_id: AppError::optional_id(&category, "category")?,
+            severity: Severity::parse(&severity),
+            source: Source::parse(&source),
+            assignee_id: AppError::optional_id(&assignee, "assignee")?,
+            customer_id: AppError::optional_id(&customer, "customer")?,
+            week: match week.trim() {
+                "" => None,
+                w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
+            },
+            overdue: overdue == "1" || overdue == "true",
+            proactive: proactive == "1" || proactive == "true",
+            q,
+            sort,
+            page,
+        };
+        super::queries::list(&staff.state.db, &filter).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/get")]
 pub async fn get_incident(id: i64) -> Result<IncidentDetail, AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::queries::detail(
-                &staff.state.db,
-                id,
-                staff.viewer.role.at_least(Role::Manager),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::queries::detail(
+            &staff.state.db,
+            id,
+            staff.viewer.role.at_least(Role::Manager),
+        )
+        .await
+    })
+    .await
 }
 
 /// What the log form needs: the active categories.
 #[server(prefix = "/fn", endpoint = "incidents/categories")]
 pub async fn incident_categories() -> Result<Vec<Category>, AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::settings::queries::categories(&staff.state.db, true).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::settings::queries::categories(&staff.state.db, true).await
+    })
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -100,46 +83,40 @@ pub async fn create_incident(
     description: String,
     #[server(default)] follow_up: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            let follow_up = AppError::optional_id(&follow_up, "follow_up")?;
-            let input = super::fields::NewIncident::parse(
-                &customer,
-                &new_customer_name,
-                &category_id,
-                &severity,
-                &source,
-                &occurred_at,
-                &subject_ref,
-                &description,
-                crate::db::now_ms(),
-            )?;
-            let id = super::changes::create(
-                &staff.state.db,
-                input,
-                follow_up,
-                staff.viewer.id,
-                &staff.actor(),
-                &staff.ctx.ip,
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/incidents/{id}?flash=incident-created"));
-            Ok(id)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let follow_up = AppError::optional_id(&follow_up, "follow_up")?;
+        let input = super::fields::NewIncident::parse(
+            &customer,
+            &new_customer_name,
+            &category_id,
+            &severity,
+            &source,
+            &occurred_at,
+            &subject_ref,
+            &description,
+            crate::db::now_ms(),
+        )?;
+        let id = super::changes::create(
+            &staff.state.db,
+            input,
+            follow_up,
+            staff.viewer.id,
+            &staff.actor(),
+            &staff.ctx.ip,
+        )
+        .await?;
+        leptos_axum::redirect(&format!("/incidents/{id}?flash=incident-created"));
+        Ok(id)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/start")]
 pub async fn start_recovery(id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::start_recovery(&staff.state.db, id, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::start_recovery(&staff.state.db, id, &staff.actor()).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/resolve")]
@@ -148,43 +125,34 @@ pub async fn resolve_incident(
     root_cause: String,
     no_action_reason: String,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::resolve(
-                &staff.state.db,
-                id,
-                &root_cause,
-                &no_action_reason,
-                &staff.state.settings.public_url,
-                &staff.actor(),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::resolve(
+            &staff.state.db,
+            id,
+            &root_cause,
+            &no_action_reason,
+            &staff.state.settings.public_url,
+            &staff.actor(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/reopen")]
 pub async fn reopen_incident(id: i64, reason: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::reopen(&staff.state.db, id, &reason, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::reopen(&staff.state.db, id, &reason, &staff.actor()).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/assign")]
 pub async fn assign_incident(id: i64, assignee_id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::assign(&staff.state.db, id, assignee_id, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::assign(&staff.state.db, id, assignee_id, &staff.actor()).await
+    })
+    .await
 }
 
 /// Returns "applied" or "pending" (waiting for a manager's approval).
@@ -196,66 +164,46 @@ pub async fn add_recovery_action(
     currency: String,
     note: String,
 ) -> Result<String, AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            let input = super::fields::NewAction::parse(&kind, &amount, &currency, &note)?;
-            let status = super::changes::add_action(
-                &staff.state.db,
-                id,
-                input,
-                staff.viewer.id,
-                &staff.actor(),
-            )
-            .await?;
-            Ok(status.as_str().to_string())
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let input = super::fields::NewAction::parse(&kind, &amount, &currency, &note)?;
+        let status =
+            super::changes::add_action(&staff.state.db, id, input, staff.viewer.id, &staff.actor())
+                .await?;
+        Ok(status.as_str().to_string())
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/note")]
 pub async fn add_incident_note(id: i64, text: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::add_note(&staff.state.db, id, &text, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::add_note(&staff.state.db, id, &text, &staff.actor()).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/complaint")]
 pub async fn record_complaint(id: i64, text: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::record_complaint(&staff.state.db, id, &text, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::record_complaint(&staff.state.db, id, &text, &staff.actor()).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/notice")]
 pub async fn send_notice(id: i64, subject: String, body: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let staff = staff().await?;
-            super::changes::send_notice(&staff.state.db, id, &subject, &body, &staff.actor()).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::changes::send_notice(&staff.state.db, id, &subject, &body, &staff.actor()).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/approvals")]
 pub async fn pending_approvals() -> Result<Vec<PendingApproval>, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            super::queries::pending_approvals(&manager.state.db).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        super::queries::pending_approvals(&manager.state.db).await
+    })
+    .await
 }
 
 /// A manager approves (`decision` = "approve") or declines a pending refund or credit.
@@ -265,37 +213,31 @@ pub async fn decide_action(
     decision: String,
     note: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "decline" => false,
-                _ => return Err(AppError::field("decision", "Choose approve or decline.")),
-            };
-            super::changes::decide(
-                &manager.state.db,
-                action_id,
-                approve,
-                &note,
-                manager.viewer.id,
-                &manager.actor(),
-            )
-            .await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        let approve = match decision.as_str() {
+            "approve" => true,
+            "decline" => false,
+            _ => return Err(AppError::field("decision", "Choose approve or decline.")),
+        };
+        super::changes::decide(
+            &manager.state.db,
+            action_id,
+            approve,
+            &note,
+            manager.viewer.id,
+            &manager.actor(),
+        )
+        .await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "incidents/settings")]
 pub async fn load_incident_settings() -> Result<IncidentSettings, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            super::settings::queries::load(&manager.state.db).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        super::settings::queries::load(&manager.state.db).await
+    })
+    .await
 }
 
 /// Saves the approval rules (the organisation currency, its limit as a decimal amount, limits in
@@ -315,81 +257,71 @@ pub async fn save_incident_settings(
     resolve_major: String,
     resolve_critical: String,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            use crate::error::FieldError;
-            let manager = require_staff(Role::Manager).await?;
-            let mut errors = Vec::new();
-            let currency = crate::common::money::parse_currency(&currency)
-                .map_err(|m| errors.push(FieldError::new("currency", m)))
-                .unwrap_or_else(|_| "USD".into());
-            let limit = crate::common::money::Money::parse(&approval_limit, &currency)
-                .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
-                .ok();
-            let others = super::settings::parse_other_limits(&other_limits)
-                .map_err(|m| errors.push(FieldError::new("other_limits", m)))
-                .unwrap_or_default();
-            if others.iter().any(|m| m.currency == currency) {
-                errors.push(FieldError::new(
-                    "other_limits",
-                    format!("{currency} is the organisation currency: its limit is set above."),
-                ));
-            }
-            let mut hours = |field: &str, value: &str| -> i64 {
-                match value.trim().parse::<i64>() {
-                    Ok(h) if (1..=24 * 90).contains(&h) => h,
-                    _ => {
-                        errors.push(FieldError::new(
-                            field,
-                            "Enter whole hours between 1 and 2160.",
-                        ));
-                        0
-                    }
-                }
-            };
-            let levels = super::sla::ServiceLevels {
-                acknowledge_hours: [
-                    hours("ack_minor", &ack_minor),
-                    hours("ack_major", &ack_major),
-                    hours("ack_critical", &ack_critical),
-                ],
-                resolve_hours: [
-                    hours("resolve_minor", &resolve_minor),
-                    hours("resolve_major", &resolve_major),
-                    hours("resolve_critical", &resolve_critical),
-                ],
-            };
-            let Some(limit) = limit.filter(|_| errors.is_empty()) else {
-                return Err(AppError::fields(errors));
-            };
-            let allow_self = matches!(allow_self_approval.as_str(), "on" | "1" | "true");
-            // The four-eyes rule binds managers: only an admin may relax it.
-            let current = super::settings::queries::approval_rules(&manager.state.db).await?;
-            if allow_self != current.allow_self_approval
-                && !manager.viewer.role.at_least(Role::Admin)
-            {
-                return Err(AppError::field(
-                    "allow_self_approval",
-                    "Only an admin can change whether people may approve their own recoveries.",
-                ));
-            }
-            let approvals = super::settings::ApprovalRules {
-                currency,
-                limits: std::iter::once(limit).chain(others).collect(),
-                allow_self_approval: allow_self,
-            };
-            super::settings::queries::save(
-                &manager.state.db,
-                &approvals,
-                &levels,
-                &manager.actor(),
-            )
-            .await?;
-            leptos_axum::redirect("/incidents/settings?flash=saved");
-            Ok(())
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        use crate::error::FieldError;
+        let mut errors = Vec::new();
+        let currency = crate::common::money::parse_currency(&currency)
+            .map_err(|m| errors.push(FieldError::new("currency", m)))
+            .unwrap_or_else(|_| "USD".into());
+        let limit = crate::common::money::Money::parse(&approval_limit, &currency)
+            .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
+            .ok();
+        let others = super::settings::parse_other_limits(&other_limits)
+            .map_err(|m| errors.push(FieldError::new("other_limits", m)))
+            .unwrap_or_default();
+        if others.iter().any(|m| m.currency == currency) {
+            errors.push(FieldError::new(
+                "other_limits",
+                format!("{currency} is the organisation currency: its limit is set above."),
+            ));
         }
-        .await,
-    )
+        let mut hours = |field: &str, value: &str| -> i64 {
+            match value.trim().parse::<i64>() {
+                Ok(h) if (1..=24 * 90).contains(&h) => h,
+                _ => {
+                    errors.push(FieldError::new(
+                        field,
+                        "Enter whole hours between 1 and 2160.",
+                    ));
+                    0
+                }
+            }
+        };
+        let levels = super::sla::ServiceLevels {
+            acknowledge_hours: [
+                hours("ack_minor", &ack_minor),
+                hours("ack_major", &ack_major),
+                hours("ack_critical", &ack_critical),
+            ],
+            resolve_hours: [
+                hours("resolve_minor", &resolve_minor),
+                hours("resolve_major", &resolve_major),
+                hours("resolve_critical", &resolve_critical),
+            ],
+        };
+        let Some(limit) = limit.filter(|_| errors.is_empty()) else {
+            return Err(AppError::fields(errors));
+        };
+        let allow_self = matches!(allow_self_approval.as_str(), "on" | "1" | "true");
+        // The four-eyes rule binds managers: only an admin may relax it.
+        let current = super::settings::queries::approval_rules(&manager.state.db).await?;
+        if allow_self != current.allow_self_approval && !manager.viewer.role.at_least(Role::Admin) {
+            return Err(AppError::field(
+                "allow_self_approval",
+                "Only an admin can change whether people may approve their own recoveries.",
+            ));
+        }
+        let approvals = super::settings::ApprovalRules {
+            currency,
+            limits: std::iter::once(limit).chain(others).collect(),
+            allow_self_approval: allow_self,
+        };
+        super::settings::queries::save(&manager.state.db, &approvals, &levels, &manager.actor())
+            .await?;
+        leptos_axum::redirect("/incidents/settings?flash=saved");
+        Ok(())
+    })
+    .await
 }
 
 /// Adds a category (`id` empty) or updates one. `active` is "1" or "0".
@@ -400,59 +332,49 @@ pub async fn save_category(
     default_severity: String,
     active: String,
 ) -> Result<i64, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            let id = AppError::optional_id(&id, "id")?;
-            let severity = super::Severity::parse(&default_severity).ok_or_else(|| {
-                AppError::field("default_severity", "Choose minor, major or critical.")
-            })?;
-            let saved = super::settings::queries::save_category(
-                &manager.state.db,
-                id,
-                &name,
-                severity,
-                active != "0",
-                &manager.actor(),
-            )
-            .await?;
-            leptos_axum::redirect("/incidents/settings?flash=saved");
-            Ok(saved)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        let id = AppError::optional_id(&id, "id")?;
+        let severity = super::Severity::parse(&default_severity).ok_or_else(|| {
+            AppError::field("default_severity", "Choose minor, major or critical.")
+        })?;
+        let saved = super::settings::queries::save_category(
+            &manager.state.db,
+            id,
+            &name,
+            severity,
+            active != "0",
+            &manager.actor(),
+        )
+        .await?;
+        leptos_axum::redirect("/incidents/settings?flash=saved");
+        Ok(saved)
+    })
+    .await
 }
 
 /// The signed-in customer's incidents; the customer comes from the session only.
 #[server(prefix = "/fn", endpoint = "portal/incidents")]
 pub async fn portal_incidents() -> Result<Vec<PortalIncident>, AppError> {
-    respond(
-        async {
-            let me = require_customer().await?;
-            super::queries::for_portal(&me.state.db, me.viewer.customer_id).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_customer(move |me| async move {
+        super::queries::for_portal(&me.state.db, me.viewer.customer_id).await
+    })
+    .await
 }
 
 /// The choices the list filters offer: categories (all, retired too) and staff.
 #[server(prefix = "/fn", endpoint = "incidents/filter-options")]
 pub async fn incident_filter_options() -> Result<(Vec<Category>, Vec<(i64, String)>), AppError> {
-    respond(
-        async {
-            use sqlx::Row;
-            let staff = staff().await?;
-            let categories = super::settings::queries::categories(&staff.state.db, false).await?;
-            let people = sqlx::query(
-                "SELECT id, name FROM staff_users WHERE active = 1 ORDER BY LOWER(name)",
-            )
-            .fetch_all(&staff.state.db)
-            .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
-            Ok((categories, people))
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        use sqlx::Row;
+        let categories = super::settings::queries::categories(&staff.state.db, false).await?;
+        let people =
+            sqlx::query("SELECT id, name FROM staff_users WHERE active = 1 ORDER BY LOWER(name)")
+                .fetch_all(&staff.state.db)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+                .collect::<Result<Vec<_>, AppError>>()?;
+        Ok((categories, people))
+    })
+    .await
 }

@@ -5,17 +5,11 @@ use leptos::prelude::*;
 
 #[server(prefix = "/fn", endpoint = "loyalty/profile")]
 pub async fn get_loyalty_profile(customer_id: i64) -> Result<LoyaltyProfile, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            super::queries::profile(&staff.state.db, customer_id, crate::db::now_ms()).await
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        super::queries::profile(&staff.state.db, customer_id, crate::db::now_ms()).await
+    })
+    .await
 }
 
 /// Records a referral the customer made: of an existing customer (converted) or a prospect.
@@ -31,34 +25,24 @@ pub async fn record_referral(
     #[server(default)] incident: String,
     #[server(default)] story: String,
 ) -> Result<i64, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let form = super::advocacy::ReferralForm {
-                referred: &referred,
-                prospect_name: &prospect_name,
-                converted: converted.is_some_and(|v| !v.is_empty() && v != "false"),
-                revenue: &revenue,
-                currency: &currency,
-                incident: &incident,
-                story: &story,
-            };
-            let id = super::advocacy::record_referral(
-                &staff.state.db,
-                customer_id,
-                &form,
-                &staff.actor(),
-            )
-            .await?;
-            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
-            Ok(id)
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let form = super::advocacy::ReferralForm {
+            referred: &referred,
+            prospect_name: &prospect_name,
+            converted: converted.is_some_and(|v| !v.is_empty() && v != "false"),
+            revenue: &revenue,
+            currency: &currency,
+            incident: &incident,
+            story: &story,
+        };
+        let id =
+            super::advocacy::record_referral(&staff.state.db, customer_id, &form, &staff.actor())
+                .await?;
+        leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
+        Ok(id)
+    })
+    .await
 }
 
 /// Records a review, post or testimonial by the customer.
@@ -75,31 +59,24 @@ pub async fn record_post(
     #[server(default)] incident: String,
     #[server(default)] story: String,
 ) -> Result<i64, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let form = super::advocacy::PostForm {
-                kind: &kind,
-                platform: &platform,
-                url: &url,
-                audience: &audience,
-                sentiment: &sentiment,
-                occurred_on: &occurred_on,
-                incident: &incident,
-                story: &story,
-            };
-            let id =
-                super::advocacy::record_post(&staff.state.db, customer_id, &form, &staff.actor())
-                    .await?;
-            leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
-            Ok(id)
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let form = super::advocacy::PostForm {
+            kind: &kind,
+            platform: &platform,
+            url: &url,
+            audience: &audience,
+            sentiment: &sentiment,
+            occurred_on: &occurred_on,
+            incident: &incident,
+            story: &story,
+        };
+        let id = super::advocacy::record_post(&staff.state.db, customer_id, &form, &staff.actor())
+            .await?;
+        leptos_axum::redirect(&format!("/customers/{customer_id}?flash=saved#loyalty"));
+        Ok(id)
+    })
+    .await
 }
 
 /// Return on recovery across all customers, with the recoveries behind it.
@@ -108,23 +85,17 @@ pub async fn load_recovery_overview(
     #[server(default)] period: String,
     #[server(default)] page: i64,
 ) -> Result<super::RecoveryOverview, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let db = &staff.state.db;
-            // Organisation-wide figures: an associate's only when the reports are open to them.
-            if !crate::org::visibility::Reach::of(db, &staff.viewer)
-                .await?
-                .sees_organisation()
-            {
-                return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
-            }
-            super::recovery_return::overview(db, &period, page, crate::db::now_ms()).await
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        // Organisation-wide figures: an associate's only when the reports are open to them.
+        if !crate::org::visibility::Reach::of(db, &staff.viewer)
+            .await?
+            .sees_organisation()
+        {
+            return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
         }
-        .await,
-    )
+        super::recovery_return::overview(db, &period, page, crate::db::now_ms()).await
+    })
+    .await
 }

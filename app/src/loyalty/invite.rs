@@ -45,20 +45,14 @@ pub async fn open_referral(code: String) -> Result<Option<String>, AppError> {
 /// The referral code remembered in this browser, for the staff form that creates a customer.
 #[server(prefix = "/fn", endpoint = "referrals/remembered")]
 pub async fn remembered_referral() -> Result<String, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            require_staff(Role::Associate).await?;
-            let parts = use_context::<http::request::Parts>();
-            Ok(parts
-                .and_then(|p| crate::accounts::cookies::read(&p.headers, COOKIE))
-                .unwrap_or_default())
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |_| async move {
+        let parts = use_context::<http::request::Parts>();
+        Ok(parts
+            .and_then(|p| crate::accounts::cookies::read(&p.headers, COOKIE))
+            .unwrap_or_default())
+    })
+    .await
 }
 
 #[component]

@@ -14,39 +14,33 @@ pub struct PortalOverview {
     pub referrals_brought: i64,
 }
 
-#[cfg(feature = "ssr")]
-use crate::accounts::guard::{require_customer, respond};
-
 /// The signed-in customer's summary. The customer id comes from the session, never the request.
 #[server(prefix = "/fn", endpoint = "portal/summary")]
 pub async fn portal_summary() -> Result<PortalOverview, AppError> {
-    respond(
-        async {
-            let me = require_customer().await?;
-            let c = crate::customers::queries::find(&me.state.db, me.viewer.customer_id).await?;
-            let base = me
-                .state
-                .settings
-                .public_url
-                .trim_end_matches('/')
-                .to_string();
-            let referrals_brought: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
-            )
-            .bind(c.id)
-            .fetch_one(&me.state.db)
-            .await?;
-            Ok(PortalOverview {
-                referrals_brought,
-                name: c.name,
-                email: c.email.unwrap_or_default(),
-                referral_link: format!("{base}/r/{}", c.referral_code),
-                referral_code: c.referral_code,
-                customer_since: c.created_at,
-            })
-        }
-        .await,
-    )
+    crate::accounts::guard::as_customer(move |me| async move {
+        let c = crate::customers::queries::find(&me.state.db, me.viewer.customer_id).await?;
+        let base = me
+            .state
+            .settings
+            .public_url
+            .trim_end_matches('/')
+            .to_string();
+        let referrals_brought: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM referrals WHERE referrer_id = $1 AND converted = 1",
+        )
+        .bind(c.id)
+        .fetch_one(&me.state.db)
+        .await?;
+        Ok(PortalOverview {
+            referrals_brought,
+            name: c.name,
+            email: c.email.unwrap_or_default(),
+            referral_link: format!("{base}/r/{}", c.referral_code),
+            referral_code: c.referral_code,
+            customer_since: c.created_at,
+        })
+    })
+    .await
 }
 
 /// The signed-in customer rates how a resolved incident of theirs was put right (CSAT 1–5 and a
@@ -54,75 +48,71 @@ pub async fn portal_summary() -> Result<PortalOverview, AppError> {
 /// up. Another customer's incident is not found, whatever its id.
 #[server(prefix = "/fn", endpoint = "portal/rate")]
 pub async fn rate_recovery(incident: i64, score: String, comment: String) -> Result<i64, AppError> {
-    respond(
-        async {
-            use crate::feedback::queries::{create, NewFeedback};
-            use crate::feedback::{Channel, ScoreType};
-            let me = require_customer().await?;
-            let db = &me.state.db;
-            let status: Option<String> = sqlx::query_scalar(
-                "SELECT status FROM incidents WHERE id = $1 AND customer_id = $2",
-            )
-            .bind(incident)
-            .bind(me.viewer.customer_id)
-            .fetch_optional(db)
-            .await?;
-            match status.as_deref() {
-                None => return Err(AppError::NotFound("That incident".into())),
-                Some("resolved") => {}
-                Some(_) => {
-                    return Err(AppError::Conflict(
-                        "You can rate this once we have put it right.".into(),
-                    ))
-                }
-            }
-            let score = match score.trim().parse::<i64>() {
-                Ok(s) if (1..=5).contains(&s) => s,
-                _ => return Err(AppError::field("score", "Choose a rating from 1 to 5.")),
-            };
-            let comment = comment.trim().to_string();
-            if comment.chars().count() > 2000 {
-                return Err(AppError::field(
-                    "comment",
-                    "Keep it to 2000 characters or fewer.",
-                ));
-            }
-            let key = format!("portal-rating-{}-{incident}", me.viewer.customer_id);
-            let rated: i64 =
-                sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE idempotency_key = $1")
-                    .bind(&key)
-                    .fetch_one(db)
-                    .await?;
-            if rated > 0 {
+    crate::accounts::guard::as_customer(move |me| async move {
+        use crate::feedback::queries::{create, NewFeedback};
+        use crate::feedback::{Channel, ScoreType};
+        let db = &me.state.db;
+        let status: Option<String> =
+            sqlx::query_scalar("SELECT status FROM incidents WHERE id = $1 AND customer_id = $2")
+                .bind(incident)
+                .bind(me.viewer.customer_id)
+                .fetch_optional(db)
+                .await?;
+        match status.as_deref() {
+            None => return Err(AppError::NotFound("That incident".into())),
+            Some("resolved") => {}
+            Some(_) => {
                 return Err(AppError::Conflict(
-                    "You have already rated this. Thank you!".into(),
-                ));
+                    "You can rate this once we have put it right.".into(),
+                ))
             }
-            let actor = crate::audit::Actor::customer(me.viewer.customer_id, &me.viewer.email);
-            let new = NewFeedback {
-                customer_id: me.viewer.customer_id,
-                channel: Channel::Portal,
-                score_type: ScoreType::Csat,
-                score,
-                comment,
-                received_at: crate::db::now_ms(),
-                incident_id: Some(incident),
-                order_ref: None,
-                survey_link_id: None,
-                idempotency_key: Some(key),
-            };
-            // Two submissions at once both pass the check above; the unique key stops the second.
-            let recorded = create(db, &new, &actor).await.map_err(|e| match e {
-                AppError::Conflict(_) => {
-                    AppError::Conflict("You have already rated this. Thank you!".into())
-                }
-                e => e,
-            })?;
-            leptos_axum::redirect("/portal?flash=rated");
-            Ok(recorded.id)
         }
-        .await,
-    )
+        let score = match score.trim().parse::<i64>() {
+            Ok(s) if (1..=5).contains(&s) => s,
+            _ => return Err(AppError::field("score", "Choose a rating from 1 to 5.")),
+        };
+        let comment = comment.trim().to_string();
+        if comment.chars().count() > 2000 {
+            return Err(AppError::field(
+                "comment",
+                "Keep it to 2000 characters or fewer.",
+            ));
+        }
+        let key = format!("portal-rating-{}-{incident}", me.viewer.customer_id);
+        let rated: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM feedback WHERE idempotency_key = $1")
+                .bind(&key)
+                .fetch_one(db)
+                .await?;
+        if rated > 0 {
+            return Err(AppError::Conflict(
+                "You have already rated this. Thank you!".into(),
+            ));
+        }
+        let actor = crate::audit::Actor::customer(me.viewer.customer_id, &me.viewer.email);
+        let new = NewFeedback {
+            customer_id: me.viewer.customer_id,
+            channel: Channel::Portal,
+            score_type: ScoreType::Csat,
+            score,
+            comment,
+            received_at: crate::db::now_ms(),
+            incident_id: Some(incident),
+            order_ref: None,
+            survey_link_id: None,
+            idempotency_key: Some(key),
+        };
+        // Two submissions at once both pass the check above; the unique key stops the second.
+        let recorded = create(db, &new, &actor).await.map_err(|e| match e {
+            AppError::Conflict(_) => {
+                AppError::Conflict("You have already rated this. Thank you!".into())
+            }
+            e => e,
+        })?;
+        leptos_axum::redirect("/portal?flash=rated");
+        Ok(recorded.id)
+    })
+    .await
 }
 
 pub mod pages {

@@ -10,27 +10,21 @@ pub async fn load_weekly_report(
     #[server(default)] team: String,
     #[server(default)] associate: String,
 ) -> Result<WeeklyReport, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let db = &staff.state.db;
-            let wanted = crate::org::scope::StaffScope::parse(&team, &associate)
-                .map_err(|m| AppError::field("scope", m))?;
-            let asked = !team.trim().is_empty() || !associate.trim().is_empty();
-            let scope = match super::access::resolve(db, &staff.viewer, wanted, asked).await {
-                Err(AppError::Forbidden) => {
-                    return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await)
-                }
-                other => other?,
-            };
-            super::weekly::report(db, &week, scope, crate::db::now_ms()).await
-        }
-        .await,
-    )
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let wanted = crate::org::scope::StaffScope::parse(&team, &associate)
+            .map_err(|m| AppError::field("scope", m))?;
+        let asked = !team.trim().is_empty() || !associate.trim().is_empty();
+        let scope = match super::access::resolve(db, &staff.viewer, wanted, asked).await {
+            Err(AppError::Forbidden) => {
+                return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await)
+            }
+            other => other?,
+        };
+        super::weekly::report(db, &week, scope, crate::db::now_ms()).await
+    })
+    .await
 }
 
 /// The scopes the viewer may choose on the weekly report, for the scope in view (`team`,
@@ -40,23 +34,17 @@ pub async fn report_scopes(
     #[server(default)] team: String,
     #[server(default)] associate: String,
 ) -> Result<ScopeMenu, AppError> {
-    use crate::accounts::{
-        guard::{require_staff, respond},
-        Role,
-    };
+    use crate::accounts::Role;
     use crate::org::scope::StaffScope;
-    respond(
-        async {
-            let staff = require_staff(Role::Associate).await?;
-            let db = &staff.state.db;
-            let access = super::access::Access::load(db, &staff.viewer).await?;
-            let asked = !team.trim().is_empty() || !associate.trim().is_empty();
-            let in_view = StaffScope::parse(&team, &associate)
-                .ok()
-                .and_then(|wanted| access.resolve(wanted, asked).ok())
-                .unwrap_or(StaffScope::Organisation);
-            super::menu::build(db, &access, in_view).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let access = super::access::Access::load(db, &staff.viewer).await?;
+        let asked = !team.trim().is_empty() || !associate.trim().is_empty();
+        let in_view = StaffScope::parse(&team, &associate)
+            .ok()
+            .and_then(|wanted| access.resolve(wanted, asked).ok())
+            .unwrap_or(StaffScope::Organisation);
+        super::menu::build(db, &access, in_view).await
+    })
+    .await
 }

@@ -23,59 +23,45 @@ pub struct TryOutcome {
 
 #[server(prefix = "/fn", endpoint = "rules/list")]
 pub async fn list_rules() -> Result<Vec<Rule>, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            super::queries::list(&manager.state.db).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        super::queries::list(&manager.state.db).await
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "rules/get")]
 pub async fn get_rule(id: i64) -> Result<Rule, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            super::queries::find(&manager.state.db, id).await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        super::queries::find(&manager.state.db, id).await
+    })
+    .await
 }
 
 /// Creates (`id` empty) or updates a rule, then returns to the rules list.
 #[server(prefix = "/fn", endpoint = "rules/save")]
 pub async fn save_rule(id: String, form: RuleForm) -> Result<i64, AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            let id = match id.trim() {
-                "" => None,
-                v => Some(
-                    v.parse()
-                        .map_err(|_| AppError::Request("The rule id is not valid.".into()))?,
-                ),
-            };
-            let draft = form.parse()?;
-            let saved =
-                super::queries::save(&manager.state.db, id, &draft, &manager.actor()).await?;
-            leptos_axum::redirect("/incidents/rules?flash=saved");
-            Ok(saved)
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        let id = match id.trim() {
+            "" => None,
+            v => Some(
+                v.parse()
+                    .map_err(|_| AppError::Request("The rule id is not valid.".into()))?,
+            ),
+        };
+        let draft = form.parse()?;
+        let saved = super::queries::save(&manager.state.db, id, &draft, &manager.actor()).await?;
+        leptos_axum::redirect("/incidents/rules?flash=saved");
+        Ok(saved)
+    })
+    .await
 }
 
 #[server(prefix = "/fn", endpoint = "rules/enable")]
 pub async fn set_rule_enabled(id: i64, enabled: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let manager = require_staff(Role::Manager).await?;
-            super::queries::set_enabled(&manager.state.db, id, enabled == "1", &manager.actor())
-                .await
-        }
-        .await,
-    )
+    crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
+        super::queries::set_enabled(&manager.state.db, id, enabled == "1", &manager.actor()).await
+    })
+    .await
 }
 
 /// Runs the rule in the form against a sample signal without saving anything.
