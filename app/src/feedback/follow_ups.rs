@@ -1,8 +1,8 @@
 //! Follow-ups: opened with their feedback, assigned, worked (contact attempts, what the
 //! customer really said) and closed with an outcome; the queues and the managers' daily digest.
+use super::answer::{decode_reasons, NewFeedback};
 use super::assess::Verdict;
 use super::due::add_working_days;
-use super::queries::{decode_reasons, NewFeedback};
 use super::questions::queries as settings;
 use super::*;
 use crate::audit::{Actor, Entry};

@@ -1,6 +1,8 @@
 //! Feedback (every answer a customer gives: survey, API or heard by staff), the lukewarm
 //! detector that assesses it, and the follow-ups that chase polite-but-unhappy answers to the
 //! truth. Wire types live here; queries beside them.
+#[cfg(feature = "ssr")]
+pub mod answer;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assess;

@@ -1,5 +1,6 @@
 //! Recording feedback (assessed, with its follow-up opened in the same transaction) and
 //! reading it back.
+pub use super::answer::{decode_reasons, NewFeedback};
 use super::assess::{assess, History};
 use super::{Assessment, Channel, Feedback, Reason, ScoreType};
 use crate::audit::{Actor, Entry};
@@ -11,21 +12,6 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 const DAY_MS: i64 = 86_400_000;
-
-/// One answer to store.
-#[derive(Clone, Debug)]
-pub struct NewFeedback {
-    pub customer_id: i64,
-    pub channel: Channel,
-    pub score_type: ScoreType,
-    pub score: i64,
-    pub comment: String,
-    pub received_at: i64,
-    pub incident_id: Option<i64>,
-    pub order_ref: Option<String>,
-    pub survey_link_id: Option<i64>,
-    pub idempotency_key: Option<String>,
-}
 
 /// What recording an answer did: the API returns this per item.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -130,13 +116,6 @@ pub async fn create(db: &Db, new: &NewFeedback, actor: &Actor) -> Result<Recorde
     crate::standing::recompute::refresh(&mut tx, &[new.customer_id], crate::db::now_ms()).await?;
     tx.commit().await?;
     Ok(recorded)
-}
-
-/// The reasons stored with feedback `id`; text that is not a list of reasons is an error.
-pub fn decode_reasons(raw: &str, id: i64) -> Result<Vec<Reason>, AppError> {
-    serde_json::from_str(raw).map_err(|e| {
-        AppError::internal("reading stored reasons", format!("feedback row {id}: {e}"))
-    })
 }
 
 const SELECT: &str = "SELECT f.id, f.customer_id, c.name AS customer_name, f.channel, f.score_type, f.score, f.comment,

@@ -83,7 +83,7 @@ pub async fn story_form(id: Option<i64>) -> Result<StoryFormData, AppError> {
         let (values, draft_saved_at) = match id {
             Some(id) => {
                 let owners = super::queries::write::owners(db, id).await?;
-                if !super::queries::write::may_edit(&staff.viewer, owners) {
+                if !super::queries::may_edit(&staff.viewer, owners) {
                     return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
                 }
                 (super::queries::detail::draft_of(db, id).await?, None)
@@ -145,7 +145,7 @@ pub async fn update_story(id: i64, #[server(flatten)] form: StoryDraft) -> Resul
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         let db = &staff.state.db;
         let owners = super::queries::write::owners(db, id).await?;
-        if !super::queries::write::may_edit(&staff.viewer, owners) {
+        if !super::queries::may_edit(&staff.viewer, owners) {
             return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
         }
         let mut checked = form.check(today(db).await?)?;

@@ -1,5 +1,5 @@
 //! Reading one story: as the viewer may see it, and as form values for editing.
-use super::write::may_edit;
+use super::may_edit;
 use super::{kind_of, week_of};
 use crate::accounts::StaffViewer;
 use crate::common::money::Money;

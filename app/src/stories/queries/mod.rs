@@ -9,6 +9,7 @@ pub mod people;
 pub mod write;
 
 use super::StoryKind;
+use crate::accounts::StaffViewer;
 use crate::common::moment::{parse_day, week_label};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
@@ -23,4 +24,11 @@ fn kind_of(r: &AnyRow) -> Result<StoryKind, AppError> {
 /// The ISO week a stored day falls in ("" when the day does not parse).
 fn week_of(day: &str) -> String {
     parse_day(day).map(week_label).unwrap_or_default()
+}
+
+/// Its associate, its author and any manager may change a story.
+pub fn may_edit(viewer: &StaffViewer, owners: (i64, i64)) -> bool {
+    viewer.role.at_least(crate::accounts::Role::Manager)
+        || owners.0 == viewer.id
+        || owners.1 == viewer.id
 }

@@ -1,7 +1,6 @@
 //! Writing stories: a story with its colleagues and tags in one transaction (a new one also
 //! discards its author's draft), and who may change one.
 use super::people::Resolved;
-use crate::accounts::StaffViewer;
 use crate::audit::{Actor, Entry};
 use crate::db::sql::Row;
 use crate::db::{now_ms, Db, Sql, Tx};
@@ -129,11 +128,4 @@ pub async fn owners(db: &Db, id: i64) -> Result<(i64, i64), AppError> {
         .await?
         .ok_or_else(|| AppError::NotFound("That story".into()))?;
     Ok((row.try_get("associate_id")?, row.try_get("created_by")?))
-}
-
-/// Its associate, its author and any manager may change a story.
-pub fn may_edit(viewer: &StaffViewer, owners: (i64, i64)) -> bool {
-    viewer.role.at_least(crate::accounts::Role::Manager)
-        || owners.0 == viewer.id
-        || owners.1 == viewer.id
 }
