@@ -83,14 +83,14 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        if let Some(mailer) = self.mailer.clone() {
-            tokio::spawn(deliver_notices(
-                self.state.db.clone(),
-                mailer,
-                self.state.settings.public_url.clone(),
-                self.state.clock.clone(),
-            ));
-        }
+        // Always: scores decay, digests are queued, imports are swept and reports kept fresh
+        // whether or not email can be delivered.
+        tokio::spawn(background(
+            self.state.db.clone(),
+            self.mailer.clone(),
+            self.state.settings.public_url.clone(),
+            self.state.clock.clone(),
+        ));
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, streamed HTML stalls on Nagle's algorithm and delayed ACKs.
         let listener = self.listener.tap_io(|tcp| {
@@ -165,16 +165,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Delivers queued emails every second; once a minute checks whether today's digest of overdue
-/// follow-ups is due and refreshes loyalty scores older than a day; every five seconds brings
-/// the weekly report's recent weeks up to date. Claims and idempotent
-/// updates make all of it safe on several instances. Its time and pace are `clock`'s.
-async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: String, clock: Clock) {
+/// The background work of every instance, with or without SMTP: once a minute queues today's
+/// digest of overdue follow-ups when it is due, refreshes loyalty scores older than a day and
+/// sweeps abandoned imports; every five seconds brings the weekly report's recent weeks up to
+/// date; every second, with SMTP, delivers queued emails. Claims and idempotent updates make all
+/// of it safe on several instances. Its time and pace are `clock`'s.
+async fn background(
+    db: app::db::Db,
+    mailer: Option<Arc<Mailer>>,
+    public_url: String,
+    clock: Clock,
+) {
     let mut ticker = clock.ticker(std::time::Duration::from_secs(1));
-    let mut tick: u64 = 0;
+    let (mut minute, mut five) = (None::<i64>, None::<i64>);
+    let due = |last: Option<i64>, now: i64, every: i64| last.is_none_or(|t| now - t >= every);
     loop {
-        if tick.is_multiple_of(60) {
-            let now = clock.now_ms();
+        let now = clock.now_ms();
+        if due(minute, now, 60_000) {
+            minute = Some(now);
             if let Err(e) =
                 app::feedback::follow_ups::queue_daily_digest(&db, now, &public_url).await
             {
@@ -188,15 +196,16 @@ async fn deliver_notices(db: app::db::Db, mailer: Arc<Mailer>, public_url: Strin
                 tracing::error!("import sweep failed: {e}");
             }
         }
-        if tick.is_multiple_of(5) {
-            if let Err(e) = app::reports::aggregates::refresh::keep_fresh(&db, clock.now_ms()).await
-            {
+        if due(five, now, 5_000) {
+            five = Some(now);
+            if let Err(e) = app::reports::aggregates::refresh::keep_fresh(&db, now).await {
                 tracing::error!("weekly report aggregates refresh failed: {e}");
             }
         }
-        tick += 1;
-        if let Err(e) = app::outbox::delivery::deliver_due(&db, &mailer, &clock).await {
-            tracing::error!("outbox delivery failed: {e}");
+        if let Some(mailer) = &mailer {
+            if let Err(e) = app::outbox::delivery::deliver_due(&db, mailer, &clock).await {
+                tracing::error!("outbox delivery failed: {e}");
+            }
         }
         ticker.tick().await;
     }

@@ -731,3 +731,29 @@ async fn every_portal_function_answers_only_for_the_signed_in_customer() {
     assert_eq!(app.count("SELECT COUNT(*) FROM feedback").await, before);
     assert_ne!(a_id, b_id);
 }
+
+/// The app as `serve` starts it without SMTP (the default set-up) still runs its background
+/// work: a score nobody touched for a day is recomputed when the clock moves on.
+#[tokio::test]
+async fn scores_decay_in_the_background_without_smtp() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let id = customer(&app, &staff, "Quiet Quinn", "c-quiet").await;
+    sqlx::query(
+        "UPDATE customers SET loyalty_score = 99, loyalty_segment = 'advocate', loyalty_at = 0 WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    app.advance(std::time::Duration::from_secs(61)).await;
+    let (score, segment, at): (i64, String, i64) = sqlx::query_as(
+        "SELECT loyalty_score, loyalty_segment, loyalty_at FROM customers WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.db)
+    .await
+    .unwrap();
+    assert!(at > 0, "the stale score was not recomputed");
+    assert_ne!((score, segment.as_str()), (99, "advocate"));
+}
