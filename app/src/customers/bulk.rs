@@ -35,15 +35,18 @@ pub async fn upsert(
     db: &Db,
     items: Vec<CustomerIn>,
     actor: &Actor,
-) -> Result<Result<Vec<CustomerResult>, Vec<ItemError>>, AppError> {
+) -> Result<Vec<CustomerResult>, AppError> {
     let mut tx = crate::db::begin_write(db).await?;
-    let result = apply(&mut tx, &items, actor, &|_, _| {}).await?;
-    if result.is_ok() {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
+    match apply(&mut tx, &items, actor, &|_, _| {}).await? {
+        Ok(stored) => {
+            tx.commit().await?;
+            Ok(stored)
+        }
+        Err(problems) => {
+            tx.rollback().await?;
+            Err(AppError::refused("customers", items.len(), problems))
+        }
     }
-    Ok(result)
 }
 
 /// Items per look-up or write statement: well under both databases' limits on binds.

@@ -104,12 +104,12 @@ pub async fn find(db: &Db, id: i64) -> Result<FeedbackResult, AppError> {
 }
 
 /// Checks what only the database knows (customers, incidents), then stores the batch.
-/// Err(items) when any item names an unknown customer or another customer's incident.
+/// Refused whole when any item names an unknown customer or another customer's incident.
 pub async fn ingest(
     db: &Db,
     items: Vec<FeedbackIn>,
     actor: &Actor,
-) -> Result<Result<Vec<FeedbackResult>, Vec<ItemError>>, AppError> {
+) -> Result<Vec<FeedbackResult>, AppError> {
     let mut customers: HashMap<String, Option<i64>> = HashMap::new();
     let mut problems = Vec::new();
     for (index, item) in items.iter().enumerate() {
@@ -143,7 +143,7 @@ pub async fn ingest(
         }
     }
     if !problems.is_empty() {
-        return Ok(Err(problems));
+        return Err(AppError::refused("answers", items.len(), problems));
     }
     let mut tx = crate::db::begin_write(db).await?;
     let mut ids = Vec::with_capacity(items.len());
@@ -188,5 +188,5 @@ pub async fn ingest(
         out.push(result(row, status)?);
     }
     tx.commit().await?;
-    Ok(Ok(out))
+    Ok(out)
 }

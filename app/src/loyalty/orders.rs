@@ -208,13 +208,16 @@ pub async fn ingest(
     db: &Db,
     items: Vec<OrderIn>,
     actor: &Actor,
-) -> Result<Result<Vec<OrderResult>, Vec<ItemError>>, AppError> {
+) -> Result<Vec<OrderResult>, AppError> {
     let mut tx = crate::db::begin_write(db).await?;
-    let result = apply(&mut tx, &items, actor, &|_, _| {}).await?;
-    if result.is_ok() {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
+    match apply(&mut tx, &items, actor, &|_, _| {}).await? {
+        Ok(stored) => {
+            tx.commit().await?;
+            Ok(stored)
+        }
+        Err(problems) => {
+            tx.rollback().await?;
+            Err(AppError::refused("orders", items.len(), problems))
+        }
     }
-    Ok(result)
 }

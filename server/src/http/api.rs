@@ -73,9 +73,9 @@ pub fn route_table() -> Vec<(String, Method)> {
 }
 
 pub fn router(state: AppState) -> Router<AppState> {
-    let (protected, _) = OpenApiRouter::new().merge(protected()).split_for_parts();
+    // One pass over the routes gives both the router and the document it serves.
+    let (protected, doc) = parts();
     let protected = protected.route_layer(middleware::from_fn_with_state(state, require_token));
-    let doc = document();
     Router::new()
         .route(
             "/api/openapi.json",
@@ -100,15 +100,6 @@ pub fn read_batch<T>(
     parse: impl Fn(&Value) -> Result<T, Vec<(String, String)>>,
 ) -> Result<Vec<T>, AppError> {
     app::common::batch::parse_items(&app::common::batch::json(body)?, noun, parse)
-}
-
-/// A batch the domain checked against the database: stored, or refused naming every item.
-pub fn stored<T>(
-    noun: &str,
-    count: usize,
-    result: Result<Result<T, Vec<app::common::batch::ItemError>>, AppError>,
-) -> Result<T, AppError> {
-    result?.map_err(|problems| AppError::refused(noun, count, problems))
 }
 
 /// A number from a path segment, or a 400 saying what it should have been.

@@ -46,12 +46,9 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
         })
     })
     .collect::<Result<Vec<_>, AppError>>()?;
-    if let Err(problems) = bulk::upsert(db, friends, &actor).await? {
-        return Err(AppError::internal(
-            "demo referrals",
-            format!("{problems:?}"),
-        ));
-    }
+    bulk::upsert(db, friends, &actor)
+        .await
+        .map_err(|e| AppError::internal("demo referrals", format!("{e:?}")))?;
     let mut items = Vec::new();
     for (customer, days, cents) in ORDERS {
         for (n, ago) in days.iter().enumerate() {
@@ -77,9 +74,9 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             placed_at: now - (2 - n as i64) * DAY,
         });
     }
-    if let Err(problems) = orders::ingest(db, items, &actor).await? {
-        return Err(AppError::internal("demo orders", format!("{problems:?}")));
-    }
+    orders::ingest(db, items, &actor)
+        .await
+        .map_err(|e| AppError::internal("demo orders", format!("{e:?}")))?;
     // Mei told her followers about the refund nobody asked for.
     let (mei, incident): (i64, i64) = sqlx::query_as(
         "SELECT c.id, i.id FROM customers c JOIN incidents i ON i.customer_id = c.id

@@ -1,5 +1,5 @@
 //! `POST /api/v1/feedback` for survey tools and `GET /api/v1/feedback/{id}`.
-use super::{actor, path_id, read_batch, stored};
+use super::{actor, path_id, read_batch};
 use app::admin::tokens::queries::ApiClient;
 use app::error::{AppError, ErrorBody};
 use app::feedback::ingest::{self, FeedbackResult};
@@ -37,12 +37,7 @@ pub async fn create(
 ) -> Result<Json<FeedbackBatchResult>, AppError> {
     let now = app::db::now_ms();
     let items = read_batch(&body, "answers", |item| request::parse(item, now))?;
-    let count = items.len();
-    let items = stored(
-        "answers",
-        count,
-        ingest::ingest(&state.db, items, &actor(&client)).await,
-    )?;
+    let items = ingest::ingest(&state.db, items, &actor(&client)).await?;
     Ok(Json(FeedbackBatchResult { items }))
 }
 

@@ -1,6 +1,6 @@
 //! `POST /api/v1/customers` (upsert), `POST /api/v1/orders` and
 //! `GET /api/v1/customers/{external_ref}/profile`.
-use super::{actor, read_batch, stored};
+use super::{actor, read_batch};
 use app::admin::tokens::queries::ApiClient;
 use app::customers::bulk::{self, CustomerResult};
 use app::customers::request::{self as customer_request, CustomerItem};
@@ -40,12 +40,7 @@ pub async fn customers(
     body: Bytes,
 ) -> Result<Json<CustomerBatchResult>, AppError> {
     let items = read_batch(&body, "customers", customer_request::parse)?;
-    let count = items.len();
-    let items = stored(
-        "customers",
-        count,
-        bulk::upsert(&state.db, items, &actor(&client)).await,
-    )?;
+    let items = bulk::upsert(&state.db, items, &actor(&client)).await?;
     Ok(Json(CustomerBatchResult { items }))
 }
 
@@ -66,12 +61,7 @@ pub async fn orders(
 ) -> Result<Json<OrderBatchResult>, AppError> {
     let now = app::db::now_ms();
     let items = read_batch(&body, "orders", |item| order_request::parse(item, now))?;
-    let count = items.len();
-    let items = stored(
-        "orders",
-        count,
-        orders::ingest(&state.db, items, &actor(&client)).await,
-    )?;
+    let items = orders::ingest(&state.db, items, &actor(&client)).await?;
     Ok(Json(OrderBatchResult { items }))
 }
 
