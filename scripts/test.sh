@@ -72,9 +72,10 @@ fi
 
 step "End-to-end tests in headless Chromium"
 E2E_DIR=$(mktemp -d)
-# Port 0: the server picks a free port and prints the address it serves at.
+# Port 0: the server picks a free port and prints the address it serves at. Webhook endpoints
+# may be on 127.0.0.1: the webhook journey's receiver runs inside the test.
 DATABASE_URL="sqlite://$E2E_DIR/e2e.db" EXTRAMILE_ADDR="127.0.0.1:0" EXTRAMILE_SEED_DEMO=true \
-  EXTRAMILE_LOG=warn EXTRAMILE_SITE_ROOT="$SITE" "$ROOT/target/debug/extramile" serve >"$E2E_DIR/server.log" 2>&1 &
+  EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE=true EXTRAMILE_LOG=warn EXTRAMILE_SITE_ROOT="$SITE" "$ROOT/target/debug/extramile" serve >"$E2E_DIR/server.log" 2>&1 &
 server_pid=$!
 E2E_URL=""
 for _ in $(seq 1 100); do

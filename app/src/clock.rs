@@ -41,6 +41,11 @@ impl Clock {
         }
     }
 
+    /// Whether tests drive this clock.
+    pub fn is_driven(&self) -> bool {
+        self.driven.is_some()
+    }
+
     /// Milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {
         let ahead = self

@@ -17,7 +17,9 @@ pub mod error;
 pub mod feedback;
 pub mod imports;
 pub mod incidents;
+pub mod jobs;
 pub mod loyalty;
+pub mod notifications;
 pub mod org;
 #[cfg(feature = "ssr")]
 pub mod org_settings;
@@ -27,6 +29,8 @@ pub mod portal;
 pub mod reports;
 pub mod request_id;
 #[cfg(feature = "ssr")]
+pub mod retention;
+#[cfg(feature = "ssr")]
 pub mod settings;
 pub mod signals;
 pub mod standing;
@@ -34,6 +38,7 @@ pub mod standing;
 pub mod state;
 pub mod stories;
 pub mod url_encoding;
+pub mod webhooks;
 
 use accounts::{current_viewer, Role};
 use components::layout::{use_viewer, ViewerResource};
@@ -108,6 +113,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=StaffLayout ssr=SsrMode::Async>
                     <Route path=path!("/dashboard") view=pages::dashboard::DashboardPage/>
                     <Route path=path!("/account") view=pages::account::StaffAccountPage/>
+                    <Route path=path!("/notifications") view=notifications::pages::NotificationsPage/>
+                    <Route path=path!("/notifications/settings") view=notifications::pages::NotificationSettingsPage/>
                     <Route path=path!("/reports/weekly") view=reports::pages::WeeklyReportPage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>
@@ -141,6 +148,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invitations") view=admin::pages::InvitationsPage/>
                         <Route path=path!("/tokens") view=admin::pages::TokensPage/>
                         <Route path=path!("/outbox") view=admin::outbox::pages::OutboxPage/>
+                        <Route path=path!("/webhooks") view=webhooks::pages::WebhooksPage/>
+                        <Route path=path!("/webhooks/:id") view=webhooks::pages::WebhookLogPage/>
+                        <Route path=path!("/audit") view=admin::audit::pages::AuditPage/>
+                        <Route path=path!("/jobs") view=jobs::pages::views::JobsPage/>
+                        <Route path=path!("/jobs/:name") view=jobs::pages::views::JobRunsPage/>
                         <Route path=path!("/organisation") view=org::pages::OrganisationPage/>
                     </ParentRoute>
                 </ParentRoute>
@@ -184,6 +196,9 @@ fn AdminGate() -> impl IntoView {
                             <A href="/admin/invitations">"Portal invitations"</A>
                             <A href="/admin/tokens">"API tokens"</A>
                             <A href="/admin/outbox">"Email outbox"</A>
+                            <A href="/admin/webhooks">"Webhooks"</A>
+                            <A href="/admin/audit">"Audit log"</A>
+                            <A href="/admin/jobs">"Jobs"</A>
                             <A href="/admin/organisation">"Organisation"</A>
                         </nav>
                         <Outlet/>

@@ -25,6 +25,13 @@ pub struct Settings {
     pub signin_window_minutes: i64,
     /// Whether notices are delivered by SMTP (else they wait in the outbox).
     pub smtp_configured: bool,
+    /// Whether webhooks may be sent to private, loopback and link-local addresses
+    /// (`EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE`; tests and local set-ups only).
+    pub webhooks_allow_private: bool,
+    /// The bearer token that opens `GET /metrics` (none: only the allowed addresses may).
+    pub metrics_token: Option<String>,
+    /// Networks (address, prefix length) whose clients may read `GET /metrics` without the token.
+    pub metrics_allow: Vec<(std::net::IpAddr, u8)>,
 }
 
 impl Settings {
@@ -52,6 +59,9 @@ impl Default for Settings {
             signin_limit_per_ip: 30,
             signin_window_minutes: 15,
             smtp_configured: false,
+            webhooks_allow_private: false,
+            metrics_token: None,
+            metrics_allow: Vec::new(),
         }
     }
 }

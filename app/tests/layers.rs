@@ -22,6 +22,8 @@ const LAYERS: &[&str] = &[
     "accounts",
     "components",
     "org",
+    "webhooks",
+    "notifications",
     // The customer record, then the domains that hang facts off it.
     "standing",
     "customers",
@@ -33,6 +35,10 @@ const LAYERS: &[&str] = &[
     "stories",
     "imports",
     "reports",
+    // Deletes what is past retention from many domains' tables.
+    "retention",
+    // The background jobs run the work of every domain.
+    "jobs",
     // Compositions of several domains.
     "portal",
     "pages",

@@ -20,6 +20,9 @@
 //! | `EXTRAMILE_SITE_ROOT` | `--site-root` | `../site` from the binary's folder (`target/site` for `target/release/extramile`, from any working directory), else `target/site` under the working directory | folder holding the built browser bundle, stylesheet and assets |
 //! | `SMTP_URL` | `--smtp-url` | — | deliver notice emails through this server: `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://host` (TLS); without it notices wait in the outbox (Admin → Email outbox) and show in the customer's portal |
 //! | `EXTRAMILE_MAIL_FROM` | `--mail-from` | `Extra Mile <notices@localhost>` | sender of notice emails |
+//! | `EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE` | `--webhooks-allow-private` | `false` | let webhook endpoints be on private, loopback, link-local and unique-local addresses (tests, local set-ups); otherwise such endpoints are refused when added and at every delivery |
+//! | `EXTRAMILE_METRICS_TOKEN` | `--metrics-token` | — | a secret that opens `GET /metrics` (Prometheus text format) to requests sending `Authorization: Bearer <token>` |
+//! | `EXTRAMILE_METRICS_ALLOW` | `--metrics-allow` | — | comma-separated IP addresses and CIDR networks (`127.0.0.1,10.0.0.0/8,fd00::/8`) whose clients may read `GET /metrics` without the token; with neither set, `/metrics` answers 404 |
 //!
 //! Booleans take `true`/`false`, `yes`/`no`, `on`/`off` or `1`/`0`. An invalid value stops the
 //! program with a message naming the variable (or option) it came from.
@@ -171,6 +174,27 @@ pub struct ConfigArgs {
         default_value = "Extra Mile <notices@localhost>"
     )]
     pub mail_from: String,
+
+    /// Let webhook endpoints be on private, loopback and link-local addresses.
+    #[arg(
+        long,
+        env = "EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE",
+        action = ArgAction::SetTrue,
+        value_parser = Setting(switch)
+    )]
+    pub webhooks_allow_private: bool,
+
+    /// Bearer token that opens GET /metrics.
+    #[arg(long, env = "EXTRAMILE_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Comma-separated addresses and CIDR networks that may read GET /metrics without the token.
+    #[arg(
+        long,
+        env = "EXTRAMILE_METRICS_ALLOW",
+        value_parser = Setting(crate::http::metrics::AllowList::parse)
+    )]
+    pub metrics_allow: Option<crate::http::metrics::AllowList>,
 }
 
 impl ConfigArgs {
@@ -197,6 +221,9 @@ impl ConfigArgs {
                 .unwrap_or(usize::from(self.trust_proxy)),
             public_url,
             smtp_configured: self.smtp_url.is_some(),
+            webhooks_allow_private: self.webhooks_allow_private,
+            metrics_token: self.metrics_token.filter(|t| !t.trim().is_empty()),
+            metrics_allow: self.metrics_allow.map(|a| a.0).unwrap_or_default(),
             ..Settings::default()
         };
         Config {
@@ -449,6 +476,26 @@ mod tests {
         assert!(
             err.to_string()
                 .contains("--db-max-connections has an invalid value 'many'"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn metrics_open_to_a_token_and_to_the_networks_listed() {
+        let config = parse(&[
+            "--metrics-token",
+            "scrape-me",
+            "--metrics-allow",
+            "127.0.0.1, 10.0.0.0/8",
+        ])
+        .unwrap();
+        assert_eq!(config.settings.metrics_token.as_deref(), Some("scrape-me"));
+        assert_eq!(config.settings.metrics_allow.len(), 2);
+        let closed = parse(&[]).unwrap().settings;
+        assert!(closed.metrics_token.is_none() && closed.metrics_allow.is_empty());
+        let err = parse(&["--metrics-allow", "localhost"]).unwrap_err();
+        assert!(
+            err.to_string().contains("--metrics-allow has 'localhost'"),
             "{err}"
         );
     }

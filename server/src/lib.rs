@@ -83,14 +83,15 @@ impl Application {
 
     /// Serves until Ctrl-C or SIGTERM, letting requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        // Always: scores decay, digests are queued, imports are swept and reports kept fresh
-        // whether or not email can be delivered.
-        tokio::spawn(background(
-            self.state.db.clone(),
-            self.mailer.clone(),
-            self.state.settings.public_url.clone(),
-            self.state.clock.clone(),
-        ));
+        // Every instance runs the scheduler, with or without SMTP; claims in the database make
+        // each job run once per period across instances.
+        tokio::spawn(app::jobs::scheduler::run(app::jobs::work::Context {
+            db: self.state.db.clone(),
+            clock: self.state.clock.clone(),
+            mailer: self.mailer.clone(),
+            public_url: self.state.settings.public_url.clone(),
+            webhooks_allow_private: self.state.settings.webhooks_allow_private,
+        }));
         use axum::serve::ListenerExt;
         // Without TCP_NODELAY, streamed HTML stalls on Nagle's algorithm and delayed ACKs.
         let listener = self.listener.tap_io(|tcp| {
@@ -119,11 +120,14 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 
 pub fn router(state: AppState) -> Router {
     use axum::middleware::from_fn_with_state;
+    // Before anything records a metric: the recorder is the process's, made once.
+    http::metrics::install();
     let routes = route_list();
     let context_state = state.clone();
     let options = state.leptos_options.clone();
     let inner = Router::new()
         .route("/healthz", get(http::health::healthz))
+        .route("/metrics", get(http::metrics::scrape))
         .route("/login", post(http::signin::staff_login))
         .route("/logout", post(http::signin::staff_logout))
         .route("/portal/login", post(http::signin::portal_login))
@@ -145,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .merge(http::api::router(state.clone()))
         .merge(http::imports::router())
         .merge(http::reports::router())
+        .merge(http::audit::router())
         .leptos_routes_with_context(
             &state,
             routes,
@@ -159,56 +164,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::context::request_context,
         ))
-        .layer(from_fn_with_state(state.clone(), http::security::headers));
+        .layer(from_fn_with_state(state.clone(), http::security::headers))
+        .layer(axum::middleware::from_fn(http::metrics::record));
     http::context::with_request_ids(inner)
         .layer(CompressionLayer::new())
         .with_state(state)
-}
-
-/// The background work of every instance, with or without SMTP: once a minute queues today's
-/// digest of overdue follow-ups when it is due, refreshes loyalty scores older than a day and
-/// sweeps abandoned imports; every five seconds brings the weekly report's recent weeks up to
-/// date; every second, with SMTP, delivers queued emails. Claims and idempotent updates make all
-/// of it safe on several instances. Its time and pace are `clock`'s.
-async fn background(
-    db: app::db::Db,
-    mailer: Option<Arc<Mailer>>,
-    public_url: String,
-    clock: Clock,
-) {
-    let mut ticker = clock.ticker(std::time::Duration::from_secs(1));
-    let (mut minute, mut five) = (None::<i64>, None::<i64>);
-    let due = |last: Option<i64>, now: i64, every: i64| last.is_none_or(|t| now - t >= every);
-    loop {
-        let now = clock.now_ms();
-        if due(minute, now, 60_000) {
-            minute = Some(now);
-            if let Err(e) =
-                app::feedback::follow_ups::queue_daily_digest(&db, now, &public_url).await
-            {
-                tracing::error!("follow-up digest failed: {e}");
-            }
-            // Recency decays with time alone: scores older than a day are recomputed in batches.
-            if let Err(e) = app::standing::recompute::refresh_stale(&db, now, 500).await {
-                tracing::error!("loyalty refresh failed: {e}");
-            }
-            if let Err(e) = app::imports::run::sweep_abandoned(&db, now).await {
-                tracing::error!("import sweep failed: {e}");
-            }
-        }
-        if due(five, now, 5_000) {
-            five = Some(now);
-            if let Err(e) = app::reports::aggregates::refresh::keep_fresh(&db, now).await {
-                tracing::error!("weekly report aggregates refresh failed: {e}");
-            }
-        }
-        if let Some(mailer) = &mailer {
-            if let Err(e) = app::outbox::delivery::deliver_due(&db, mailer, &clock).await {
-                tracing::error!("outbox delivery failed: {e}");
-            }
-        }
-        ticker.tick().await;
-    }
 }
 
 async fn shutdown_signal() {

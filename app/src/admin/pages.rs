@@ -20,6 +20,7 @@ pub fn AdminHome() -> impl IntoView {
             <a class="card card-link" href="/admin/tokens"><h2>"API tokens"</h2><p>"Let other systems send signals, feedback and orders."</p></a>
             <a class="card card-link" href="/admin/organisation"><h2>"Organisation"</h2><p>"Time zone, teams and who is in each."</p></a>
             <a class="card card-link" href="/admin/outbox"><h2>"Email outbox"</h2><p>"Notices to customers and how their delivery went."</p></a>
+            <a class="card card-link" href="/admin/audit"><h2>"Audit log"</h2><p>"Who changed what and when, with the record before and after."</p></a>
         </div>
     }
 }

@@ -81,6 +81,19 @@ pub mod queries {
         Ok(name.to_string())
     }
 
+    /// Whether the token was made by a staff member who is an active admin now: tokens act for
+    /// their maker on admin-only routes, so a maker who left or lost the role takes that away.
+    pub async fn made_by_admin(db: &Db, token_id: i64) -> Result<bool, AppError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT s.id FROM api_tokens t JOIN staff_users s ON s.id = t.created_by
+             WHERE t.id = $1 AND s.role = 'admin' AND s.active = 1",
+        )
+        .bind(token_id)
+        .fetch_optional(db)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Creates a token and returns it with its plain value, which is never stored.
     pub async fn create(
         db: &Db,

@@ -109,7 +109,8 @@ impl<'a> Entry<'a> {
         .bind(self.entity_id)
         .bind(self.before.map(|v| v.to_string()))
         .bind(self.after.map(|v| v.to_string()))
-        .bind(self.ip)
+        // Unless the entry names one, the address of the client whose request made the change.
+        .bind(self.ip.or_else(crate::request_id::client_ip))
         .bind(crate::request_id::current())
         .execute(executor)
         .await?;

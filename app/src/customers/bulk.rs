@@ -6,6 +6,8 @@ use crate::audit::{Actor, Entry};
 use crate::common::batch::ItemError;
 use crate::db::{now_ms, Db, Sql};
 use crate::error::AppError;
+use crate::webhooks::payloads::CustomerCreatedData;
+use crate::webhooks::EventType;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use std::collections::{BTreeSet, HashMap};
@@ -267,6 +269,18 @@ pub async fn apply(
         Who::Stored(id) => id,
         Who::New(k) => ids[k],
     };
+    let created: Vec<CustomerCreatedData> = records
+        .iter()
+        .filter(|r| matches!(r.who, Who::New(_)))
+        .map(|r| CustomerCreatedData {
+            customer_id: id_of(r),
+            external_ref: Some(r.external_ref.clone()),
+            name: r.fields.name.clone(),
+            email: r.fields.email.clone(),
+            segment: r.fields.segment.clone(),
+        })
+        .collect();
+    crate::webhooks::events::record_many(&mut *tx, EventType::CustomerCreated, &created).await?;
     let referred: Vec<(i64, i64)> = records
         .iter()
         .filter_map(|r| Some((r.referrer?, id_of(r))))

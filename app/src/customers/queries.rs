@@ -255,6 +255,19 @@ pub async fn create(
             .ip(ip)
             .write(&mut *tx)
             .await?;
+        let created = crate::webhooks::payloads::CustomerCreatedData {
+            customer_id: id,
+            external_ref: customer.external_ref.clone(),
+            name: customer.name.clone(),
+            email: customer.email.clone(),
+            segment: customer.segment.clone(),
+        };
+        crate::webhooks::events::record(
+            &mut tx,
+            crate::webhooks::EventType::CustomerCreated,
+            &created,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(customer);
     }

@@ -97,6 +97,11 @@ pub async fn open(
     ))
     .fetch_one(&mut **tx)
     .await?;
+    if let Some(assignee) = assignee {
+        // Opened by the queue's own rules (round robin or the incident's assignee).
+        let queue = Actor::system("Follow-up queue");
+        notify_assigned(tx, id, assignee, &queue).await?;
+    }
     Ok(id)
 }
 
@@ -485,6 +490,7 @@ pub async fn close(db: &Db, id: i64, c: &Closing, actor: &Actor) -> Result<(), A
         .fetch_one(&mut *tx)
         .await?;
     crate::standing::recompute::refresh(&mut tx, &[customer], now).await?;
+    super::announce::closed(&mut tx, id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -514,7 +520,34 @@ pub async fn assign(db: &Db, id: i64, assignee: i64, actor: &Actor) -> Result<()
         .after(&serde_json::json!({ "assignee_id": assignee }))
         .write(&mut *tx)
         .await?;
+    notify_assigned(&mut tx, id, assignee, actor).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells `assignee` that follow-up `id` is theirs now, unless they did it themselves.
+async fn notify_assigned(
+    tx: &mut Tx,
+    id: i64,
+    assignee: i64,
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let customer: String = sqlx::query_scalar(
+        "SELECT c.name FROM follow_ups u JOIN customers c ON c.id = u.customer_id WHERE u.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    crate::notifications::notify(
+        tx,
+        actor,
+        assignee,
+        crate::notifications::Kind::FollowUpAssigned,
+        &format!("Follow-up #{id} with {customer} assigned to you"),
+        &format!("/follow-ups/{id}"),
+        None,
+    )
+    .await?;
     Ok(())
 }
 

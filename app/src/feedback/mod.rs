@@ -2,6 +2,8 @@
 //! detector that assesses it, and the follow-ups that chase polite-but-unhappy answers to the
 //! truth. Wire types live here; queries beside them.
 #[cfg(feature = "ssr")]
+mod announce;
+#[cfg(feature = "ssr")]
 pub mod answer;
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -17,6 +19,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod queries;
 pub mod questions;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -101,12 +101,14 @@ pub async fn record(tx: &mut Tx, new: &NewFeedback, actor: &Actor) -> Result<Rec
         }))
         .write(&mut **tx)
         .await?;
-    Ok(Recorded {
+    let recorded = Recorded {
         id,
         assessment: verdict.assessment,
         reasons: verdict.reasons,
         follow_up,
-    })
+    };
+    super::announce::received(tx, new, &recorded).await?;
+    Ok(recorded)
 }
 
 /// Records one answer in its own transaction.

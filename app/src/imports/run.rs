@@ -47,12 +47,12 @@ pub async fn upload(
 /// Starts importing a checked file in the background; the page follows its progress.
 pub async fn start(db: &Db, id: i64, actor: Actor) -> Result<(), AppError> {
     let (kind, content) = store::claim(db, id).await?;
-    progress::set(id, 0, "Starting");
+    let reporter = progress::Reporter::new(db, id);
+    reporter.set(0, "Starting", true);
     let db = db.clone();
     tokio::spawn(async move {
-        let (status, summary, message, errors) = match execute(&db, id, kind, &content, &actor)
-            .await
-        {
+        let outcome = execute(&db, kind, &content, &actor, &reporter).await;
+        let (status, summary, message, errors) = match outcome {
             Ok(Ok(summary)) => (ImportStatus::Done, Some(summary), None, Vec::new()),
             Ok(Err(errors)) => {
                 let message = format!(
@@ -77,7 +77,7 @@ pub async fn start(db: &Db, id: i64, actor: Actor) -> Result<(), AppError> {
         if let Err(e) = store::finish(&db, id, status, summary, message, &errors).await {
             tracing::error!(import = id, "could not record an import's outcome: {e}");
         }
-        progress::clear(id);
+        drop(reporter);
     });
     Ok(())
 }
@@ -85,10 +85,10 @@ pub async fn start(db: &Db, id: i64, actor: Actor) -> Result<(), AppError> {
 /// Imports the whole file in one transaction: a summary, or the lines that stopped it.
 async fn execute(
     db: &Db,
-    id: i64,
     kind: ImportKind,
     content: &str,
     actor: &Actor,
+    progress: &progress::Reporter,
 ) -> Result<Result<String, Vec<LineError>>, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
     let mut checked = match check::read(kind, content.as_bytes(), now_ms(), tz) {
@@ -98,7 +98,7 @@ async fn execute(
     if !checked.errors.is_empty() {
         return Ok(Err(checked.errors));
     }
-    let report = |done: usize, phase: &str| progress::set(id, done, phase);
+    let report = |done: usize, phase: &str| progress.set(done, phase, false);
     let mut tx = crate::db::begin_write(db).await?;
     let outcome = match &checked.items {
         Items::Orders(items) => crate::loyalty::orders::apply(&mut tx, items, actor, &report)
@@ -124,7 +124,7 @@ async fn execute(
     };
     match outcome {
         Ok(summary) => {
-            progress::set(id, checked.rows, "Saving");
+            progress.set(checked.rows, "Saving", true);
             tx.commit().await?;
             Ok(Ok(summary))
         }

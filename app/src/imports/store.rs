@@ -131,7 +131,16 @@ pub async fn view(db: &Db, id: i64) -> Result<ImportView, AppError> {
     let mut view = load(db, id).await?;
     view.errors.truncate(SHOWN_ERRORS);
     if view.status == ImportStatus::Running {
-        if let Some((done, phase)) = super::progress::get(id) {
+        let shared: (i64, Option<String>) =
+            sqlx::query_as("SELECT progress_done, progress_phase FROM imports WHERE id = $1")
+                .bind(id)
+                .fetch_one(db)
+                .await?;
+        if let (done, Some(phase)) = shared {
+            view.done = done;
+            view.phase = Some(phase);
+        }
+        if let Some((done, phase)) = super::progress::local(id) {
             view.done = done as i64;
             view.phase = Some(phase);
         }
@@ -245,18 +254,43 @@ pub async fn finish(
     errors: &[LineError],
 ) -> Result<(), AppError> {
     let kept = &errors[..errors.len().min(MAX_KEPT_ERRORS)];
+    let mut tx = crate::db::begin_write(db).await?;
     sqlx::query(
         "UPDATE imports SET status = $1, summary = $2, message = $3, errors_json = $4, error_count = $5,
                 content = '', finished_at = $6 WHERE id = $7",
     )
     .bind(status.as_str())
-    .bind(summary)
-    .bind(message)
+    .bind(&summary)
+    .bind(&message)
     .bind(json(&kept))
     .bind(errors.len() as i64)
     .bind(now_ms())
     .bind(id)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    // The person who started it hears how it ended, with the import.
+    let (owner, file_name): (i64, String) =
+        sqlx::query_as("SELECT created_by, file_name FROM imports WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let outcome = match status {
+        ImportStatus::Done => format!("finished: {}", summary.as_deref().unwrap_or("done")),
+        _ => format!(
+            "failed: {}",
+            message.as_deref().unwrap_or("nothing was imported")
+        ),
+    };
+    crate::notifications::notify(
+        &mut tx,
+        &crate::audit::Actor::system("Imports"),
+        owner,
+        crate::notifications::Kind::ImportFinished,
+        &format!("Your import of {file_name} {outcome}"),
+        &format!("/customers/import/{id}"),
+        Some(&format!("import:{id}")),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

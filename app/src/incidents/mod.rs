@@ -3,6 +3,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod changes;
+pub mod escalation;
 pub mod fields;
 pub mod pages;
 #[cfg(feature = "ssr")]

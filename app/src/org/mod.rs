@@ -3,11 +3,13 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod clock;
 pub mod pages;
+pub mod retention;
 pub mod scope;
 #[cfg(feature = "ssr")]
 pub mod teams;
 #[cfg(feature = "ssr")]
 pub mod visibility;
+pub mod weekly_email;
 
 use serde::{Deserialize, Serialize};
 

@@ -65,6 +65,7 @@ pub fn OrganisationPage() -> impl IntoView {
                                     <div class="form-actions"><button class="button" type="submit">"Save"</button></div>
                                 </ActionForm>
                             </section>
+                            <super::weekly_email::WeeklyEmailSection/>
                             <section class="card">
                                 <h2>"Teams"</h2>
                                 <FormAlert error=assign_error/>
@@ -115,5 +116,6 @@ pub fn OrganisationPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <super::retention::RetentionSection/>
     }
 }

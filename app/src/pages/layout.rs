@@ -2,6 +2,7 @@
 //! portal layout: the frame around every page, above all the domains it links to.
 use crate::accounts::Role;
 use crate::components::layout::{signed_in, use_viewer};
+use crate::notifications::pages::NotificationBell;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
@@ -30,6 +31,7 @@ pub fn StaffLayout() -> impl IntoView {
             <Transition fallback=|| ()>
                 <a class="who" href="/account" title="Your account">{name}</a>
             </Transition>
+            <NotificationBell/>
             <SignOut action="/logout"/>
         </header>
         <nav class="mainnav" aria-label="Main">

@@ -8,6 +8,8 @@ pub mod access;
 pub mod aggregates;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
 pub mod lists;
 #[cfg(feature = "ssr")]
 pub mod menu;

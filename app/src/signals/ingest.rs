@@ -114,6 +114,15 @@ async fn customers(
             .after(&after)
             .write(&mut **tx)
             .await?;
+        let created = crate::webhooks::payloads::CustomerCreatedData {
+            customer_id: id,
+            external_ref: external_ref.clone(),
+            name: r.to_string(),
+            email: email.clone(),
+            segment: "retail".into(),
+        };
+        crate::webhooks::events::record(tx, crate::webhooks::EventType::CustomerCreated, &created)
+            .await?;
         found.insert(r.to_string(), id);
     }
     Ok(found)

@@ -3,8 +3,9 @@
 use super::{KudosReceived, StoryCard};
 use crate::accounts::StaffViewer;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
+use crate::notifications::Kind;
 use sqlx::Row;
 
 /// Whether someone is the story's associate or one of its colleagues.
@@ -70,7 +71,33 @@ pub async fn kudos(
         .id(story)
         .write(&mut *tx)
         .await?;
+    if give {
+        let key = format!("story:{story}:kudos:{}", viewer.id);
+        let what = format!("{} gave kudos to your story", viewer.name);
+        tell_author(&mut tx, story, actor, Kind::StoryKudos, &what, Some(&key)).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Tells the story's associate `what` happened to it ("… gave kudos to your story"), unless
+/// they did it themselves.
+async fn tell_author(
+    tx: &mut Tx,
+    story: i64,
+    actor: &Actor,
+    kind: Kind,
+    what: &str,
+    dedupe_key: Option<&str>,
+) -> Result<(), AppError> {
+    let (author, title): (i64, String) =
+        sqlx::query_as("SELECT associate_id, title FROM stories WHERE id = $1")
+            .bind(story)
+            .fetch_one(&mut **tx)
+            .await?;
+    let title = format!("{what}: “{title}”");
+    let link = format!("/stories/{story}");
+    crate::notifications::notify(tx, actor, author, kind, &title, &link, dedupe_key).await?;
     Ok(())
 }
 
@@ -107,6 +134,12 @@ pub async fn comment(
         .id(story)
         .write(&mut *tx)
         .await?;
+    let who: String = sqlx::query_scalar("SELECT name FROM staff_users WHERE id = $1")
+        .bind(staff)
+        .fetch_one(&mut *tx)
+        .await?;
+    let what = format!("{who} commented on your story");
+    tell_author(&mut tx, story, actor, Kind::StoryComment, &what, None).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -148,6 +181,19 @@ pub async fn spotlight(
         .id(story)
         .write(&mut *tx)
         .await?;
+    if on {
+        let key = format!("story:{story}:spotlight");
+        let what = "Your story was spotlighted";
+        tell_author(
+            &mut tx,
+            story,
+            actor,
+            Kind::StorySpotlight,
+            what,
+            Some(&key),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -104,7 +104,8 @@ pub fn with_request_ids<S: Clone + Send + Sync + 'static>(router: Router<S>) -> 
 }
 
 /// Resolves who is asking (the session cookie) and from where, for the handlers, and runs the
-/// rest of the request with its id as `app::request_id::current()`.
+/// rest of the request with its id as `app::request_id::current()` and its client address as
+/// `app::request_id::client_ip()`.
 pub async fn request_context(
     State(state): State<AppState>,
     mut req: Request,
@@ -135,11 +136,11 @@ pub async fn request_context(
     let path = req.uri().path().to_string();
     req.extensions_mut().insert(RequestContext {
         viewer,
-        ip,
+        ip: ip.clone(),
         path,
         accepts_html,
     });
-    app::request_id::scope(request_id, next.run(req)).await
+    app::request_id::scope_request(request_id, ip, next.run(req)).await
 }
 
 #[cfg(test)]

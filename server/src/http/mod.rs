@@ -2,11 +2,13 @@
 //! and the JSON API.
 pub mod account;
 pub mod api;
+pub mod audit;
 pub mod context;
 pub mod errors;
 pub mod guard;
 pub mod health;
 pub mod imports;
+pub mod metrics;
 pub mod reports;
 pub mod security;
 pub mod signin;

@@ -173,6 +173,25 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             "incidents/assign",
             vec![("id", s("999999")), ("assignee_id", s("1"))],
         ),
+        ("notifications/list", vec![("page", s("1"))]),
+        ("notifications/unread", vec![]),
+        ("notifications/open", vec![("id", s("999999"))]),
+        ("notifications/read-all", vec![]),
+        ("notifications/preferences", vec![]),
+        (
+            "notifications/preferences/save",
+            vec![("incident_assigned", s("both"))],
+        ),
+        ("incidents/escalation/rules", vec![]),
+        (
+            "incidents/escalation/save",
+            vec![("category_id", s("999999"))],
+        ),
+        ("org/weekly-email", vec![]),
+        (
+            "org/weekly-email/save",
+            vec![("day", s("1")), ("hour", s("8"))],
+        ),
         (
             "incidents/action",
             vec![
@@ -235,6 +254,42 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             ],
         ),
         ("admin/outbox", vec![]),
+        ("admin/jobs", vec![]),
+        ("admin/webhooks/list", vec![]),
+        (
+            "admin/webhooks/create",
+            vec![
+                ("url", s("https://example.com/hook")),
+                ("events", s("incident.opened")),
+            ],
+        ),
+        (
+            "admin/webhooks/enable",
+            vec![("id", s("999999")), ("enabled", s("true"))],
+        ),
+        ("admin/webhooks/delete", vec![("id", s("999999"))]),
+        ("admin/webhooks/test", vec![("id", s("999999"))]),
+        ("admin/webhooks/deliveries", vec![("id", s("999999"))]),
+        (
+            "admin/webhooks/redeliver",
+            vec![("delivery_id", s("999999"))],
+        ),
+        ("admin/jobs/runs", vec![("name", s("import_sweep"))]),
+        ("admin/jobs/run", vec![("name", s("import_sweep"))]),
+        (
+            "admin/audit",
+            [
+                "actor",
+                "action",
+                "entity",
+                "entity_id",
+                "from",
+                "to",
+                "cursor",
+            ]
+            .map(|k| (k, s("")))
+            .to_vec(),
+        ),
         (
             "feedback/list",
             blank(&[
@@ -371,6 +426,16 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ("portal/stories", vec![]),
         ("org/settings", vec![]),
         ("org/time-zone", vec![("time_zone", s("UTC"))]),
+        ("org/retention", vec![]),
+        (
+            "org/retention/save",
+            vec![
+                ("audit_days", s("730")),
+                ("signals_days", s("730")),
+                ("webhook_days", s("30")),
+                ("email_days", s("365")),
+            ],
+        ),
         ("org/teams/create", vec![("name", s("Matrix team"))]),
         (
             "org/teams/assign",

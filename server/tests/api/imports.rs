@@ -40,7 +40,12 @@ async fn upload_as(
 }
 
 /// Uploads a file and returns the import's id from the redirect to its page.
-async fn checked(app: &TestApp, client: &Client, kind: &str, bytes: &[u8]) -> (String, Value) {
+pub(crate) async fn checked(
+    app: &TestApp,
+    client: &Client,
+    kind: &str,
+    bytes: &[u8],
+) -> (String, Value) {
     let res = upload(app, client, kind, bytes).await;
     assert_eq!(res.status(), 303);
     let to = location(&res);

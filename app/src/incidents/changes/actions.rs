@@ -74,10 +74,10 @@ pub async fn insert_action(
     actor: &Actor,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    sqlx::query(
+    let action_id: i64 = sqlx::query_scalar(
         "INSERT INTO recovery_actions (incident_id, kind, amount_minor, currency, status, note, created_by, created_at,
                                        notice_subject, notice_body)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
     )
     .bind(id)
     .bind(input.kind.as_str())
@@ -89,7 +89,7 @@ pub async fn insert_action(
     .bind(now)
     .bind(notice.map(|n| n.0.to_string()))
     .bind(notice.map(|n| n.1.to_string()))
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
     sqlx::query(
         "UPDATE incidents SET status = 'recovering', acknowledged_at = COALESCE(acknowledged_at, $1)
@@ -114,7 +114,32 @@ pub async fn insert_action(
         }
         _ => format!("{}{amount} applied", input.kind.label()),
     };
-    record(tx, id, actor, "action", &message, true).await
+    record(tx, id, actor, "action", &message, true).await?;
+    super::announce::recovery(tx, action_id).await?;
+    if status == ActionStatus::Pending {
+        let title = format!(
+            "{}{amount} on incident #{id} waits for your approval",
+            input.kind.label()
+        );
+        let managers: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM staff_users WHERE active = 1 AND role IN ('manager', 'admin') ORDER BY id",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for manager in managers {
+            crate::notifications::notify(
+                tx,
+                actor,
+                manager,
+                crate::notifications::Kind::ApprovalWaiting,
+                &title,
+                "/incidents/approvals",
+                None,
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A manager approves or declines a pending refund or credit.
@@ -202,8 +227,24 @@ pub async fn decide(
         true,
     )
     .await?;
+    super::announce::recovery(&mut tx, action_id).await?;
     if let (true, Some(subject), Some(body)) = (approve, notice_subject, notice_body) {
         insert_notice(&mut tx, incident_id, &subject, &body, actor).await?;
+    }
+    if let Some(proposer) = proposer {
+        crate::notifications::notify(
+            &mut tx,
+            actor,
+            proposer,
+            crate::notifications::Kind::RecoveryDecided,
+            &format!(
+                "Your {} of {amount} on incident #{incident_id} was {verb}{suffix}",
+                label.to_lowercase()
+            ),
+            &format!("/incidents/{incident_id}"),
+            None,
+        )
+        .await?;
     }
     super::commit(tx, incident_id).await?;
     Ok(incident_id)

@@ -123,5 +123,6 @@ pub async fn insert(
     .fetch_one(&mut **tx)
     .await?;
     record(tx, id, actor, "created", message, true).await?;
+    super::announce::opened(tx, id, new).await?;
     Ok(id)
 }

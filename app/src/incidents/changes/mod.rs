@@ -3,6 +3,7 @@
 //! incident is in `create`, moving it along in `status`, its recovery actions and their
 //! approval in `actions`, and notices to the customer in `notices`.
 mod actions;
+mod announce;
 mod create;
 mod notices;
 mod status;

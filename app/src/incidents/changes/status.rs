@@ -1,6 +1,6 @@
 //! Moving an incident along: starting its recovery, resolving it (with the survey that may
 //! follow), reopening it, assigning it, and noting what happened on its timeline.
-use super::{record, status_of, Change};
+use super::{record, status_of, touch, Change};
 use crate::audit::Actor;
 use crate::db::{now_ms, Db, Tx};
 use crate::error::AppError;
@@ -73,6 +73,7 @@ pub async fn resolve(
         None => format!("Resolved. Root cause: {root_cause}"),
     };
     record(&mut tx, id, actor, "resolved", &message, true).await?;
+    super::announce::resolved(&mut tx, id, root_cause, no_action_reason).await?;
     survey_after_resolve(&mut tx, id, public_url, actor).await?;
     super::commit(tx, id).await?;
     Ok(())
@@ -135,19 +136,28 @@ pub async fn reopen(db: &Db, id: i64, reason: &str, actor: &Actor) -> Result<(),
             "Say why the incident is reopened.",
         ));
     }
-    Change::new("reopened", format!("Reopened: {reason}"))
-        .only_from(
-            Status::Resolved,
-            "Only a resolved incident can be reopened.",
-        )
-        .update(
-            sqlx::query(
-                "UPDATE incidents SET status = 'recovering', resolved_at = NULL WHERE id = $1",
-            )
-            .bind(id),
-        )
-        .apply(db, id, actor)
-        .await
+    let mut tx = crate::db::begin_write(db).await?;
+    if status_of(&mut tx, id).await? != Status::Resolved {
+        return Err(AppError::Conflict(
+            "Only a resolved incident can be reopened.".into(),
+        ));
+    }
+    sqlx::query("UPDATE incidents SET status = 'recovering', resolved_at = NULL WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    record(
+        &mut tx,
+        id,
+        actor,
+        "reopened",
+        &format!("Reopened: {reason}"),
+        true,
+    )
+    .await?;
+    super::announce::reopened(&mut tx, id, reason).await?;
+    super::commit(tx, id).await
 }
 
 pub async fn assign(db: &Db, id: i64, assignee_id: i64, actor: &Actor) -> Result<(), AppError> {
@@ -157,14 +167,55 @@ pub async fn assign(db: &Db, id: i64, assignee_id: i64, actor: &Actor) -> Result
             .fetch_optional(db)
             .await?;
     let name = name.ok_or_else(|| AppError::field("assignee_id", "Choose an active colleague."))?;
-    Change::new("assigned", format!("Assigned to {name}"))
-        .update(
-            sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
-                .bind(assignee_id)
-                .bind(id),
-        )
-        .apply(db, id, actor)
-        .await
+    let mut tx = crate::db::begin_write(db).await?;
+    status_of(&mut tx, id).await?;
+    sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
+        .bind(assignee_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    touch(&mut tx, id).await?;
+    record(
+        &mut tx,
+        id,
+        actor,
+        "assigned",
+        &format!("Assigned to {name}"),
+        true,
+    )
+    .await?;
+    notify_assignee(&mut tx, id, assignee_id, actor, "assigned to you").await?;
+    super::commit(tx, id).await
+}
+
+/// Tells `assignee` that incident `id` is theirs now (`how`: "assigned to you"…), unless they
+/// did it themselves.
+pub(crate) async fn notify_assignee(
+    tx: &mut Tx,
+    id: i64,
+    assignee: i64,
+    actor: &Actor,
+    how: &str,
+) -> Result<(), AppError> {
+    let (category, customer): (String, String) = sqlx::query_as(
+        "SELECT k.name, c.name FROM incidents i JOIN incident_categories k ON k.id = i.category_id
+         JOIN customers c ON c.id = i.customer_id WHERE i.id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let title = format!("Incident #{id} ({category}, {customer}) {how}");
+    crate::notifications::notify(
+        tx,
+        actor,
+        assignee,
+        crate::notifications::Kind::IncidentAssigned,
+        &title,
+        &format!("/incidents/{id}"),
+        None,
+    )
+    .await?;
+    Ok(())
 }
 
 /// An internal note: on the timeline, never shown to the customer.

@@ -2,6 +2,7 @@
 pub mod approvals;
 pub mod badges;
 pub mod detail;
+pub mod escalation;
 pub mod list;
 pub mod new;
 pub mod settings;

@@ -90,6 +90,7 @@ pub fn IncidentSettingsPage() -> impl IntoView {
                                     <button class="button" type="submit">"Add category"</button>
                                 </ActionForm>
                             </section>
+                            <super::escalation::EscalationRulesSection/>
                         }.into_any()
                     }
                 }

@@ -85,6 +85,17 @@ pub async fn create(
         .after(&s.title)
         .write(&mut *tx)
         .await?;
+    let logged = crate::webhooks::payloads::StoryLoggedData {
+        story_id: id,
+        associate_id: r.associate_id,
+        customer_id: r.customer_id,
+        incident_id: s.incident_id,
+        kind: s.kind.as_str().to_string(),
+        title: s.title.clone(),
+        occurred_on: s.occurred_on.to_string(),
+    };
+    crate::webhooks::events::record(&mut tx, crate::webhooks::EventType::StoryLogged, &logged)
+        .await?;
     tx.commit().await?;
     Ok(id)
 }

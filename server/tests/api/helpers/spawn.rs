@@ -116,7 +116,7 @@ pub fn remove_database(url: &str) {
 }
 
 /// A fresh database URL: PostgreSQL under `TEST_DATABASE_URL`, else SQLite.
-async fn fresh_database() -> String {
+pub async fn fresh_database() -> String {
     match test_database_url() {
         Some(admin_url) => fresh_postgres(&admin_url).await,
         None => fresh_sqlite(),
@@ -136,7 +136,11 @@ pub async fn spawn_app_with_smtp(
     adjust: impl FnOnce(&mut Settings),
     smtp_url: Option<String>,
 ) -> TestApp {
-    let mut settings = Settings::default();
+    let mut settings = Settings {
+        // Test receivers listen on 127.0.0.1 (EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE=true).
+        webhooks_allow_private: true,
+        ..Settings::default()
+    };
     adjust(&mut settings);
     let database_url = fresh_database().await;
     let config = Config {
@@ -158,12 +162,42 @@ pub async fn spawn_app_with_smtp(
     let base = format!("http://127.0.0.1:{}", app.port());
     let db = app.state.db.clone();
     tokio::spawn(app.run_until_stopped());
-    TestApp {
+    let app = TestApp {
         base,
         db,
         database_url,
         clock,
-    }
+    };
+    // The jobs' start-up pass is over before a test begins, so none of it races the test.
+    app.advance(Duration::ZERO).await;
+    app
+}
+
+/// Another instance of the server on the database at `database_url`, paced by `clock`, as a
+/// second `extramile serve` on the same database would be; its base URL.
+pub async fn spawn_instance(database_url: &str, clock: Clock) -> String {
+    let settings = Settings {
+        webhooks_allow_private: true,
+        ..Default::default()
+    };
+    let config = Config {
+        database_url: database_url.to_string(),
+        addr: "127.0.0.1:0".parse().unwrap(),
+        log_filter: "warn".into(),
+        seed_demo: false,
+        db_max_connections: 5,
+        slow_query_ms: 1000,
+        site_root: "target/site".into(),
+        smtp_url: None,
+        mail_from: "Extra Mile <notices@example.com>".into(),
+        settings,
+    };
+    let app = Application::build_with_clock(&config, clock)
+        .await
+        .expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    base
 }
 
 impl Drop for TestApp {
