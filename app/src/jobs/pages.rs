@@ -90,7 +90,9 @@ pub mod views {
                             <ul class="jobs">
                                 {v.jobs.into_iter().map(|job| {
                                     let href = format!("/admin/jobs/{}", job.name);
-                                    let state = if job.running {
+                                    let state = if job.paused.is_some() {
+                                        "Paused on this setup".to_string()
+                                    } else if job.running {
                                         "Running now".to_string()
                                     } else if job.requested {
                                         "Run requested: starts within a second".to_string()
