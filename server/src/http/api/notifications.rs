@@ -67,6 +67,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "notification id")),
     responses(
         (status = 200, description = "Marked read", body = Opened),
+        (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 404, description = "No such notification of the caller's", body = ErrorBody),
         (status = 401, description = "Missing, unknown or revoked token", body = ErrorBody),
         (status = 403, description = "The token belongs to no active staff member, or is read-only", body = ErrorBody),
