@@ -1,6 +1,6 @@
 //! Retention: deletes what is older than the organisation keeps it (`crate::org::retention`):
 //! audit entries, service signals, delivered webhook deliveries with their attempts (and events
-//! none is left for) and sent emails with their attempts. Runs as a daily job; each statement
+//! none is left for) and sent emails with their attempts. Runs as an hourly job; each statement
 //! deletes a bounded batch, oldest first through an index, so a long backlog never holds a
 //! lock for long and other writers interleave.
 use crate::db::{begin_write, Db, Sql};

@@ -152,7 +152,7 @@ pub fn RetentionSection() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"Retention"</h2>
-            <p class="hint">"How long records are kept. Once a day, older ones are deleted in small batches."</p>
+            <p class="hint">"How long records are kept. Every hour, older ones are deleted in small batches."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
