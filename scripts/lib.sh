@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 export PATH="$HOME/.cargo/bin:$PATH"
 export LEPTOS_OUTPUT_NAME=extramile
-SITE="$ROOT/target/site"
+SITE=""                 # set by build_site
 WASM_TARGET=wasm32-unknown-unknown
 WASM_MODE=""            # "rustup" or "debian", chosen by ensure_wasm_toolchain
 STARTED_AT=$(date +%s)
@@ -98,11 +98,14 @@ ensure_wasm_opt() {
   (cd "$ROOT/tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 }
 
-# build_site debug|release — the browser bundle (WASM + JS glue), the stylesheet and assets.
+# build_site debug|release SITE — the browser bundle (WASM + JS glue), the stylesheet and assets,
+# with content-hashed names and brotli/gzip copies, into SITE (each server binary reads the site
+# beside it: target/release/site for the serve command, target/debug/site for the tests).
 build_site() {
   local profile=$1 cargo_profile out_dir wasm_file target_dir="$ROOT/target"
+  SITE=${2:?build_site needs the site folder}
   if [ "$profile" = release ]; then cargo_profile=wasm-release; out_dir=wasm-release; else cargo_profile=dev; out_dir=debug; fi
-  step "Building the browser bundle ($profile, $WASM_MODE toolchain)"
+  step "Building the browser bundle ($profile, $WASM_MODE toolchain) into ${SITE#"$ROOT"/}"
   if [ "$WASM_MODE" = rustup ]; then
     cargo build -p frontend --lib --target "$WASM_TARGET" --profile "$cargo_profile"
   else
@@ -114,6 +117,8 @@ build_site() {
       cargo build -p frontend --lib --target "$WASM_TARGET" --profile "$cargo_profile" -Zbuild-std=std,panic_abort
   fi
   wasm_file="$target_dir/$WASM_TARGET/$out_dir/frontend.wasm"
+  # A fresh folder: hashed names from earlier builds would pile up.
+  rm -rf "$SITE"
   mkdir -p "$SITE/pkg"
   note "wasm-bindgen"
   wasm-bindgen --target web --no-typescript --out-dir "$SITE/pkg" --out-name extramile "$wasm_file"
@@ -128,7 +133,8 @@ build_site() {
   fi
   cp "$ROOT/style/main.css" "$SITE/pkg/extramile.css"
   cp -r "$ROOT/public/." "$SITE/"
-  note "bundle: $(du -h "$SITE/pkg/extramile.wasm" | cut -f1) wasm, $(gzip -c "$SITE/pkg/extramile.wasm" | wc -c | awk '{printf "%.0f KB", $1/1024}') gzipped"
+  note "hashed names, brotli and gzip copies"
+  node "$ROOT/scripts/site-files.mjs" "$SITE"
 }
 
 # Schemathesis (the OpenAPI fuzzer, from PyPI) in a virtual environment under target/.

@@ -7,7 +7,7 @@ ensure_rust
 ensure_wasm_toolchain
 ensure_wasm_bindgen
 ensure_wasm_opt
-build_site release
+build_site release "$ROOT/target/release/site"
 step "Building the server (release)"
 cargo build --release -p server --bin extramile
 step "Starting: migrations apply and demo data is seeded into an empty database"

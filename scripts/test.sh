@@ -44,7 +44,10 @@ if [ ! -d end2end/node_modules/@playwright/test ]; then
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
-build_site debug
+ensure_wasm_opt
+# The release bundle, as the serve command builds it, so the browser tests and the bundle's size
+# budget see what users get; in the folder the debug server reads, apart from the serve command's.
+build_site release "$ROOT/target/debug/site"
 
 step "Unit and integration tests on SQLite"
 set +e

@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod admin;
 #[cfg(feature = "ssr")]
+pub mod assets;
+#[cfg(feature = "ssr")]
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod clock;
@@ -43,7 +45,7 @@ pub mod webhooks;
 use accounts::{current_viewer, Role};
 use components::layout::{use_viewer, ViewerResource};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 use pages::layout::{PortalLayout, StaffLayout};
@@ -52,6 +54,14 @@ use pages::layout::{PortalLayout, StaffLayout};
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     provide_request_nonce();
+    #[cfg(feature = "ssr")]
+    let stylesheet = assets::stylesheet_href(
+        &options.site_root,
+        &options.site_pkg_dir,
+        &options.output_name,
+    );
+    #[cfg(not(feature = "ssr"))]
+    let stylesheet = String::new();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -60,7 +70,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=stylesheet/>
+                // Islands: the bundle loads when the browser is idle and wakes only the
+                // interactive parts; everything else is plain server-rendered HTML.
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -89,7 +102,6 @@ pub fn App() -> impl IntoView {
     let viewer: ViewerResource = Resource::new(|| (), |_| current_viewer());
     provide_context(viewer);
     view! {
-        <Stylesheet id="leptos" href="/pkg/extramile.css"/>
         <Title text="Extra Mile"/>
         <Router>
             // Every page renders whole on the server (Async), so it reads and its forms work

@@ -243,14 +243,13 @@ impl ConfigArgs {
     }
 }
 
-/// Where the site is when `EXTRAMILE_SITE_ROOT` is not set. The build puts the binary in
-/// `target/{debug,release}/` and the site in `target/site`, so `<exe dir>/../site` finds it from
-/// any working directory; where there is none (a test binary, a copied binary) the older
-/// default, `target/site` under the working directory.
+/// Where the site is when `EXTRAMILE_SITE_ROOT` is not set. The build puts each binary's site
+/// beside it (`target/release/site` for the serve command, `target/debug/site` for the tests),
+/// so that one build never serves the other's bundle; where there is none (a test binary, a
+/// copied binary) the older default, `target/site` under the working directory.
 pub fn default_site_root(exe: Option<&Path>) -> PathBuf {
     exe.and_then(Path::parent)
-        .and_then(Path::parent)
-        .map(|target| target.join("site"))
+        .map(|dir| dir.join("site"))
         .filter(|site| site.is_dir())
         .unwrap_or_else(|| PathBuf::from("target/site"))
 }
@@ -570,7 +569,16 @@ mod tests {
             "no site built: the working directory's target/site"
         );
         std::fs::create_dir_all(target.join("site")).unwrap();
-        assert_eq!(default_site_root(Some(&exe)), target.join("site"));
+        assert_eq!(
+            default_site_root(Some(&exe)),
+            PathBuf::from("target/site"),
+            "another build's site is not this binary's"
+        );
+        std::fs::create_dir_all(target.join("release").join("site")).unwrap();
+        assert_eq!(
+            default_site_root(Some(&exe)),
+            target.join("release").join("site")
+        );
         std::fs::remove_dir_all(&target).unwrap();
         assert_eq!(default_site_root(None), PathBuf::from("target/site"));
     }

@@ -49,11 +49,17 @@ impl Application {
                 .await
                 .map_err(|e| format!("seeding demo data failed: {e}"))?;
         }
+        // A site built with hashed file names lists them in its manifest; Leptos joins the
+        // manifest's path to the binary's folder, so it is given absolute.
+        let manifest = std::path::absolute(app::assets::manifest_path(&config.site_root))
+            .unwrap_or_else(|_| app::assets::manifest_path(&config.site_root));
         let leptos_options = LeptosOptions::builder()
             .output_name("extramile")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
+            .hash_files(manifest.is_file())
+            .hash_file(std::sync::Arc::from(manifest.to_string_lossy().as_ref()))
             .build();
         let state = AppState {
             db,
@@ -155,6 +161,10 @@ pub fn router(state: AppState) -> Router {
             routes,
             move || provide_context(context_state.clone()),
             move || shell(options.clone()),
+        )
+        .nest(
+            "/pkg",
+            http::assets::bundle(&state.leptos_options.site_root),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(state.clone(), http::guard::pages))

@@ -46,13 +46,9 @@ pub fn UsersPage() -> impl IntoView {
     let create_error = Signal::derive(move || create.value().get().and_then(|r| r.err()));
     let update_error = Signal::derive(move || update.value().get().and_then(|r| r.err()));
     let reset_error = Signal::derive(move || reset.value().get().and_then(|r| r.err()));
-    let reset_sent = move || matches!(reset.value().get(), Some(Ok(())));
     view! {
         <PageHeader title="Staff accounts".into()/>
         <Flash/>
-        <Show when=reset_sent>
-            <p class="flash" role="status">"A link to set a new password was sent to their email address."</p>
-        </Show>
         <FormAlert error=update_error/>
         <FormAlert error=reset_error/>
         <Transition fallback=|| ()>

@@ -25,6 +25,8 @@ fn message(code: &str) -> Option<&'static str> {
         "attempt-logged" => "Contact attempt logged.",
         "follow-up-closed" => "Follow-up closed.",
         "assigned" => "Assignment saved.",
+        "action-applied" => "Recovery action applied.",
+        "action-pending" => "Saved. It is over the approval limit, so it waits for a manager.",
         "survey-created" => "Survey link created.",
         "story-saved" => "Story saved. Thank you for writing it down.",
         "comment-added" => "Comment added.",

@@ -1,4 +1,5 @@
 //! The customer field of staff forms: type a name, email or reference and pick a suggestion.
+//! The field is a plain input (it works without JavaScript); the suggestions are an island.
 use super::api::search_customers;
 use crate::components::form::FormError;
 use leptos::prelude::*;
@@ -11,6 +12,21 @@ pub fn CustomerPicker(
     #[prop(optional)] required: bool,
     #[prop(into)] error: FormError,
 ) -> impl IntoView {
+    // Pages render on the server only: the error is the one the last submission came back with.
+    let message = error
+        .get_untracked()
+        .and_then(|e| e.field_message("customer"));
+    view! { <CustomerField value hint=hint.to_string() autofocus required message/> }
+}
+
+#[island]
+fn CustomerField(
+    value: String,
+    hint: String,
+    autofocus: bool,
+    required: bool,
+    message: Option<String>,
+) -> impl IntoView {
     let (typed, set_typed) = signal(String::new());
     let suggestions = Resource::new(
         move || typed.get(),
@@ -22,14 +38,14 @@ pub fn CustomerPicker(
             }
         },
     );
-    let message = move || error.get().and_then(|e| e.field_message("customer"));
+    let invalid = message.is_some();
     view! {
-        <div class="field" class:field-invalid=move || message().is_some()>
+        <div class="field" class:field-invalid=invalid>
             <label for="f-customer">"Customer"{required.then_some(view! { <span class="req" aria-hidden="true">" *"</span> })}</label>
             <p class="hint" id="customer-hint">{hint}</p>
             <input id="f-customer" name="customer" list="customer-options" autocomplete="off" autofocus=autofocus required=required
                 value=value aria-describedby="customer-hint"
-                aria-invalid=move || message().is_some().then_some("true")
+                aria-invalid=invalid.then_some("true")
                 on:input=move |ev| set_typed.set(event_target_value(&ev))/>
             <datalist id="customer-options">
                 <Transition fallback=|| ()>
@@ -42,7 +58,7 @@ pub fn CustomerPicker(
                     })}
                 </Transition>
             </datalist>
-            {move || message().map(|m| view! { <p class="field-error">{m}</p> })}
+            {message.map(|m| view! { <p class="field-error">{m}</p> })}
         </div>
     }
 }

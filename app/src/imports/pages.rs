@@ -117,22 +117,10 @@ pub fn ImportPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let start = ServerAction::<StartImport>::new();
-    let tick = RwSignal::new(0u32);
     let import = Resource::new(
-        move || (id(), tick.get(), start.version().get()),
-        |(id, ..)| load_import(id),
+        move || (id(), start.version().get()),
+        |(id, _)| load_import(id),
     );
-    // While the import runs, ask again shortly; the server answers from its progress.
-    Effect::new(move |_| {
-        if let Some(Ok(v)) = import.get() {
-            if v.status == ImportStatus::Running {
-                set_timeout(
-                    move || tick.update(|t| *t += 1),
-                    std::time::Duration::from_millis(700),
-                );
-            }
-        }
-    });
     let start_error = error_of(start.value());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading import…"</p> }>
@@ -172,18 +160,10 @@ fn ImportBody(
                 </div>
             </ActionForm>
         }.into_any(),
-        ImportStatus::Running => {
-            let percent = if v.rows > 0 { v.done * 100 / v.rows } else { 0 };
-            view! {
-                <noscript><meta http-equiv="refresh" content="2"/></noscript>
-                <div class="import-progress" role="status" aria-live="polite" data-testid="import-progress">
-                    <progress max=v.rows value=v.done>{format!("{percent}%")}</progress>
-                    <p>{format!("{} of {rows} rows ({percent}%)", grouped(v.done))}
-                        {v.phase.clone().map(|p| format!(" · {p}"))}</p>
-                    <p class="small muted">"You can leave this page; the import carries on. Nothing is visible until it has all been stored."</p>
-                </div>
-            }.into_any()
-        }
+        ImportStatus::Running => view! {
+            <noscript><meta http-equiv="refresh" content="2"/></noscript>
+            <ImportProgress id=v.id rows=v.rows done=v.done phase=v.phase.clone()/>
+        }.into_any(),
         ImportStatus::Done => view! {
             <div class="flash" role="status" data-testid="import-done">{format!("Imported. {}", v.summary.clone().unwrap_or_default())}</div>
             <div class="form-actions">
@@ -204,6 +184,55 @@ fn ImportBody(
         <p class="muted">{format!("{} · {rows} rows · uploaded by {} on {}", noun, v.created_by, format_ms(v.created_at))}
             " " <StatusBadge status=v.status/></p>
         {body}
+    }
+}
+
+/// A running import's progress. In the browser it asks the server again shortly, as long as
+/// the import runs, and shows the finished page once it has stopped.
+#[island]
+fn ImportProgress(id: i64, rows: i64, done: i64, phase: Option<String>) -> impl IntoView {
+    let progress = RwSignal::new((done, phase));
+    #[cfg(feature = "hydrate")]
+    {
+        fn ask(id: i64, progress: RwSignal<(i64, Option<String>)>) {
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        match load_import(id).await {
+                            Ok(v) if v.status == ImportStatus::Running => {
+                                progress.set((v.done, v.phase));
+                                ask(id, progress);
+                            }
+                            Ok(_) => {
+                                if let Some(w) = leptos::web_sys::window() {
+                                    let _ = w.location().reload();
+                                }
+                            }
+                            // A dropped connection: try again rather than stop showing progress.
+                            Err(_) => ask(id, progress),
+                        }
+                    })
+                },
+                std::time::Duration::from_millis(700),
+            );
+        }
+        Effect::new(move |_| ask(id, progress));
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+    let total = grouped(rows);
+    view! {
+        <div class="import-progress" role="status" aria-live="polite" data-testid="import-progress">
+            {move || {
+                let (done, phase) = progress.get();
+                let percent = if rows > 0 { done * 100 / rows } else { 0 };
+                view! {
+                    <progress max=rows value=done>{format!("{percent}%")}</progress>
+                    <p>{format!("{} of {total} rows ({percent}%)", grouped(done))}{phase.map(|p| format!(" · {p}"))}</p>
+                }
+            }}
+            <p class="small muted">"You can leave this page; the import carries on. Nothing is visible until it has all been stored."</p>
+        </div>
     }
 }
 

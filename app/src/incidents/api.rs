@@ -169,6 +169,13 @@ pub async fn add_recovery_action(
         let status =
             super::changes::add_action(&staff.state.db, id, input, staff.viewer.id, &staff.actor())
                 .await?;
+        // A form post lands back on the incident, saying what became of the action.
+        let flash = if status.as_str() == "pending" {
+            "action-pending"
+        } else {
+            "action-applied"
+        };
+        leptos_axum::redirect(&format!("/incidents/{id}?flash={flash}"));
         Ok(status.as_str().to_string())
     })
     .await

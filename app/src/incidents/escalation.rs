@@ -67,6 +67,7 @@ pub enum Phase {
 }
 
 impl Phase {
+    #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
     fn as_str(self) -> &'static str {
         match self {
             Self::Acknowledge => "acknowledge",

@@ -1,6 +1,7 @@
 //! Admin → Jobs: each job, its schedule, its last run and failure, its next run and a "Run
 //! now" button; and a job's recent runs.
 use super::{JobsView, RunView};
+#[cfg(feature = "ssr")]
 use crate::accounts::Role;
 use crate::error::AppError;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The notification centre: the bell in the staff header, the page listing someone's
 //! notifications, and the page where they choose how each kind reaches them. Opening and
 //! marking read are plain forms, so all of it works without JavaScript; with it, the bell's
-//! count refreshes on each navigation and every few seconds.
+//! count refreshes every few seconds.
 use super::api::{
     list_notifications, notification_preferences, unread_notifications, OpenNotification,
     ReadAllNotifications, SaveNotificationPreferences,
@@ -13,30 +13,45 @@ use crate::components::layout::{EmptyState, LoadError, PageHeader};
 use crate::components::pagination::Pagination;
 use crate::components::time::format_short;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 use std::time::Duration;
 
 /// How often an open page asks for the unread count.
 const REFRESH: Duration = Duration::from_secs(10);
 
-/// The bell: a link to the notification centre with the unread count, announced politely to
-/// screen readers when it changes.
+/// The bell: a link to the notification centre with the unread count as the server knows it
+/// when the page is rendered.
 #[component]
 pub fn NotificationBell() -> impl IntoView {
-    let location = use_location();
-    let (tick, set_tick) = signal(0u64);
-    // Effects run in the browser only: the server renders the count once.
+    let count = Resource::new(|| (), |_| unread_notifications());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let initial = count.await.unwrap_or(0);
+                view! { <Bell initial/> }
+            })}
+        </Suspense>
+    }
+}
+
+/// The bell in the browser: asks for the unread count every few seconds, announced politely
+/// to screen readers when it changes.
+#[island]
+fn Bell(initial: i64) -> impl IntoView {
+    let count = RwSignal::new(initial);
+    // Effects run in the browser only.
     Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || set_tick.update(|t| *t += 1), REFRESH)
-        {
+        let ask = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = unread_notifications().await {
+                    count.set(n);
+                }
+            })
+        };
+        if let Ok(handle) = set_interval_with_handle(ask, REFRESH) {
             on_cleanup(move || handle.clear());
         }
     });
-    let count = Resource::new(
-        move || (location.pathname.get(), tick.get()),
-        |_| unread_notifications(),
-    );
-    let shown = move || count.get().and_then(|r| r.ok()).unwrap_or(0);
     view! {
         <a class="bell" href="/notifications" title="Notifications">
             <svg class="bell-icon" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
@@ -44,19 +59,17 @@ pub fn NotificationBell() -> impl IntoView {
             </svg>
             <span class="visually-hidden">"Notifications"</span>
             <span class="bell-count" aria-live="polite" aria-atomic="true" data-testid="bell-count">
-                <Transition fallback=|| ()>
-                    {move || {
-                        let n = shown();
-                        if n > 0 {
-                            view! {
-                                <span class="count count-alert">{n.min(99).to_string()}{(n > 99).then_some("+")}</span>
-                                <span class="visually-hidden">" unread"</span>
-                            }.into_any()
-                        } else {
-                            view! { <span class="visually-hidden">"none unread"</span> }.into_any()
-                        }
-                    }}
-                </Transition>
+                {move || {
+                    let n = count.get();
+                    if n > 0 {
+                        view! {
+                            <span class="count count-alert">{n.min(99).to_string()}{(n > 99).then_some("+")}</span>
+                            <span class="visually-hidden">" unread"</span>
+                        }.into_any()
+                    } else {
+                        view! { <span class="visually-hidden">"none unread"</span> }.into_any()
+                    }
+                }}
             </span>
         </a>
     }

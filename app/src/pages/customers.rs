@@ -9,8 +9,7 @@ use crate::customers::api::{get_customer, list_customers, CreateCustomer, Update
 use crate::customers::{Customer, CustomerSort};
 use crate::url_encoding::encode;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
@@ -30,41 +29,6 @@ pub fn CustomersPage() -> impl IntoView {
         move || (q(), sort(), page(), standing()),
         |(q, sort, page, standing)| list_customers(q, sort.as_str().to_string(), page, standing),
     );
-    let navigate = use_navigate();
-    let on_search = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let url = format!(
-            "/customers?q={}&sort={}&standing={}",
-            encode(&value),
-            sort().as_str(),
-            encode(&standing())
-        );
-        navigate(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
-    let navigate_sort = use_navigate();
-    let on_sort = move |ev: leptos::ev::Event| {
-        let url = format!(
-            "/customers?q={}&sort={}&standing={}",
-            encode(&q()),
-            event_target_value(&ev),
-            encode(&standing())
-        );
-        navigate_sort(
-            &url,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    };
     let viewer = crate::components::layout::use_viewer();
     view! {
         <PageHeader title="Customers".into()>
@@ -78,9 +42,9 @@ pub fn CustomersPage() -> impl IntoView {
         <form class="toolbar" method="get" action="/customers" role="search">
             <label class="visually-hidden" for="customer-search">"Search customers"</label>
             <input id="customer-search" type="search" name="q" placeholder="Search name, email or reference"
-                value=q on:input=on_search autocomplete="off"/>
+                value=q autocomplete="off"/>
             <label class="visually-hidden" for="customer-sort">"Sort by"</label>
-            <select id="customer-sort" name="sort" on:change=on_sort>
+            <select id="customer-sort" name="sort">
                 {CustomerSort::ALL.into_iter().map(|s| view! {
                     <option value=s.as_str() selected=move || sort() == s>{s.label()}</option>
                 }).collect_view()}
@@ -92,7 +56,10 @@ pub fn CustomersPage() -> impl IntoView {
                     .into_iter().map(|(v, l)| view! { <option value=v selected=move || standing() == v>{l}</option> }).collect_view()}
             </select>
             <button type="submit" class="button button-quiet">"Search"</button>
+            <crate::components::submit_on_change::SubmitOnChange/>
+            <crate::components::search_as_you_type::SearchAsYouType results="customer-results".to_string()/>
         </form>
+        <div id="customer-results">
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
             {move || Suspend::new(async move {
                 match customers.await {
@@ -119,6 +86,7 @@ pub fn CustomersPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        </div>
     }
 }
 

@@ -1,6 +1,7 @@
 //! The staff layout (header, navigation with the follow-up badge, sign-out) and the customer
 //! portal layout: the frame around every page, above all the domains it links to.
 use crate::accounts::Role;
+use crate::components::enhanced_forms::EnhancedForms;
 use crate::components::layout::{signed_in, use_viewer};
 use crate::notifications::pages::NotificationBell;
 use leptos::prelude::*;
@@ -49,6 +50,7 @@ pub fn StaffLayout() -> impl IntoView {
         <main id="main" class="page">
             <Outlet/>
         </main>
+        <EnhancedForms/>
     }
 }
 
@@ -89,5 +91,6 @@ pub fn PortalLayout() -> impl IntoView {
         <main id="main" class="page page-narrow">
             <Outlet/>
         </main>
+        <EnhancedForms/>
     }
 }

@@ -127,8 +127,7 @@ pub mod pages {
     fn PortalIncidents() -> impl IntoView {
         use crate::incidents::api::portal_incidents;
         // Bumped when a rating is saved, so the list shows it without a reload.
-        let refresh = RwSignal::new(0u64);
-        let incidents = Resource::new(move || refresh.get(), |_| portal_incidents());
+        let incidents = Resource::new(|| (), |_| portal_incidents());
         view! {
             <section class="card">
                 <h2>"What went wrong, and what we did"</h2>
@@ -158,7 +157,7 @@ pub mod pages {
                                                     }).collect_view()}
                                                 </ul>
                                             })}
-                                            {(i.status == crate::incidents::Status::Resolved).then(|| view! { <RateRecovery incident=i.id rating=i.my_rating.clone() refresh/> })}
+                                            {(i.status == crate::incidents::Status::Resolved).then(|| view! { <RateRecovery incident=i.id rating=i.my_rating.clone()/> })}
                                             {i.notices.iter().map(|n| view! {
                                                 <article class="notice">
                                                     <h4>{n.subject.clone()}</h4>
@@ -179,18 +178,9 @@ pub mod pages {
 
     /// "How did we do putting it right?": a 1–5 rating with a comment, or the rating given.
     #[component]
-    fn RateRecovery(
-        incident: i64,
-        rating: Option<(i64, String)>,
-        refresh: RwSignal<u64>,
-    ) -> impl IntoView {
+    fn RateRecovery(incident: i64, rating: Option<(i64, String)>) -> impl IntoView {
         use crate::components::form::{error_of, FormAlert};
         let rate = ServerAction::<super::RateRecovery>::new();
-        Effect::new(move |_| {
-            if matches!(rate.value().get(), Some(Ok(_))) {
-                refresh.update(|n| *n += 1);
-            }
-        });
         let error = error_of(rate.value());
         let score_error = move || error.get().and_then(|e| e.field_message("score"));
         match rating {

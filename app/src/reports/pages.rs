@@ -92,17 +92,11 @@ fn Report(report: WeeklyReport, scopes: super::ScopeMenu) -> impl IntoView {
     let export_figures = export.clone();
     let current = scope_query(&r);
     let groups = ["Incidents", "Feedback", "Stories", "Advocacy"];
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = leptos::web_sys::window() {
-            let _ = w.print();
-        }
-    };
     let currency = r.currency.clone();
     view! {
         <PageHeader title=format!("Weekly report · {}", r.week)>
             <a class="button button-quiet" href=export_figures download>"Export CSV"</a>
-            <button class="button button-quiet print-button" type="button" on:click=print>"Print"</button>
+            <crate::components::print::PrintButton/>
         </PageHeader>
         <p class="muted report-scope" data-testid="report-scope">
             {format!("{} · {} to {}", r.scope_name,
@@ -276,33 +270,11 @@ fn Trends(report: WeeklyReport) -> impl IntoView {
                         };
                         format!("{}: {}{change}", w.week, show(unit, v, &currency))
                     }).collect();
-                    let (hovered, set_hovered) = signal(None::<String>);
-                    let resting = format!("latest {latest}");
+                    let points: Vec<TrendPoint> = points.into_iter().zip(details)
+                        .filter_map(|((x, y, v), detail)| v.map(|_| TrendPoint { x, y, detail }))
+                        .collect();
                     view! {
-                        <figure class="trend card" data-trend=key.clone()>
-                            <figcaption>
-                                <strong>{label.clone()}</strong>" "
-                                <span class="muted small trend-detail" aria-live="polite">
-                                    {move || hovered.get().unwrap_or_else(|| resting.clone())}
-                                </span>
-                            </figcaption>
-                            <svg viewBox="0 0 240 64" width="240" height="64" role="img" aria-label=summary>
-                                <line x1="6" y1="58" x2="234" y2="58" class="trend-axis"/>
-                                <path d=d class="trend-line"/>
-                                {points.into_iter().zip(details).filter(|((_, _, v), _)| v.is_some()).map(|((x, y, _), detail)| {
-                                    let (shown, focused) = (detail.clone(), detail.clone());
-                                    view! {
-                                        <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="3" class="trend-point" tabindex="0"
-                                            on:mouseenter=move |_| set_hovered.set(Some(shown.clone()))
-                                            on:focus=move |_| set_hovered.set(Some(focused.clone()))
-                                            on:mouseleave=move |_| set_hovered.set(None)
-                                            on:blur=move |_| set_hovered.set(None)>
-                                            <title>{detail}</title>
-                                        </circle>
-                                    }
-                                }).collect_view()}
-                            </svg>
-                        </figure>
+                        <TrendChart key=key.clone() label=label.clone() summary d points resting=format!("latest {latest}")/>
                     }
                 }).collect_view()}
             </div>
@@ -323,6 +295,54 @@ fn Trends(report: WeeklyReport) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// One point of a trend line and what it says when pointed at or focused.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct TrendPoint {
+    x: f64,
+    y: f64,
+    detail: String,
+}
+
+/// A twelve-week trend line whose points tell their week, value and change when hovered or
+/// focused: an island, the only part of the report that needs the browser.
+#[island]
+fn TrendChart(
+    key: String,
+    label: String,
+    summary: String,
+    d: String,
+    points: Vec<TrendPoint>,
+    resting: String,
+) -> impl IntoView {
+    let (hovered, set_hovered) = signal(None::<String>);
+    view! {
+        <figure class="trend card" data-trend=key>
+            <figcaption>
+                <strong>{label}</strong>" "
+                <span class="muted small trend-detail" aria-live="polite">
+                    {move || hovered.get().unwrap_or_else(|| resting.clone())}
+                </span>
+            </figcaption>
+            <svg viewBox="0 0 240 64" width="240" height="64" role="img" aria-label=summary>
+                <line x1="6" y1="58" x2="234" y2="58" class="trend-axis"/>
+                <path d=d class="trend-line"/>
+                {points.into_iter().map(|p| {
+                    let (shown, focused) = (p.detail.clone(), p.detail.clone());
+                    view! {
+                        <circle cx=format!("{:.1}", p.x) cy=format!("{:.1}", p.y) r="3" class="trend-point" tabindex="0"
+                            on:mouseenter=move |_| set_hovered.set(Some(shown.clone()))
+                            on:focus=move |_| set_hovered.set(Some(focused.clone()))
+                            on:mouseleave=move |_| set_hovered.set(None)
+                            on:blur=move |_| set_hovered.set(None)>
+                            <title>{p.detail}</title>
+                        </circle>
+                    }
+                }).collect_view()}
+            </svg>
+        </figure>
+    }
 }
 
 #[cfg(test)]

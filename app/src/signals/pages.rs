@@ -136,19 +136,7 @@ fn RuleForm(rule: Option<Rule>, categories: Vec<(String, String)>) -> impl IntoV
     let editing = rule.is_some();
     let r = rule.unwrap_or_else(default_rule);
     let save = ServerAction::<SaveRule>::new();
-    let trial = ServerAction::<TryRule>::new();
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    let form_ref = NodeRef::<leptos::html::Form>::new();
-    let on_try = move |_| {
-        use leptos::form::FromFormData;
-        let Some(form) = form_ref.get() else { return };
-        let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else {
-            return;
-        };
-        if let Ok(input) = TryRule::from_form_data(&data) {
-            trial.dispatch(input);
-        }
-    };
     let money = |minor: i64| {
         Money {
             minor,
@@ -163,7 +151,7 @@ fn RuleForm(rule: Option<Rule>, categories: Vec<(String, String)>) -> impl IntoV
     };
     view! {
         <PageHeader title=title/>
-        <ActionForm action=save node_ref=form_ref attr:class="form card form-wide">
+        <ActionForm action=save attr:class="form card form-wide">
             <FormAlert error=error/>
             <input type="hidden" name="id" value=if editing { r.id.to_string() } else { String::new() }/>
             <TextField label="Name" name="form[name]" value=r.name.clone() required=true error=error/>
@@ -205,21 +193,44 @@ fn RuleForm(rule: Option<Rule>, categories: Vec<(String, String)>) -> impl IntoV
                 <TextField label="Sample value" name="sample_value" value="0.18" error=error/>
                 <TextField label="Amount at stake" name="sample_amount" value="3.99" error=error/>
             </fieldset>
-            <TryResult trial=trial/>
+            <RuleTrial/>
             <div class="form-actions">
                 <button class="button" type="submit">{if editing { "Save rule" } else { "Create rule" }}</button>
-                <button class="button button-quiet" type="button" on:click=on_try>"Try it"</button>
                 <a class="button button-quiet" href="/incidents/rules">"Cancel"</a>
             </div>
         </ActionForm>
     }
 }
 
-#[component]
-fn TryResult(trial: ServerAction<TryRule>) -> impl IntoView {
+/// "Try it": runs the rule as filled in on the sample signal, without saving, and shows what
+/// it would do. It reads the form around it, so it is an island.
+#[island]
+fn RuleTrial() -> impl IntoView {
+    let trial = ServerAction::<TryRule>::new();
+    let marker = NodeRef::<leptos::html::Div>::new();
+    let on_try = move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::form::FromFormData;
+            let Some(form) = marker
+                .get()
+                .and_then(|m| crate::components::dom::form_around(&m))
+            else {
+                return;
+            };
+            let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
+            if let Ok(input) = TryRule::from_form_data(&data) {
+                trial.dispatch(input);
+            }
+        }
+    };
     let outcome = move || trial.value().get();
     view! {
-        {move || match outcome() {
+        <div class="try-trial" node_ref=marker>
+            <button class="button button-quiet" type="button" on:click=on_try>"Try it"</button>
+            {move || match outcome() {
             None => ().into_any(),
             Some(Err(e)) => view! { <FormAlert error=Signal::derive(move || Some::<AppError>(e.clone()))/> }.into_any(),
             Some(Ok(o)) => view! {
@@ -233,6 +244,7 @@ fn TryResult(trial: ServerAction<TryRule>) -> impl IntoView {
                     <p class="prewrap">{o.notice_body.clone()}</p>
                 </div>
             }.into_any(),
-        }}
+            }}
+        </div>
     }
 }

@@ -2,6 +2,7 @@
 //! and the JSON API.
 pub mod account;
 pub mod api;
+pub mod assets;
 pub mod audit;
 pub mod context;
 pub mod errors;

@@ -25,7 +25,10 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     let authenticated = req.headers().contains_key(header::AUTHORIZATION)
         || app::accounts::cookies::read(req.headers(), state.settings.session_cookie()).is_some();
     let mut response = next.run(req).await;
-    if authenticated {
+    // A hashed bundle file is the same for everyone and never changes: it keeps its year.
+    let immutable = response.headers().get(header::CACHE_CONTROL)
+        == Some(&HeaderValue::from_static(super::assets::IMMUTABLE));
+    if authenticated && !immutable {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

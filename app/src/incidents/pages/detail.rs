@@ -232,13 +232,6 @@ fn RecoverySection(d: IncidentDetail, actions: Actions) -> impl IntoView {
     let resolved = d.incident.status == Status::Resolved;
     let can_approve = d.can_approve;
     let act_error = err(actions.act.value());
-    let outcome = move || match actions.act.value().get() {
-        Some(Ok(status)) if status == "pending" => {
-            Some("Saved. It is over the approval limit, so it waits for a manager.")
-        }
-        Some(Ok(_)) => Some("Recovery action applied."),
-        _ => None,
-    };
     view! {
         <section class="card">
             <h2>"Recovery"</h2>
@@ -272,7 +265,6 @@ fn RecoverySection(d: IncidentDetail, actions: Actions) -> impl IntoView {
                     <summary>"Record a recovery action"</summary>
                     <ActionForm action=actions.act attr:class="form">
                         <FormAlert error=act_error/>
-                        {move || outcome().map(|m| view! { <p class="flash" role="status">{m}</p> })}
                         <input type="hidden" name="id" value=id/>
                         <SelectField label="What was done" name="kind" error=act_error
                             options=ActionKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect()/>

@@ -50,12 +50,6 @@ pub fn StoryPage() -> impl IntoView {
 #[component]
 fn StoryBody(story: Story) -> impl IntoView {
     let s = story;
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = leptos::web_sys::window() {
-            let _ = w.print();
-        }
-    };
     view! {
         <article class="story card" data-testid="story">
             <header class="story-head">
@@ -77,7 +71,7 @@ fn StoryBody(story: Story) -> impl IntoView {
                 </p>
                 <div class="page-actions">
                     {s.can_edit.then(|| view! { <a class="button button-quiet" href=format!("/stories/{}/edit", s.id)>"Edit"</a> })}
-                    <button class="button button-quiet" type="button" on:click=print>"Print"</button>
+                    <crate::components::print::PrintButton/>
                 </div>
             </header>
             <section><h2>"The situation"</h2><p class="prose">{s.situation.clone()}</p></section>

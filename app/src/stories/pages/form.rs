@@ -14,7 +14,6 @@ pub fn NewStoryPage() -> impl IntoView {
     let discard = ServerAction::<DiscardStoryDraft>::new();
     let error = error_of(action.value());
     let data = Resource::new(move || discard.version().get(), |_| story_form(None));
-    let form_ref = NodeRef::<leptos::html::Form>::new();
     view! {
         <PageHeader title="Log a story".into()/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -32,7 +31,7 @@ pub fn NewStoryPage() -> impl IntoView {
                                     </ActionForm>
                                 </div>
                             })}
-                            <ActionForm action=action node_ref=form_ref attr:class="form card story-form">
+                            <ActionForm action=action attr:class="form card story-form">
                                 <FormAlert error=error/>
                                 <StoryFields data=d error=error/>
                                 <div class="form-actions">
@@ -40,7 +39,7 @@ pub fn NewStoryPage() -> impl IntoView {
                                         {move || if action.pending().get() { "Saving…" } else { "Save story" }}
                                     </button>
                                     <a href="/stories" class="button button-quiet">"Cancel"</a>
-                                    <Autosave form_ref=form_ref/>
+                                    <Autosave/>
                                 </div>
                             </ActionForm>
                         }.into_any()
@@ -83,17 +82,24 @@ pub fn EditStoryPage() -> impl IntoView {
     }
 }
 
-/// Saves what has been typed a moment after typing stops, and says so.
-#[component]
-fn Autosave(form_ref: NodeRef<leptos::html::Form>) -> impl IntoView {
+/// Saves what has been typed in the form around it a moment after typing stops, and says so.
+#[island]
+fn Autosave() -> impl IntoView {
     let (status, set_status) = signal(String::new());
+    let marker = NodeRef::<leptos::html::P>::new();
     #[cfg(feature = "hydrate")]
     {
         use crate::stories::api::save_story_draft;
         use crate::stories::fields::{StoryDraft, FIELDS};
         let generation = StoredValue::new(0u64);
+        use leptos::wasm_bindgen::JsCast;
+        let form_of = move || {
+            marker
+                .get_untracked()
+                .and_then(|m| crate::components::dom::form_around(&m))
+        };
         let save = move || {
-            let Some(form) = form_ref.get_untracked() else {
+            let Some(form) = form_of() else {
                 return;
             };
             let Ok(data) = leptos::web_sys::FormData::new_with_form(&form) else {
@@ -117,7 +123,8 @@ fn Autosave(form_ref: NodeRef<leptos::html::Form>) -> impl IntoView {
             });
         };
         Effect::new(move |_| {
-            let Some(form) = form_ref.get() else { return };
+            marker.track();
+            let Some(form) = form_of() else { return };
             let handler = move |_: leptos::web_sys::Event| {
                 let g = generation.get_value() + 1;
                 generation.set_value(g);
@@ -133,7 +140,6 @@ fn Autosave(form_ref: NodeRef<leptos::html::Form>) -> impl IntoView {
             let cb = leptos::wasm_bindgen::closure::Closure::<dyn Fn(leptos::web_sys::Event)>::new(
                 handler,
             );
-            use leptos::wasm_bindgen::JsCast;
             let _ = form.add_event_listener_with_callback("input", cb.as_ref().unchecked_ref());
             let _ = form.add_event_listener_with_callback("change", cb.as_ref().unchecked_ref());
             cb.forget();
@@ -149,8 +155,8 @@ fn Autosave(form_ref: NodeRef<leptos::html::Form>) -> impl IntoView {
         });
     }
     #[cfg(not(feature = "hydrate"))]
-    let _ = (form_ref, set_status);
-    view! { <p class="autosave muted small" role="status" aria-live="polite" data-testid="autosave">{status}</p> }
+    let _ = (set_status, marker);
+    view! { <p class="autosave muted small" role="status" aria-live="polite" data-testid="autosave" node_ref=marker>{status}</p> }
 }
 
 /// The story's fields, filled from a draft or the story being edited.

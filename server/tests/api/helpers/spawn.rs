@@ -136,6 +136,15 @@ pub async fn spawn_app_with_smtp(
     adjust: impl FnOnce(&mut Settings),
     smtp_url: Option<String>,
 ) -> TestApp {
+    spawn_app_on_site(adjust, smtp_url, "target/site").await
+}
+
+/// An app serving the built site at `site_root` (bundle, stylesheet, assets).
+pub async fn spawn_app_on_site(
+    adjust: impl FnOnce(&mut Settings),
+    smtp_url: Option<String>,
+    site_root: &str,
+) -> TestApp {
     let mut settings = Settings {
         // Test receivers listen on 127.0.0.1 (EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE=true).
         webhooks_allow_private: true,
@@ -150,7 +159,7 @@ pub async fn spawn_app_with_smtp(
         seed_demo: false,
         db_max_connections: 5,
         slow_query_ms: 1000,
-        site_root: "target/site".into(),
+        site_root: site_root.into(),
         smtp_url,
         mail_from: "Extra Mile <notices@example.com>".into(),
         settings,
