@@ -23,6 +23,7 @@ mod passwords;
 mod portal_privacy;
 mod reports;
 mod schema_parity;
+mod search;
 mod second_factor;
 mod security;
 mod signals;
