@@ -10,6 +10,7 @@ mod aggregates;
 mod audit_trail;
 mod cli;
 mod customers;
+mod dashboard;
 mod feedback;
 mod helpers;
 mod imports;
