@@ -1,6 +1,8 @@
-//! The weekly report (the dashboard page a manager opens, and its JSON), the incidents list and
-//! the customer profile under load, on a database filled by `extramile generate`. Requests pick
-//! a random week of the last year and a random scope (organisation, team, associate). Reports
+//! The weekly report (the page a manager opens, and its JSON), the incidents list, the customer
+//! profile, the dashboard a signed-in manager lands on and a keyword search of incidents under
+//! load, on a database filled by `extramile generate`. Requests pick a random week of the last
+//! year and a random scope (organisation, team, associate); searches pick a customer's full
+//! name, a surname, a word every generated incident holds, or a word none does. Reports
 //! p50/p95/p99 latency and requests per second, and for the report each scope's own.
 //! A benchmark, not a test: nothing here asserts a time.
 //!
@@ -23,6 +25,10 @@ mod common;
 
 /// Picks the next request's path.
 type PathOf<'a> = Box<dyn Fn(&mut rand::rngs::StdRng) -> String + 'a>;
+
+/// First names and surnames as `extramile generate` combines them into customers' names.
+const FIRST: [&str; 4] = ["Ana", "Chen", "Kai", "Omar"];
+const LAST: [&str; 4] = ["Reyes", "Lindqvist", "Patel", "Vidal"];
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -134,7 +140,20 @@ async fn main() {
             ),
         }
     };
-    let endpoints: [(&str, PathOf<'_>); 4] = [
+    // What people type into the incidents search: a customer's full name (a few hundred
+    // customers at 100,000), a surname (a twelfth of them), a word of every generated incident's
+    // description (the most matches there can be) and a word nothing holds (nothing to stop at).
+    let keyword = |rng: &mut rand::rngs::StdRng| match rng.gen_range(0..4) {
+        0 => format!(
+            "{}%20{}",
+            FIRST[rng.gen_range(0..FIRST.len())],
+            LAST[rng.gen_range(0..LAST.len())]
+        ),
+        1 => LAST[rng.gen_range(0..LAST.len())].to_lowercase(),
+        2 => "incident".to_string(),
+        _ => "zeppelin".to_string(),
+    };
+    let endpoints: [(&str, PathOf<'_>); 6] = [
         (
             "weekly report page",
             Box::new(|rng| scoped(rng, "/reports/weekly")),
@@ -161,6 +180,11 @@ async fn main() {
                     rng.gen_range(1..=customers)
                 )
             }),
+        ),
+        ("dashboard page", Box::new(|_| "/dashboard".to_string())),
+        (
+            "incidents keyword search",
+            Box::new(move |rng| format!("/api/v1/incidents?q={}", keyword(rng))),
         ),
     ];
     // Pages are read with the manager's session cookie, the API with the token.
@@ -217,6 +241,34 @@ async fn main() {
                 if !of.is_empty() {
                     println!(
                         "    {scope} ({}): p50 {:.1} ms, p95 {:.1} ms",
+                        of.len(),
+                        percentile(&of, 0.50).as_secs_f64() * 1000.0,
+                        percentile(&of, 0.95).as_secs_f64() * 1000.0
+                    );
+                }
+            }
+        }
+        if name.ends_with("search") {
+            for (kind, matches) in [
+                (
+                    "full name",
+                    (|u: &str| u.contains("%20")) as fn(&str) -> bool,
+                ),
+                ("surname", |u| {
+                    !u.contains("%20") && !u.ends_with("=incident") && !u.ends_with("=zeppelin")
+                }),
+                ("every incident", |u| u.ends_with("=incident")),
+                ("no incident", |u| u.ends_with("=zeppelin")),
+            ] {
+                let mut of: Vec<Duration> = slowest
+                    .iter()
+                    .filter(|(_, u)| matches(u))
+                    .map(|(t, _)| *t)
+                    .collect();
+                of.sort();
+                if !of.is_empty() {
+                    println!(
+                        "    {kind} ({}): p50 {:.1} ms, p95 {:.1} ms",
                         of.len(),
                         percentile(&of, 0.50).as_secs_f64() * 1000.0,
                         percentile(&of, 0.95).as_secs_f64() * 1000.0

@@ -3,7 +3,7 @@ use super::fields::CustomerFields;
 use super::{Customer, CustomerDetail, CustomerPage, CustomerSort};
 use crate::accounts::sessions::AccountKind;
 use crate::audit::{Actor, Entry};
-use crate::db::{now_ms, Db, Sql};
+use crate::db::{now_ms, Db, Keyword, Sql};
 use crate::error::AppError;
 use sqlx::Row;
 
@@ -32,16 +32,23 @@ async fn by_id<'e, E: sqlx::Executor<'e, Database = sqlx::Any>>(
     Ok(q.query_as().fetch_optional(conn).await?)
 }
 
-/// The condition that a customer's name, email or external reference contains `q`.
-fn matching(sql: &mut Sql, q: &str) {
-    let pattern = crate::db::like_pattern(q);
-    sql.push("(LOWER(name) LIKE ")
-        .bind(&pattern)
-        .push(" ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ")
-        .bind(&pattern)
-        .push(" ESCAPE '\\' OR LOWER(COALESCE(external_ref, '')) LIKE ")
-        .bind(&pattern)
-        .push(" ESCAPE '\\')");
+/// The condition that a customer's name, email or external reference holds the keyword, read
+/// from the text indexes.
+fn matching(sql: &mut Sql, k: &Keyword) {
+    match k.phrase() {
+        Some(phrase) => sql
+            .push("id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ")
+            .bind(phrase)
+            .push(")"),
+        None => sql
+            .push("(LOWER(name) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(external_ref, '')) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\')"),
+    };
 }
 
 /// Which customers the list shows by where they stand ("" = everyone).
@@ -72,18 +79,18 @@ pub async fn list(
 ) -> Result<CustomerPage, AppError> {
     let page = crate::db::page_number(page)?;
     let standing = standing_clause(standing.trim())?;
-    let q = q.trim();
+    let keyword = Keyword::parse(q, crate::db::dialect(db));
     let filter = |sql: &mut Sql| {
-        if !q.is_empty() {
-            matching(sql.and(), q);
+        if let Some(k) = &keyword {
+            matching(sql.and(), k);
         }
         if let Some(standing) = standing {
             sql.and().push(standing);
         }
     };
-    let mut count = Sql::new("SELECT COUNT(*) FROM customers");
+    let mut count = Sql::new("SELECT 1 FROM customers");
     filter(&mut count);
-    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let (total, total_capped) = crate::db::capped_total(db, count, page, PER_PAGE).await?;
     let mut list = Sql::new(SELECT);
     filter(&mut list);
     list.order_by(sort.as_str(), &ORDERS)?
@@ -91,10 +98,16 @@ pub async fn list(
         .bind(PER_PAGE)
         .push(" OFFSET ")
         .bind((page - 1) * PER_PAGE);
-    let items = list.query_as().fetch_all(db).await?;
+    // A search runs unnamed, so PostgreSQL plans it with the term in hand.
+    let items = list
+        .query_as()
+        .persistent(keyword.is_none())
+        .fetch_all(db)
+        .await?;
     Ok(CustomerPage {
         items,
         total,
+        total_capped,
         page,
         per_page: PER_PAGE,
     })
@@ -354,8 +367,11 @@ async fn sign_in_email_changed(
 
 /// Customers matching a search, for pickers (name, email or external reference).
 pub async fn search(db: &Db, q: &str, limit: i64) -> Result<Vec<Customer>, AppError> {
+    let Some(keyword) = Keyword::parse(q, crate::db::dialect(db)) else {
+        return Ok(Vec::new());
+    };
     let mut sql = Sql::new(SELECT);
-    matching(sql.and(), q);
+    matching(sql.and(), &keyword);
     sql.push(" ORDER BY LOWER(name), id LIMIT ").bind(limit);
-    Ok(sql.query_as().fetch_all(db).await?)
+    Ok(sql.query_as().persistent(false).fetch_all(db).await?)
 }

@@ -1,9 +1,12 @@
 //! The database: one pool of `sqlx::Any` so a single set of portable queries serves both the
 //! embedded SQLite default and PostgreSQL. Portability rules the queries follow: `$n`
-//! placeholders, BIGINT epoch-millisecond timestamps, 0/1 integers for flags, `LOWER(x) LIKE`
-//! for case-insensitive search, and explicit casts around aggregates PostgreSQL widens.
+//! placeholders, BIGINT epoch-millisecond timestamps, 0/1 integers for flags, keyword search
+//! through [`Keyword`] (a text index on each database), and explicit casts around aggregates
+//! PostgreSQL widens.
+pub mod search;
 pub mod sql;
 
+pub use search::Keyword;
 pub use sql::Sql;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{ConnectOptions, Executor};
@@ -69,16 +72,33 @@ pub async fn begin_write(db: &Db) -> Result<Tx, sqlx::Error> {
     }
 }
 
-/// A search term as a case-insensitive `LIKE` pattern (use with `LOWER(column)` and
-/// `ESCAPE '\\'`), with the wildcards people type taken literally.
-pub fn like_pattern(q: &str) -> String {
-    let escaped = q
-        .trim()
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+/// How many matches a list counts past the first row of its page before it stops and says
+/// "1,000+": counting every match of a search or filter on each request would cost more as the
+/// history grows.
+pub const COUNT_CAP: i64 = 1_000;
+
+/// A list's `total` as counted from its page: the exact number of matches when there are at
+/// most `COUNT_CAP` from the page's first row on, else the number counted so far with `true`
+/// (more than that many match). `count` is the statement selecting one row per match, counted
+/// up to one past the cap.
+pub async fn capped_total(
+    db: &Db,
+    count: Sql,
+    page: i64,
+    per_page: i64,
+) -> Result<(i64, bool), sqlx::Error> {
+    let limit = (page - 1) * per_page + COUNT_CAP;
+    let counted: i64 = count
+        .capped_count(limit)
+        .query_scalar()
+        .persistent(false)
+        .fetch_one(db)
+        .await?;
+    Ok(if counted > limit {
+        (limit, true)
+    } else {
+        (counted, false)
+    })
 }
 
 /// The most pages any list offers: far past what anyone reads, and safe from overflow.

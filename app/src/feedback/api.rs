@@ -58,10 +58,11 @@ pub async fn list_feedback(
                 q,
                 page,
             };
-        let (items, total) = super::queries::list(&staff.state.db, &filter).await?;
+        let (items, (total, total_capped)) = super::queries::list(&staff.state.db, &filter).await?;
         Ok(FeedbackPage {
             items,
             total,
+            total_capped,
             page: page.max(1),
             page_size: super::queries::PAGE_SIZE,
         })

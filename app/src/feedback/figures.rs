@@ -1,8 +1,6 @@
 //! The feedback figures, defined once: the dashboard and reports read them from here.
 use super::{Assessment, Outcome, ScoreType};
 #[cfg(feature = "ssr")]
-use crate::db::Db;
-#[cfg(feature = "ssr")]
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -235,17 +233,6 @@ pub async fn overdue_by_owner(
     .bind(at)
     .fetch_all(conn)
     .await?)
-}
-
-/// The whole organisation's figures for [from, to), overdue at its end (or now, if sooner).
-#[cfg(feature = "ssr")]
-pub async fn for_range(db: &Db, from: i64, to: i64, now: i64) -> Result<FeedbackFigures, AppError> {
-    let mut conn = db.acquire().await?;
-    let total = by_owner(&mut conn, from, to, to.min(now))
-        .await?
-        .values()
-        .fold(Counts::default(), |a, b| a.plus(b));
-    Ok(FeedbackFigures::from_counts(&total))
 }
 
 #[cfg(test)]

@@ -243,7 +243,12 @@ pub struct QueueCounts {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackPage {
     pub items: Vec<Feedback>,
+    /// How many match, counted up to 1,000 past the page's first row: when `total_capped` is
+    /// true, more than `total` match.
     pub total: i64,
+    /// True when the count stopped at its cap, so more than `total` match.
+    #[serde(default)]
+    pub total_capped: bool,
     pub page: i64,
     pub page_size: i64,
 }

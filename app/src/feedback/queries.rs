@@ -5,7 +5,7 @@ use super::assess::{assess, History};
 use super::{Assessment, Channel, Feedback, Reason, ScoreType};
 use crate::audit::{Actor, Entry};
 use crate::db::Tx;
-use crate::db::{like_pattern, Db, Sql};
+use crate::db::{Db, Keyword, Sql};
 use crate::error::AppError;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -171,8 +171,8 @@ pub struct FeedbackFilter {
 pub const PAGE_SIZE: i64 = 25;
 
 impl FeedbackFilter {
-    /// Adds the filter's conditions on feedback `f` and its customer `c`.
-    fn narrow(&self, q: &mut Sql) {
+    /// Adds the filter's conditions on feedback `f`, `keyword` being its search.
+    fn narrow(&self, q: &mut Sql, keyword: Option<&Keyword>) {
         if let Some(a) = self.assessment {
             q.and().push("f.assessment = ").bind(a.as_str());
         }
@@ -182,14 +182,8 @@ impl FeedbackFilter {
         if let Some(c) = self.channel {
             q.and().push("f.channel = ").bind(c.as_str());
         }
-        let text = self.q.trim();
-        if !text.is_empty() {
-            q.and()
-                .push("(LOWER(f.comment) LIKE ")
-                .bind(like_pattern(text))
-                .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
-                .bind(like_pattern(text))
-                .push(" ESCAPE '\\')");
+        if let Some(k) = keyword {
+            matching(q.and(), k);
         }
         if let Some(id) = self.customer_id {
             q.and().push("f.customer_id = ").bind(id);
@@ -204,19 +198,42 @@ impl FeedbackFilter {
     }
 }
 
-/// A page of feedback, newest first, with the total matching.
-pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, i64), AppError> {
-    let mut count =
-        Sql::new("SELECT COUNT(*) FROM feedback f JOIN customers c ON c.id = f.customer_id");
-    f.narrow(&mut count);
-    let total = count.query_scalar().fetch_one(db).await?;
+/// The condition that a feedback's comment or its customer's name holds the keyword, read from
+/// the text indexes.
+fn matching(q: &mut Sql, k: &Keyword) {
+    match k.phrase() {
+        Some(own) => q
+            .push("(f.id IN (SELECT rowid FROM feedback_search WHERE feedback_search MATCH ")
+            .bind(own)
+            .push(") OR "),
+        None => q
+            .push("(LOWER(f.comment) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR "),
+    };
+    k.customer_named(q, "f.customer_id");
+    q.push(")");
+}
+
+/// A page of feedback, newest first, with the total matching (capped: see
+/// [`crate::db::capped_total`]).
+pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, (i64, bool)), AppError> {
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
     let page = crate::db::page_number(f.page)?;
+    let mut count = Sql::new("SELECT 1 FROM feedback f");
+    f.narrow(&mut count, keyword.as_ref());
+    let total = crate::db::capped_total(db, count, page, PAGE_SIZE).await?;
     let mut q = Sql::new(SELECT);
-    f.narrow(&mut q);
+    f.narrow(&mut q, keyword.as_ref());
     q.push(" ORDER BY f.received_at DESC, f.id DESC LIMIT ")
         .bind(PAGE_SIZE)
         .push(" OFFSET ")
         .bind((page - 1) * PAGE_SIZE);
-    let rows = q.query().fetch_all(db).await?;
+    // A search runs unnamed, so PostgreSQL plans it with the term in hand.
+    let rows = q
+        .query()
+        .persistent(keyword.is_none())
+        .fetch_all(db)
+        .await?;
     Ok((rows.iter().map(row).collect::<Result<_, _>>()?, total))
 }

@@ -151,7 +151,12 @@ pub struct IncidentDetail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IncidentPage {
     pub items: Vec<IncidentRow>,
+    /// How many match, counted up to 1,000 past the page's first row: when `total_capped` is
+    /// true, more than `total` match.
     pub total: i64,
+    /// True when the count stopped at its cap, so more than `total` match.
+    #[serde(default)]
+    pub total_capped: bool,
     pub page: i64,
     pub per_page: i64,
 }

@@ -2,7 +2,7 @@
 use super::sla::ServiceLevels;
 use super::*;
 use crate::common::money::Money;
-use crate::db::{now_ms, Db, Sql};
+use crate::db::{now_ms, Db, Keyword, Sql};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -81,8 +81,34 @@ fn overdue(q: &mut Sql, levels: &ServiceLevels, now: i64) {
     q.push("))");
 }
 
-/// `select` narrowed to the incidents the filter names (its page and sort aside).
-fn filtered(select: &'static str, f: &IncidentFilter, levels: &ServiceLevels, now: i64) -> Sql {
+/// The condition that an incident's description, subject reference or customer's name holds
+/// the keyword, read from the text indexes.
+fn matching(q: &mut Sql, k: &Keyword) {
+    match k.phrase() {
+        Some(own) => q
+            .push("(i.id IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH ")
+            .bind(own)
+            .push(") OR "),
+        None => q
+            .push("(LOWER(i.description) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ")
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR "),
+    };
+    k.customer_named(q, "i.customer_id");
+    q.push(")");
+}
+
+/// `select` narrowed to the incidents the filter names (its page and sort aside), `keyword`
+/// being the filter's search.
+fn filtered(
+    select: &'static str,
+    f: &IncidentFilter,
+    keyword: Option<&Keyword>,
+    levels: &ServiceLevels,
+    now: i64,
+) -> Sql {
     let mut q = Sql::new(select);
     if let Some(s) = f.status {
         q.and().push("i.status = ").bind(s.as_str());
@@ -93,16 +119,8 @@ fn filtered(select: &'static str, f: &IncidentFilter, levels: &ServiceLevels, no
     if let Some(s) = f.source {
         q.and().push("i.source = ").bind(s.as_str());
     }
-    if searches(f) {
-        let like = crate::db::like_pattern(&f.q);
-        q.and()
-            .push("(LOWER(i.description) LIKE ")
-            .bind(&like)
-            .push(" ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ")
-            .bind(&like)
-            .push(" ESCAPE '\\' OR LOWER(c.name) LIKE ")
-            .bind(&like)
-            .push(" ESCAPE '\\')");
+    if let Some(k) = keyword {
+        matching(q.and(), k);
     }
     if let Some(id) = f.category_id {
         q.and().push("i.category_id = ").bind(id);
@@ -126,33 +144,32 @@ fn filtered(select: &'static str, f: &IncidentFilter, levels: &ServiceLevels, no
     q
 }
 
-fn searches(f: &IncidentFilter) -> bool {
-    !f.q.trim().is_empty()
-}
-
-/// How many incidents match. Customers are joined only when the search needs their names, so
-/// counting a week of incidents reads only the incidents' time index.
-async fn count_matching(
-    db: &Db,
+/// The statement selecting one row per incident the filter names, to count them.
+fn counting(
     f: &IncidentFilter,
+    keyword: Option<&Keyword>,
     levels: &ServiceLevels,
     now: i64,
-) -> Result<i64, AppError> {
-    let select = if searches(f) {
-        "SELECT COUNT(*) FROM incidents i JOIN customers c ON c.id = i.customer_id"
-    } else {
-        "SELECT COUNT(*) FROM incidents i"
-    };
-    Ok(filtered(select, f, levels, now)
-        .query_scalar()
-        .fetch_one(db)
-        .await?)
+) -> Sql {
+    filtered("SELECT 1 FROM incidents i", f, keyword, levels, now)
 }
 
-/// How many incidents match a filter (the page number and sort are ignored).
+/// How many incidents match a filter (the page number and sort are ignored), counted in full.
 pub async fn count(db: &Db, f: &IncidentFilter) -> Result<i64, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
-    count_matching(db, f, &levels, now_ms()).await
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let count = filtered(
+        "SELECT COUNT(*) FROM incidents i",
+        f,
+        keyword.as_ref(),
+        &levels,
+        now_ms(),
+    );
+    Ok(count
+        .query_scalar()
+        .persistent(keyword.is_none())
+        .fetch_one(db)
+        .await?)
 }
 
 /// The list's orders by the names its page uses; "" is the default, newest first.
@@ -170,20 +187,27 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
     let levels = super::settings::queries::service_levels(db).await?;
     let now = now_ms();
     let page = crate::db::page_number(f.page)?;
-    let total = count_matching(db, f, &levels, now).await?;
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let counting = counting(f, keyword.as_ref(), &levels, now);
+    let (total, total_capped) = crate::db::capped_total(db, counting, page, PER_PAGE).await?;
     // A sort the page does not offer (an old or hand-made link) lists newest first.
     let sort = if ORDERS.iter().any(|(name, _)| *name == f.sort) {
         f.sort.as_str()
     } else {
         ""
     };
-    let mut q = filtered(SELECT, f, &levels, now);
+    let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);
     q.order_by(sort, &ORDERS)?
         .push(" LIMIT ")
         .bind(PER_PAGE)
         .push(" OFFSET ")
         .bind((page - 1) * PER_PAGE);
-    let rows = q.query().fetch_all(db).await?;
+    // A search runs unnamed, so PostgreSQL plans it with the term in hand.
+    let rows = q
+        .query()
+        .persistent(keyword.is_none())
+        .fetch_all(db)
+        .await?;
     let items = rows
         .iter()
         .map(|r| row(r, &levels, now))
@@ -191,6 +215,7 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
     Ok(IncidentPage {
         items,
         total,
+        total_capped,
         page,
         per_page: PER_PAGE,
     })

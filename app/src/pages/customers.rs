@@ -80,7 +80,7 @@ pub fn CustomersPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <Pagination page=page.page per_page=page.per_page total=page.total base=base/>
+                            <Pagination page=page.page per_page=page.per_page total=page.total capped=page.total_capped base=base/>
                         }.into_any()
                     }
                 }

@@ -50,10 +50,9 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
         let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id, reach).await?;
         let organisation = if reach.sees_organisation() {
-            Some(OrganisationWeek {
-                feedback: crate::feedback::figures::for_range(db, range.0, range.1, crate::db::now_ms()).await?,
-                stories: crate::stories::figures::for_week(db, tz, monday).await?,
-            })
+            let (feedback, stories) =
+                crate::reports::this_week::organisation_week(db, tz, monday, crate::db::now_ms()).await?;
+            Some(OrganisationWeek { feedback, stories })
         } else {
             None
         };

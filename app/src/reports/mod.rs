@@ -16,6 +16,8 @@ pub mod menu;
 pub mod metrics;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod this_week;
+#[cfg(feature = "ssr")]
 pub mod weekly;
 
 use crate::feedback::figures::FeedbackFigures;

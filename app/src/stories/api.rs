@@ -47,10 +47,12 @@ pub async fn list_stories(
             spotlighted: spotlight == "1" || spotlight == "true",
             page,
         };
-        let (items, total) = super::queries::library::list(&staff.state.db, &filter).await?;
+        let (items, (total, total_capped)) =
+            super::queries::library::list(&staff.state.db, &filter).await?;
         Ok(StoryPage {
             items,
             total,
+            total_capped,
             page: page.max(1),
             page_size: super::queries::library::PAGE_SIZE,
         })

@@ -4,7 +4,9 @@
 //! `_sqlx_migrations`; the indexes each database makes by itself for primary keys and UNIQUE
 //! constraints, which it names in its own way; an index's columns, which differ by nature
 //! (PostgreSQL's `INCLUDE` columns are key columns in SQLite, and SQLite ends every index with
-//! the rowid); and the covering indexes only PostgreSQL has, by design ([`POSTGRES_ONLY`]).
+//! the rowid); the covering indexes only PostgreSQL has, by design ([`POSTGRES_ONLY`]); and
+//! the keyword search's text indexes, which each database builds its own way: FTS5 tables on
+//! SQLite ([`SQLITE_SEARCH_TABLES`]), pg_trgm indexes on PostgreSQL ([`POSTGRES_SEARCH_INDEXES`]).
 //! Runs in the PostgreSQL pass, when `TEST_DATABASE_URL` names a server.
 use crate::helpers::{fresh_postgres, fresh_sqlite, remove_database, test_database_url};
 use app::db::Db;
@@ -19,6 +21,33 @@ const POSTGRES_ONLY: [&str; 3] = [
     "report_figures.report_figures_week_figure_idx",
     "report_recovery_times.report_recovery_times_owner_week_idx",
 ];
+
+/// SQLite's text indexes for keyword search: FTS5 virtual tables, each with shadow tables named
+/// after it (`customers_search_data`, …).
+const SQLITE_SEARCH_TABLES: [&str; 4] = [
+    "customers_search",
+    "incidents_search",
+    "feedback_search",
+    "stories_search",
+];
+
+/// PostgreSQL's text indexes for the same searches (pg_trgm GIN on the searched expressions).
+const POSTGRES_SEARCH_INDEXES: [&str; 7] = [
+    "customers.customers_name_search_idx",
+    "customers.customers_email_search_idx",
+    "customers.customers_external_ref_search_idx",
+    "incidents.incidents_description_search_idx",
+    "incidents.incidents_subject_ref_search_idx",
+    "feedback.feedback_comment_search_idx",
+    "stories.stories_text_search_idx",
+];
+
+/// Whether `table` is one of SQLite's text indexes or their shadow tables.
+fn sqlite_search_table(table: &str) -> bool {
+    SQLITE_SEARCH_TABLES
+        .iter()
+        .any(|t| table == *t || table.starts_with(&format!("{t}_")))
+}
 
 /// One database's schema, each part a sorted set of descriptions.
 #[derive(Debug, Default, PartialEq)]
@@ -138,8 +167,23 @@ async fn both_dialects_migrate_to_the_same_tables_columns_and_indexes() {
     let postgres = app::db::connect(&postgres_url, 2, 1000)
         .await
         .expect("PostgreSQL migrates");
-    let lite = sqlite_schema(&sqlite).await;
+    let mut lite = sqlite_schema(&sqlite).await;
     let mut pg = postgres_schema(&postgres).await;
+    for table in SQLITE_SEARCH_TABLES {
+        assert!(
+            lite.tables.contains(table),
+            "{table} is gone: update SQLITE_SEARCH_TABLES"
+        );
+    }
+    lite.tables.retain(|t| !sqlite_search_table(t));
+    lite.columns
+        .retain(|c| !sqlite_search_table(c.split('.').next().unwrap_or_default()));
+    for index in POSTGRES_SEARCH_INDEXES {
+        assert!(
+            pg.indexes.remove(index),
+            "{index} is gone: update POSTGRES_SEARCH_INDEXES"
+        );
+    }
     assert!(
         lite.tables.len() > 20 && lite.indexes.len() > 20,
         "the schema was not read: {lite:?}"

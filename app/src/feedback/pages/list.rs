@@ -98,7 +98,7 @@ pub fn FeedbackListPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <Pagination page=p.page per_page=p.page_size total=p.total base=base()/>
+                        <Pagination page=p.page per_page=p.page_size total=p.total capped=p.total_capped base=base()/>
                     }.into_any(),
                 }
             })}

@@ -103,11 +103,11 @@ pub fn StoriesPage() -> impl IntoView {
                         </EmptyState>
                     }.into_any(),
                     Ok(p) => view! {
-                        <p class="muted">{format!("{} {}", p.total, if p.total == 1 { "story" } else { "stories" })}</p>
+                        <p class="muted">{format!("{} {}", crate::components::pagination::counted(p.total, p.total_capped), if p.total == 1 && !p.total_capped { "story" } else { "stories" })}</p>
                         <ul class="story-list">
                             {p.items.into_iter().map(|s| view! { <StoryItem story=s/> }).collect_view()}
                         </ul>
-                        <Pagination page=p.page per_page=p.page_size total=p.total base=base()/>
+                        <Pagination page=p.page per_page=p.page_size total=p.total capped=p.total_capped base=base()/>
                     }.into_any(),
                 }
             })}

@@ -1,7 +1,7 @@
 //! The library: stories filtered, searched and ordered a page at a time; and the shareable
 //! stories about one customer, as their portal shows them.
 use super::{kind_of, week_of};
-use crate::db::{like_pattern, Db, Sql};
+use crate::db::{Db, Keyword, Sql};
 use crate::error::AppError;
 use crate::stories::{PortalStory, StoryCard, StoryKind};
 use chrono::NaiveDate;
@@ -33,7 +33,7 @@ macro_rules! stories_from {
     };
 }
 
-const COUNT: &str = concat!("SELECT COUNT(*)", stories_from!());
+const COUNT: &str = "SELECT 1 FROM stories s";
 const CARDS: &str = concat!(
     "SELECT s.id, s.title, s.kind, s.occurred_on, s.associate_id, a.name AS associate_name,
             s.customer_id, c.name AS customer_name, s.result, s.spotlighted_at, s.shareable,
@@ -47,28 +47,40 @@ const ORDERS: [(&str, &str); 2] = [
     ("kudos", "kudos DESC, s.occurred_on DESC, s.id DESC"),
 ];
 
-/// `select` narrowed to the stories the filter names.
-fn filtered(select: &'static str, f: &StoryFilter) -> Sql {
-    let mut q = Sql::new(select);
-    let text = f.q.trim();
-    if !text.is_empty() {
-        let like = like_pattern(text);
-        q.and()
+/// The condition that a story's text, its associate's or customer's name or one of its tags
+/// holds the keyword; the text and the customer's name are read from the text indexes.
+fn matching(q: &mut Sql, k: &Keyword) {
+    match k.phrase() {
+        Some(own) => q
+            .push("(s.id IN (SELECT rowid FROM stories_search WHERE stories_search MATCH ")
+            .bind(own)
+            .push(") OR "),
+        None => q
             .push(
                 "(LOWER(s.title || ' ' || s.situation || ' ' || s.action_taken || ' ' || s.result
                    || ' ' || s.lesson || ' ' || s.internal_notes) LIKE ",
             )
-            .bind(&like)
-            .push(" ESCAPE '\\' OR LOWER(a.name) LIKE ")
-            .bind(&like)
-            .push(" ESCAPE '\\' OR LOWER(COALESCE(c.name, '')) LIKE ")
-            .bind(&like)
-            .push(
-                " ESCAPE '\\' OR EXISTS (SELECT 1 FROM story_tags t WHERE t.story_id = s.id
-                   AND t.tag LIKE ",
-            )
-            .bind(&like)
-            .push(" ESCAPE '\\'))");
+            .bind(k.like())
+            .push(" ESCAPE '\\' OR "),
+    };
+    k.customer_named(q, "s.customer_id");
+    // Staff names and tags are short rows, few next to the stories: read with LIKE.
+    q.push(" OR ");
+    k.ids_like(
+        q,
+        "s.associate_id",
+        "SELECT id FROM staff_users WHERE LOWER(name) LIKE ",
+    );
+    q.push(" OR ");
+    k.ids_like(q, "s.id", "SELECT story_id FROM story_tags WHERE tag LIKE ");
+    q.push(")");
+}
+
+/// `select` narrowed to the stories the filter names, `keyword` being its search.
+fn filtered(select: &'static str, f: &StoryFilter, keyword: Option<&Keyword>) -> Sql {
+    let mut q = Sql::new(select);
+    if let Some(k) = keyword {
+        matching(q.and(), k);
     }
     if let Some(k) = f.kind {
         q.and().push("s.kind = ").bind(k.as_str());
@@ -96,18 +108,26 @@ fn filtered(select: &'static str, f: &StoryFilter) -> Sql {
     q
 }
 
-/// One page of the stories the filter names, with how many it names in all.
-pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, i64), AppError> {
+/// One page of the stories the filter names, with how many it names in all (capped: see
+/// [`crate::db::capped_total`]).
+pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, (i64, bool)), AppError> {
     let page = crate::db::page_number(f.page)?;
-    let total: i64 = filtered(COUNT, f).query_scalar().fetch_one(db).await?;
-    let mut cards = filtered(CARDS, f);
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let count = filtered(COUNT, f, keyword.as_ref());
+    let total = crate::db::capped_total(db, count, page, PAGE_SIZE).await?;
+    let mut cards = filtered(CARDS, f, keyword.as_ref());
     cards.order_by(if f.most_kudos { "kudos" } else { "newest" }, &ORDERS)?;
     cards
         .push(" LIMIT ")
         .bind(PAGE_SIZE)
         .push(" OFFSET ")
         .bind((page - 1) * PAGE_SIZE);
-    let rows = cards.query().fetch_all(db).await?;
+    // A search runs unnamed, so PostgreSQL plans it with the term in hand.
+    let rows = cards
+        .query()
+        .persistent(keyword.is_none())
+        .fetch_all(db)
+        .await?;
     let mut items = rows
         .iter()
         .map(card)

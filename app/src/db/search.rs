@@ -1,0 +1,169 @@
+//! Keyword search: what someone typed into a search box, and the conditions that find it in a
+//! table's texts. SQLite reads a trigram FTS5 index (`<table>_search`, see the migration
+//! `keyword_search`) with the term quoted as one literal phrase, so quotes, `*`, `OR`, `-` or
+//! `NEAR(` are text to find, never query syntax; PostgreSQL reads the same `LOWER(column) LIKE`
+//! it always did, served by pg_trgm indexes on those expressions. Both match the term anywhere
+//! in the text, ignoring case. Terms too short for trigrams (under three characters), or holding
+//! control characters, fall back to `LIKE` on SQLite.
+use super::{Dialect, Sql};
+
+/// A search term, trimmed and never empty, with how each database looks for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Keyword {
+    like: String,
+    phrase: Option<String>,
+    dialect: Dialect,
+}
+
+impl Keyword {
+    /// The term in `q`, or `None` when there is nothing to search for. NUL characters are
+    /// dropped: no stored text holds one (PostgreSQL refuses them in text).
+    pub fn parse(q: &str, dialect: Dialect) -> Option<Self> {
+        let term = q.replace('\0', "");
+        let term = term.trim();
+        if term.is_empty() {
+            return None;
+        }
+        let indexable = dialect == Dialect::Sqlite
+            && term.chars().count() >= 3
+            && !term.chars().any(char::is_control);
+        Some(Self {
+            like: like_pattern(term),
+            phrase: indexable.then(|| format!("\"{}\"", term.replace('"', "\"\""))),
+            dialect,
+        })
+    }
+
+    /// The case-insensitive `LIKE` pattern (for `LOWER(column) LIKE … ESCAPE '\'`).
+    pub fn like(&self) -> &str {
+        &self.like
+    }
+
+    /// The FTS5 query finding the term in any column of a SQLite text index, when the index
+    /// can serve it.
+    pub fn phrase(&self) -> Option<String> {
+        self.phrase.clone()
+    }
+
+    /// The FTS5 query finding the term in one `column` of a SQLite text index.
+    pub fn phrase_in(&self, column: &'static str) -> Option<String> {
+        self.phrase.as_ref().map(|p| format!("{column} : {p}"))
+    }
+
+    /// Pushes the condition that `column` holds the id of a customer whose name holds the
+    /// term: incidents, feedback and stories are all found by their customer's name. The ids
+    /// are read first from the customers' index, so the outer table is reached through its
+    /// index on `column` (on PostgreSQL as an array, which it can combine with other indexes
+    /// in one bitmap where an `IN` subquery under `OR` would scan the table).
+    pub fn customer_named(&self, q: &mut Sql, column: &'static str) {
+        match self.phrase_in("name") {
+            Some(name) => {
+                q.push(column)
+                    .push(" IN (SELECT rowid FROM customers_search WHERE customers_search MATCH ")
+                    .bind(name)
+                    .push(")");
+            }
+            None => self.ids_like(
+                q,
+                column,
+                "SELECT id FROM customers WHERE LOWER(name) LIKE ",
+            ),
+        }
+    }
+
+    /// Pushes the condition that `column` is one of the ids `select` reads, `select` ending
+    /// where the `LIKE` pattern goes (`… WHERE LOWER(name) LIKE `). On PostgreSQL the ids are
+    /// an array, so `column`'s index can join the other conditions' in one bitmap.
+    pub fn ids_like(&self, q: &mut Sql, column: &'static str, select: &'static str) {
+        q.push(column);
+        match self.dialect {
+            Dialect::Postgres => q.push(" = ANY (ARRAY(").push(select),
+            Dialect::Sqlite => q.push(" IN (").push(select),
+        };
+        q.bind(self.like()).push(" ESCAPE '\\')");
+        if self.dialect == Dialect::Postgres {
+            q.push(")");
+        }
+    }
+}
+
+/// A search term as a case-insensitive `LIKE` pattern (use with `LOWER(column)` and
+/// `ESCAPE '\\'`), with the wildcards people type taken literally.
+fn like_pattern(q: &str) -> String {
+    let escaped = q
+        .trim()
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_searches_search_for_nothing() {
+        assert_eq!(Keyword::parse("  \t ", Dialect::Sqlite), None);
+        assert_eq!(Keyword::parse("", Dialect::Postgres), None);
+    }
+
+    #[test]
+    fn a_term_is_one_literal_phrase_with_its_quotes_doubled() {
+        let k = Keyword::parse(r#" say "hi" OR x* -y NEAR( "#, Dialect::Sqlite).unwrap();
+        assert_eq!(k.phrase().unwrap(), r#""say ""hi"" OR x* -y NEAR(""#);
+        assert_eq!(
+            k.phrase_in("name").unwrap(),
+            r#"name : "say ""hi"" OR x* -y NEAR(""#
+        );
+    }
+
+    #[test]
+    fn short_terms_and_control_characters_fall_back_to_like() {
+        for term in ["ab", "é!", "a\u{1}b", "tab\there"] {
+            let k = Keyword::parse(term, Dialect::Sqlite).unwrap();
+            assert_eq!(k.phrase(), None, "{term:?}");
+        }
+        assert!(Keyword::parse("abc", Dialect::Sqlite)
+            .unwrap()
+            .phrase()
+            .is_some());
+    }
+
+    #[test]
+    fn customers_are_found_by_name_through_each_databases_index() {
+        let sql = |k: Keyword| {
+            let mut q = Sql::new("");
+            k.customer_named(&mut q, "i.customer_id");
+            q.text().to_string()
+        };
+        assert_eq!(
+            sql(Keyword::parse("reyes", Dialect::Sqlite).unwrap()),
+            "i.customer_id IN (SELECT rowid FROM customers_search WHERE customers_search MATCH $1)"
+        );
+        assert_eq!(
+            sql(Keyword::parse("re", Dialect::Sqlite).unwrap()),
+            "i.customer_id IN (SELECT id FROM customers WHERE LOWER(name) LIKE $1 ESCAPE '\\')"
+        );
+        assert_eq!(
+            sql(Keyword::parse("reyes", Dialect::Postgres).unwrap()),
+            "i.customer_id = ANY (ARRAY(SELECT id FROM customers WHERE LOWER(name) LIKE $1 \
+             ESCAPE '\\'))"
+        );
+    }
+
+    #[test]
+    fn nul_characters_are_dropped() {
+        assert_eq!(Keyword::parse("\0", Dialect::Postgres), None);
+        let k = Keyword::parse("da\0na", Dialect::Postgres).unwrap();
+        assert_eq!(k.like(), "%dana%");
+    }
+
+    #[test]
+    fn postgresql_searches_with_like_patterns() {
+        let k = Keyword::parse("50%_off\\", Dialect::Postgres).unwrap();
+        assert_eq!(k.phrase(), None);
+        assert_eq!(k.like(), "%50\\%\\_off\\\\%");
+    }
+}
