@@ -11,6 +11,7 @@ const LAYERS: &[&str] = &[
     "error",
     "url_encoding",
     "settings",
+    "assets",
     "common",
     "db",
     "clock",
