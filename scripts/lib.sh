@@ -133,8 +133,12 @@ build_site() {
   fi
   cp "$ROOT/style/main.css" "$SITE/pkg/extramile.css"
   cp -r "$ROOT/public/." "$SITE/"
-  note "hashed names, brotli and gzip copies"
-  node "$ROOT/scripts/site-files.mjs" "$SITE"
+  if command -v node >/dev/null; then
+    note "hashed names, brotli and gzip copies"
+    node "$ROOT/scripts/site-files.mjs" "$SITE"
+  else
+    note "node is missing: the bundle keeps plain names and is compressed on each request"
+  fi
 }
 
 # Schemathesis (the OpenAPI fuzzer, from PyPI) in a virtual environment under target/.
