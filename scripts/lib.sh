@@ -141,6 +141,26 @@ build_site() {
   fi
 }
 
+# wait_for_server LOG PID — prints the address a server started on port 0 wrote to LOG, once it
+# answers /healthz; fails when it stopped or did not answer within 30 s.
+wait_for_server() {
+  local log=$1 pid=$2 url=""
+  for _ in $(seq 1 100); do
+    url=$(sed -n 's/^Extra Mile is serving at //p' "$log" | head -1)
+    if [ -n "$url" ] && curl -fsS "$url/healthz" >/dev/null 2>&1; then echo "$url"; return 0; fi
+    if ! kill -0 "$pid" 2>/dev/null; then return 1; fi
+    sleep 0.3
+  done
+  return 1
+}
+
+# session_cookie URL SIGN_IN_PATH EMAIL PASSWORD — the cookies the sign-in form sets, as one
+# Cookie header value.
+session_cookie() {
+  curl -s -o /dev/null -D - -X POST "$1$2" --data-urlencode "email=$3" --data-urlencode "password=$4" |
+    sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | paste -sd ';' -
+}
+
 # Schemathesis (the OpenAPI fuzzer, from PyPI) in a virtual environment under target/.
 SCHEMATHESIS_VERSION=4.32.5
 ensure_schemathesis() {

@@ -30,20 +30,8 @@ DATABASE_URL="sqlite://$WORK/bench.db" EXTRAMILE_ADDR="127.0.0.1:0" EXTRAMILE_SE
   EXTRAMILE_LOG=warn "$ROOT/target/release/extramile" serve >"$WORK/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$WORK"' EXIT
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(sed -n 's/^Extra Mile is serving at //p' "$WORK/server.log" | head -1)
-  if [ -n "$URL" ] && curl -fsS "$URL/healthz" >/dev/null 2>&1; then break; fi
-  sleep 0.3
-done
-[ -n "$URL" ] || { cat "$WORK/server.log"; exit 1; }
-
-# The session cookie of a person, from the sign-in form.
-cookie_of() {
-  curl -s -o /dev/null -D - -X POST "$URL$2" --data-urlencode "email=$1" \
-    --data-urlencode "password=copper-kettle-orbit-42" |
-    sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | paste -sd ';' -
-}
+URL=$(wait_for_server "$WORK/server.log" "$server") || { cat "$WORK/server.log"; exit 1; }
+cookie_of() { session_cookie "$URL" "$2" "$1" copper-kettle-orbit-42; }
 STAFF=$(cookie_of priya@example.com /login)
 MANAGER=$(cookie_of manager@example.com /login)
 CUSTOMER=$(cookie_of dana@example.com /portal/login)

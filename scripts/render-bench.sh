@@ -27,16 +27,8 @@ printf '%s' "$PASSWORD" | "$BIN" user add --email bench.customer@example.com --n
 
 EXTRAMILE_ADDR="127.0.0.1:0" "$BIN" serve >"$WORK/server.log" 2>&1 &
 server=$!
-URL=""
-for _ in $(seq 1 100); do
-  URL=$(sed -n 's/^Extra Mile is serving at //p' "$WORK/server.log" | head -1)
-  if [ -n "$URL" ] && curl -fsS "$URL/healthz" >/dev/null 2>&1; then break; fi
-  sleep 0.3
-done
-cookie_of() {
-  curl -s -o /dev/null -D - -X POST "$URL$2" --data-urlencode "email=$1" --data-urlencode "password=$PASSWORD" |
-    sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip' | paste -sd ';' -
-}
+URL=$(wait_for_server "$WORK/server.log" "$server") || { cat "$WORK/server.log"; exit 1; }
+cookie_of() { session_cookie "$URL" "$2" "$1" "$PASSWORD"; }
 MANAGER=$(cookie_of bench.manager@example.com /login)
 CUSTOMER=$(cookie_of bench.customer@example.com /portal/login)
 

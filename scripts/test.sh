@@ -80,14 +80,7 @@ E2E_DIR=$(mktemp -d)
 DATABASE_URL="sqlite://$E2E_DIR/e2e.db" EXTRAMILE_ADDR="127.0.0.1:0" EXTRAMILE_SEED_DEMO=true \
   EXTRAMILE_WEBHOOKS_ALLOW_PRIVATE=true EXTRAMILE_LOG=warn EXTRAMILE_SITE_ROOT="$SITE" "$ROOT/target/debug/extramile" serve >"$E2E_DIR/server.log" 2>&1 &
 server_pid=$!
-E2E_URL=""
-for _ in $(seq 1 100); do
-  E2E_URL=$(sed -n 's/^Extra Mile is serving at //p' "$E2E_DIR/server.log" | head -1)
-  if [ -n "$E2E_URL" ] && curl -fsS "$E2E_URL/healthz" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-  sleep 0.3
-done
-if [ -z "$E2E_URL" ] || ! curl -fsS "$E2E_URL/healthz" >/dev/null 2>&1; then
+if ! E2E_URL=$(wait_for_server "$E2E_DIR/server.log" "$server_pid"); then
   note "the app did not start for the end-to-end tests:"; cat "$E2E_DIR/server.log"; exit 1
 fi
 note "app under test at $E2E_URL"

@@ -326,7 +326,7 @@ async fn typed_quotes_operators_and_control_characters_are_text_to_find() {
             assert!(v["total"].is_i64(), "{name} {q:?}: {v}");
         }
         assert!(lists.picker(q).await.is_array(), "{q:?}");
-        let path = format!("/api/v1/incidents?q={}", urlencoding(q));
+        let path = format!("/api/v1/incidents?q={}", app::url_encoding::encode(q));
         assert_eq!(app.api_get(&token, &path).await.status(), 200, "{q:?}");
     }
     for q in ["O\"Brien *Star* OR-NEAR(", "*star*", "\"bri", "or-near(x)"] {
@@ -338,18 +338,6 @@ async fn typed_quotes_operators_and_control_characters_are_text_to_find() {
         2,
         "nothing typed reaches the statement"
     );
-}
-
-/// `s` percent-encoded for a query string.
-fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test]
