@@ -12,6 +12,7 @@ use super::{Dialect, Sql};
 pub struct Keyword {
     like: String,
     phrase: Option<String>,
+    ascii: bool,
     dialect: Dialect,
 }
 
@@ -30,8 +31,34 @@ impl Keyword {
         Some(Self {
             like: like_pattern(term),
             phrase: indexable.then(|| format!("\"{}\"", term.replace('"', "\"\""))),
+            ascii: term.is_ascii(),
             dialect,
         })
+    }
+
+    /// Whether checking rows one by one with [`Keyword::row_matches`] finds exactly what the
+    /// index finds: always where the index is read with the same `LIKE`; on SQLite's text
+    /// index, for terms in ASCII (the index folds the case of every letter, SQLite's `LOWER`
+    /// only ASCII's).
+    pub fn walkable(&self) -> bool {
+        self.phrase.is_none() || self.ascii
+    }
+
+    /// Pushes the condition that any of `columns` (text expressions of the row at hand) holds
+    /// the term, checked on that row rather than read from an index.
+    pub fn row_matches(&self, q: &mut Sql, columns: &[&'static str]) {
+        q.push("(");
+        for (n, column) in columns.iter().enumerate() {
+            if n > 0 {
+                q.push(" OR ");
+            }
+            q.push("LOWER(")
+                .push(column)
+                .push(") LIKE ")
+                .bind(self.like())
+                .push(" ESCAPE '\\'");
+        }
+        q.push(")");
     }
 
     /// The case-insensitive `LIKE` pattern (for `LOWER(column) LIKE … ESCAPE '\'`).
@@ -151,6 +178,24 @@ mod tests {
             "i.customer_id = ANY (ARRAY(SELECT id FROM customers WHERE LOWER(name) LIKE $1 \
              ESCAPE '\\'))"
         );
+    }
+
+    #[test]
+    fn rows_are_checked_with_the_same_pattern_in_every_column() {
+        let mut q = Sql::new("");
+        let k = Keyword::parse("Reyes", Dialect::Sqlite).unwrap();
+        k.row_matches(&mut q, &["w.description", "c.name"]);
+        assert_eq!(
+            q.text(),
+            "(LOWER(w.description) LIKE $1 ESCAPE '\\' OR LOWER(c.name) LIKE $2 ESCAPE '\\')"
+        );
+        assert!(k.walkable());
+        // SQLite's LOWER leaves É as it is, where the text index folds it.
+        assert!(!Keyword::parse("Émile", Dialect::Sqlite).unwrap().walkable());
+        assert!(Keyword::parse("Émile", Dialect::Postgres)
+            .unwrap()
+            .walkable());
+        assert!(Keyword::parse("É", Dialect::Sqlite).unwrap().walkable());
     }
 
     #[test]

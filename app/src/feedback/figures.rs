@@ -18,6 +18,15 @@ pub struct FeedbackFigures {
     pub lukewarm: i64,
     /// Lukewarm answers ÷ all answers, in %.
     pub lukewarm_share: Option<f64>,
+    /// Customer Effort Score answers (1–7, "the company made it easy to handle my issue").
+    #[serde(default)]
+    pub ces_answers: i64,
+    /// % of CES answers that are 5–7, rounded to one decimal; None without CES answers.
+    #[serde(default)]
+    pub ces: Option<f64>,
+    /// The mean CES answer, rounded to one decimal; None without CES answers.
+    #[serde(default)]
+    pub ces_mean: Option<f64>,
     /// Follow-ups closed in the period, and how many of those by their due time.
     pub follow_ups_closed: i64,
     pub closed_within_sla: i64,
@@ -26,7 +35,11 @@ pub struct FeedbackFigures {
     /// Lukewarm follow-ups closed in the period, and those where a problem was found.
     pub lukewarm_closed: i64,
     pub problems_found: i64,
-    /// problems_found ÷ lukewarm_closed, in %: how often "good" hid a problem.
+    /// Lukewarm follow-ups closed in the period without reaching the customer.
+    #[serde(default)]
+    pub unreachable: i64,
+    /// problems_found ÷ the lukewarm follow-ups that reached the customer (closed, not
+    /// unreachable), in %: how often "good" hid a problem.
     pub good_hid_problem_rate: Option<f64>,
 }
 
@@ -57,11 +70,16 @@ pub struct Counts {
     pub overdue: i64,
     pub lukewarm_closed: i64,
     pub problems_found: i64,
+    pub unreachable: i64,
+    pub ces_answers: i64,
+    /// CES answers of 5, 6 or 7.
+    pub ces_easy: i64,
+    pub ces_score_sum: i64,
 }
 
 impl Counts {
     /// Names and values, for storing and reading the weekly aggregates.
-    pub fn entries(&self) -> [(&'static str, i64); 12] {
+    pub fn entries(&self) -> [(&'static str, i64); 16] {
         [
             ("answers", self.answers),
             ("nps_answers", self.nps_answers),
@@ -75,6 +93,10 @@ impl Counts {
             ("overdue", self.overdue),
             ("lukewarm_closed", self.lukewarm_closed),
             ("problems_found", self.problems_found),
+            ("unreachable", self.unreachable),
+            ("ces_answers", self.ces_answers),
+            ("ces_easy", self.ces_easy),
+            ("ces_score_sum", self.ces_score_sum),
         ]
     }
 
@@ -92,6 +114,10 @@ impl Counts {
             overdue: get("overdue"),
             lukewarm_closed: get("lukewarm_closed"),
             problems_found: get("problems_found"),
+            unreachable: get("unreachable"),
+            ces_answers: get("ces_answers"),
+            ces_easy: get("ces_easy"),
+            ces_score_sum: get("ces_score_sum"),
         }
     }
 
@@ -112,7 +138,11 @@ impl Counts {
                 self.csat_answers += 1;
                 self.satisfied += (score >= 4) as i64;
             }
-            _ => {}
+            ScoreType::Ces => {
+                self.ces_answers += 1;
+                self.ces_easy += (score >= 5) as i64;
+                self.ces_score_sum += score;
+            }
         }
         self.lukewarm += (assessment == Assessment::Lukewarm) as i64;
     }
@@ -123,6 +153,7 @@ impl Counts {
         if c.assessment == Assessment::Lukewarm {
             self.lukewarm_closed += 1;
             self.problems_found += (c.outcome == Some(Outcome::ProblemFound)) as i64;
+            self.unreachable += (c.outcome == Some(Outcome::Unreachable)) as i64;
         }
     }
 }
@@ -139,12 +170,17 @@ impl FeedbackFigures {
             csat: percent(c.satisfied, c.csat_answers),
             lukewarm: c.lukewarm,
             lukewarm_share: percent(c.lukewarm, c.answers),
+            ces_answers: c.ces_answers,
+            ces: percent(c.ces_easy, c.ces_answers),
+            ces_mean: (c.ces_answers > 0)
+                .then(|| (c.ces_score_sum as f64 * 10.0 / c.ces_answers as f64).round() / 10.0),
             follow_ups_closed: c.follow_ups_closed,
             closed_within_sla: c.closed_within_sla,
             overdue: c.overdue,
             lukewarm_closed: c.lukewarm_closed,
             problems_found: c.problems_found,
-            good_hid_problem_rate: percent(c.problems_found, c.lukewarm_closed),
+            unreachable: c.unreachable,
+            good_hid_problem_rate: percent(c.problems_found, c.lukewarm_closed - c.unreachable),
         }
     }
 }
@@ -255,6 +291,9 @@ mod tests {
             (ScoreType::Csat, 3, Lukewarm),
             (ScoreType::Csat, 2, Unhappy),
             (ScoreType::Ces, 6, Fine),
+            (ScoreType::Ces, 7, Fine),
+            (ScoreType::Ces, 4, Lukewarm),
+            (ScoreType::Ces, 1, Unhappy),
         ];
         let closed = [
             ClosedFollowUp {
@@ -283,19 +322,26 @@ mod tests {
             },
         ];
         let f = summarize(&answers, &closed, 2);
-        assert_eq!(f.count, 10);
+        assert_eq!(f.count, 13);
         assert_eq!((f.nps_answers, f.nps), (5, Some(0)));
         assert_eq!((f.csat_answers, f.csat), (4, Some(50.0)));
-        assert_eq!((f.lukewarm, f.lukewarm_share), (3, Some(30.0)));
+        assert_eq!((f.lukewarm, f.lukewarm_share), (4, Some(30.8)));
+        // CES: 6, 7, 4, 1 → 2 of 4 answered 5–7 → 50%; mean 18 / 4 = 4.5.
+        assert_eq!(
+            (f.ces_answers, f.ces, f.ces_mean),
+            (4, Some(50.0), Some(4.5))
+        );
         assert_eq!(
             (f.follow_ups_closed, f.closed_within_sla, f.overdue),
             (4, 3, 2)
         );
-        // 1 problem in 3 lukewarm closed → 33.3%; the unhappy one does not count.
+        // 1 problem in the 2 lukewarm follow-ups that reached the customer → 50%: the
+        // unreachable one is reported apart, and the unhappy one does not count.
         assert_eq!(
-            (f.lukewarm_closed, f.problems_found, f.good_hid_problem_rate),
-            (3, 1, Some(33.3))
+            (f.lukewarm_closed, f.problems_found, f.unreachable),
+            (3, 1, 1)
         );
+        assert_eq!(f.good_hid_problem_rate, Some(50.0));
     }
 
     #[test]
@@ -305,6 +351,15 @@ mod tests {
             (f.nps, f.csat, f.lukewarm_share, f.good_hid_problem_rate),
             (None, None, None, None)
         );
+        assert_eq!((f.ces, f.ces_mean), (None, None));
+        // Every lukewarm follow-up closed unreachable: nobody was reached, so no rate.
+        let gone = [ClosedFollowUp {
+            assessment: Lukewarm,
+            closed_at: 1,
+            due_at: 2,
+            outcome: Some(Outcome::Unreachable),
+        }];
+        assert_eq!(summarize(&[], &gone, 0).good_hid_problem_rate, None);
     }
 
     #[test]

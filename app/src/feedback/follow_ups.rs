@@ -227,6 +227,19 @@ pub async fn badge(db: &Db, viewer: i64, reach: Reach) -> Result<BadgeCounts, Ap
     })
 }
 
+/// The viewer's open follow-ups and the overdue ones in their reach, for the dashboard: the
+/// totals of the "mine" and "overdue" queues, counted side by side.
+pub async fn mine_and_overdue(db: &Db, viewer: i64, reach: Reach) -> Result<(i64, i64), AppError> {
+    let now = now_ms();
+    let count = |queue: Queue| {
+        let mut q = Sql::new("SELECT COUNT(*) FROM follow_ups u WHERE ");
+        // Neither queue reads the end of the day.
+        queue.narrow(&mut q, viewer, reach, now, now);
+        async move { q.query_scalar::<i64>().fetch_one(db).await }
+    };
+    Ok(tokio::try_join!(count(Queue::Mine), count(Queue::Overdue))?)
+}
+
 /// The size of every open queue, for the queue's tabs.
 pub async fn counts(db: &Db, viewer: i64, reach: Reach) -> Result<QueueCounts, AppError> {
     let now = now_ms();

@@ -65,7 +65,13 @@ fn row(r: &AnyRow, levels: &ServiceLevels, now: i64) -> Result<IncidentRow, AppE
 /// Narrows `q` to incidents past their service level at `now`: unacknowledged past the
 /// acknowledge time, or acknowledged and unresolved past the resolve time, per severity.
 fn overdue(q: &mut Sql, levels: &ServiceLevels, now: i64) {
-    q.and().push("(i.status <> 'resolved' AND (");
+    q.and();
+    overdue_condition(q, levels, now);
+}
+
+/// The condition that an incident `i` is past its service level at `now`.
+fn overdue_condition(q: &mut Sql, levels: &ServiceLevels, now: i64) {
+    q.push("(i.status <> 'resolved' AND (");
     for (n, s) in Severity::ALL.iter().enumerate() {
         if n > 0 {
             q.push(" OR ");
@@ -110,6 +116,15 @@ fn filtered(
     now: i64,
 ) -> Sql {
     let mut q = Sql::new(select);
+    if let Some(k) = keyword {
+        matching(q.and(), k);
+    }
+    narrow(&mut q, f, levels, now);
+    q
+}
+
+/// Adds the filter's conditions (its search aside) on incidents `i` to `q`.
+fn narrow(q: &mut Sql, f: &IncidentFilter, levels: &ServiceLevels, now: i64) {
     if let Some(s) = f.status {
         q.and().push("i.status = ").bind(s.as_str());
     }
@@ -118,9 +133,6 @@ fn filtered(
     }
     if let Some(s) = f.source {
         q.and().push("i.source = ").bind(s.as_str());
-    }
-    if let Some(k) = keyword {
-        matching(q.and(), k);
     }
     if let Some(id) = f.category_id {
         q.and().push("i.category_id = ").bind(id);
@@ -136,12 +148,160 @@ fn filtered(
         q.and().push("i.detected_at < ").bind(end);
     }
     if f.overdue {
-        overdue(&mut q, levels, now);
+        overdue(q, levels, now);
     }
     if f.proactive {
         q.and().push("i.proactive = 1");
     }
-    q
+}
+
+/// How many of the newest incidents a search reads row by row before anything else: past the
+/// count's cap, so a term most incidents hold is counted to "1,000+" from the walk.
+const WALK: i64 = crate::db::COUNT_CAP + 100;
+/// The furthest a second, longer walk goes when the first found some matches but too few.
+const LONGEST_WALK: i64 = 8 * WALK;
+
+/// A search of the newest-first list answered by walking the newest incidents the other
+/// filters name and checking each row, where the text index would list every match before
+/// the newest could be picked (a word most incidents hold matches hundreds of thousands). When
+/// the first walk finds some matches but too few for the page, a second walk goes as far as
+/// their density says the page needs. Answers the page's ids and its total, or `None` when
+/// the walks found too few matches and the text index should answer.
+async fn newest_matches(
+    db: &Db,
+    f: &IncidentFilter,
+    k: &Keyword,
+    levels: &ServiceLevels,
+    now: i64,
+    page: i64,
+) -> Result<Option<(Vec<i64>, (i64, bool))>, AppError> {
+    let offset = (page - 1) * PER_PAGE;
+    let needed = offset + PER_PAGE;
+    let limit = offset + crate::db::COUNT_CAP;
+    let mut window = WALK;
+    let (hits, total) = loop {
+        let hits = walk(db, f, k, levels, now, window).await?;
+        let found = hits.len() as i64;
+        if found > limit {
+            break (hits, (limit, true));
+        }
+        // Every match is in the walk when it reached the oldest incident the filters name.
+        let mut rest = filtered("SELECT 1 FROM incidents i", f, None, levels, now);
+        rest.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT 1 OFFSET ")
+            .bind(window);
+        if rest
+            .query()
+            .persistent(false)
+            .fetch_optional(db)
+            .await?
+            .is_none()
+        {
+            break (hits, (found, false));
+        }
+        if found >= needed {
+            // A full page from the walk is the newest, but only the indexes can count the rest.
+            let total = if more_match_than(db, f, k, levels, now, limit).await? {
+                (limit, true)
+            } else {
+                let counting = counting(f, Some(k), levels, now);
+                crate::db::capped_total(db, counting, page, PER_PAGE).await?
+            };
+            break (hits, total);
+        }
+        if found == 0 || window >= LONGEST_WALK {
+            return Ok(None);
+        }
+        window = (needed * window * 3 / (2 * found)).clamp(window + 1, LONGEST_WALK);
+    };
+    let ids = hits
+        .iter()
+        .skip(offset as usize)
+        .take(PER_PAGE as usize)
+        .map(|(id, _)| *id)
+        .collect();
+    Ok(Some((ids, total)))
+}
+
+/// The ids and detection times of the matches among the newest `window` incidents the filters
+/// name, newest first.
+async fn walk(
+    db: &Db,
+    f: &IncidentFilter,
+    k: &Keyword,
+    levels: &ServiceLevels,
+    now: i64,
+    window: i64,
+) -> Result<Vec<(i64, i64)>, AppError> {
+    let mut q = filtered(
+        "SELECT w.id, w.detected_at FROM (SELECT i.id, i.detected_at, i.description, \
+         i.subject_ref, i.customer_id FROM incidents i",
+        f,
+        None,
+        levels,
+        now,
+    );
+    q.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT ")
+        .bind(window)
+        .push(") w JOIN customers c ON c.id = w.customer_id WHERE ");
+    k.row_matches(
+        &mut q,
+        &["w.description", "COALESCE(w.subject_ref, '')", "c.name"],
+    );
+    let mut hits: Vec<(i64, i64)> = q.query_as().persistent(false).fetch_all(db).await?;
+    hits.sort_by_key(|&(id, at)| std::cmp::Reverse((at, id)));
+    Ok(hits)
+}
+
+/// Whether more than `cap` of the incidents the filters name hold the keyword in their own
+/// texts, or more than `cap` belong to customers whose name holds it: each read from its index
+/// in the index's order and only until `cap` + 1 are seen, where counting their union reads
+/// every match of both.
+async fn more_match_than(
+    db: &Db,
+    f: &IncidentFilter,
+    k: &Keyword,
+    levels: &ServiceLevels,
+    now: i64,
+    cap: i64,
+) -> Result<bool, AppError> {
+    // SQLite's CROSS JOIN keeps the text index as the outer loop.
+    let (own, named) = match (k.phrase(), k.phrase_in("name")) {
+        (Some(own), Some(name)) => {
+            let mut o = Sql::filtered(
+                "SELECT 1 FROM incidents_search s CROSS JOIN incidents i ON i.id = s.rowid \
+                 WHERE incidents_search MATCH ",
+            );
+            o.bind(own);
+            let mut n = Sql::filtered(
+                "SELECT 1 FROM customers_search s CROSS JOIN incidents i ON i.customer_id = s.rowid \
+                 WHERE customers_search MATCH ",
+            );
+            n.bind(name);
+            (o, n)
+        }
+        _ => {
+            let mut o = Sql::filtered("SELECT 1 FROM incidents i WHERE ");
+            k.row_matches(&mut o, &["i.description", "COALESCE(i.subject_ref, '')"]);
+            let mut n = Sql::filtered(
+                "SELECT 1 FROM customers c JOIN incidents i ON i.customer_id = c.id WHERE ",
+            );
+            k.row_matches(&mut n, &["c.name"]);
+            (o, n)
+        }
+    };
+    for mut q in [own, named] {
+        narrow(&mut q, f, levels, now);
+        let seen: i64 = q
+            .capped_count(cap)
+            .query_scalar()
+            .persistent(false)
+            .fetch_one(db)
+            .await?;
+        if seen > cap {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The statement selecting one row per incident the filter names, to count them.
@@ -154,22 +314,56 @@ fn counting(
     filtered("SELECT 1 FROM incidents i", f, keyword, levels, now)
 }
 
-/// How many incidents match a filter (the page number and sort are ignored), counted in full.
-pub async fn count(db: &Db, f: &IncidentFilter) -> Result<i64, AppError> {
+/// The unresolved incidents the dashboard counts, each figure the total its list shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenWork {
+    /// Open, not yet picked up (`?status=open`).
+    pub open: i64,
+    /// Being recovered (`?status=recovering`).
+    pub recovering: i64,
+    /// Past their service level (`?overdue=1`).
+    pub overdue: i64,
+    /// Assigned to the viewer, unresolved (`?assignee=<viewer>`, open and recovering).
+    pub mine: i64,
+}
+
+/// Counts the open work in one pass over the unresolved incidents (a partial index holds
+/// them), where one count per figure read them four times and the service levels with each.
+pub async fn open_work(db: &Db, viewer: i64) -> Result<OpenWork, AppError> {
     let levels = super::settings::queries::service_levels(db).await?;
-    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
-    let count = filtered(
-        "SELECT COUNT(*) FROM incidents i",
-        f,
-        keyword.as_ref(),
-        &levels,
-        now_ms(),
+    let mut q = Sql::new(
+        "SELECT COUNT(CASE WHEN i.status = 'open' THEN 1 END) AS open,
+                COUNT(CASE WHEN i.status = 'recovering' THEN 1 END) AS recovering,
+                COUNT(CASE WHEN i.assignee_id = ",
     );
-    Ok(count
-        .query_scalar()
-        .persistent(keyword.is_none())
-        .fetch_one(db)
-        .await?)
+    q.bind(viewer)
+        .push(" THEN 1 END) AS mine, COUNT(CASE WHEN ");
+    overdue_condition(&mut q, &levels, now_ms());
+    q.push(" THEN 1 END) AS overdue FROM incidents i WHERE i.status <> 'resolved'");
+    let r = q.query().fetch_one(db).await?;
+    Ok(OpenWork {
+        open: r.try_get("open")?,
+        recovering: r.try_get("recovering")?,
+        overdue: r.try_get("overdue")?,
+        mine: r.try_get("mine")?,
+    })
+}
+
+/// The incidents detected in `[start, end)`, and how many of them before any complaint: two
+/// counts read from indexes alone (the detection index, and a partial one on proactive ones).
+pub async fn detected_between(db: &Db, (start, end): (i64, i64)) -> Result<(i64, i64), AppError> {
+    let count = |text: &'static str| {
+        sqlx::query_scalar::<_, i64>(text)
+            .bind(start)
+            .bind(end)
+            .fetch_one(db)
+    };
+    Ok(tokio::try_join!(
+        count("SELECT COUNT(*) FROM incidents WHERE detected_at >= $1 AND detected_at < $2"),
+        count(
+            "SELECT COUNT(*) FROM incidents WHERE proactive = 1 AND detected_at >= $1 AND detected_at < $2"
+        ),
+    )?)
 }
 
 /// The list's orders by the names its page uses; "" is the default, newest first.
@@ -188,26 +382,44 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
     let now = now_ms();
     let page = crate::db::page_number(f.page)?;
     let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
-    let counting = counting(f, keyword.as_ref(), &levels, now);
-    let (total, total_capped) = crate::db::capped_total(db, counting, page, PER_PAGE).await?;
     // A sort the page does not offer (an old or hand-made link) lists newest first.
     let sort = if ORDERS.iter().any(|(name, _)| *name == f.sort) {
         f.sort.as_str()
     } else {
         ""
     };
-    let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);
-    q.order_by(sort, &ORDERS)?
-        .push(" LIMIT ")
-        .bind(PER_PAGE)
-        .push(" OFFSET ")
-        .bind((page - 1) * PER_PAGE);
-    // A search runs unnamed, so PostgreSQL plans it with the term in hand.
-    let rows = q
-        .query()
-        .persistent(keyword.is_none())
-        .fetch_all(db)
-        .await?;
+    let newest = match keyword.as_ref() {
+        Some(k) if sort.is_empty() && k.walkable() => {
+            newest_matches(db, f, k, &levels, now, page).await?
+        }
+        _ => None,
+    };
+    let (rows, (total, total_capped)) = match newest {
+        Some((ids, total)) => {
+            let mut q = Sql::new(SELECT);
+            q.push(" WHERE i.id IN ")
+                .list(ids)
+                .order_by(sort, &ORDERS)?;
+            (q.query().persistent(false).fetch_all(db).await?, total)
+        }
+        None => {
+            let counting = counting(f, keyword.as_ref(), &levels, now);
+            let total = crate::db::capped_total(db, counting, page, PER_PAGE).await?;
+            let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);
+            q.order_by(sort, &ORDERS)?
+                .push(" LIMIT ")
+                .bind(PER_PAGE)
+                .push(" OFFSET ")
+                .bind((page - 1) * PER_PAGE);
+            // A search runs unnamed, so PostgreSQL plans it with the term in hand.
+            let rows = q
+                .query()
+                .persistent(keyword.is_none())
+                .fetch_all(db)
+                .await?;
+            (rows, total)
+        }
+    };
     let items = rows
         .iter()
         .map(|r| row(r, &levels, now))

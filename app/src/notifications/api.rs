@@ -15,11 +15,12 @@ pub async fn list_notifications(page: i64) -> Result<NotificationPage, AppError>
     .await
 }
 
-/// How many of the caller's notifications are unread, for the bell in the header.
+/// How many of the caller's notifications are unread, for the bell in the header: counted up
+/// to 100 (the bell shows "99+" past 99); the notification centre gives the exact number.
 #[server(prefix = "/fn", endpoint = "notifications/unread")]
 pub async fn unread_notifications() -> Result<i64, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        super::queries::unread(&staff.state.db, staff.viewer.id).await
+        super::queries::unread_for_bell(&staff.state.db, staff.viewer.id).await
     })
     .await
 }

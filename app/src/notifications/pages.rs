@@ -63,7 +63,7 @@ fn Bell(initial: i64) -> impl IntoView {
                     let n = count.get();
                     if n > 0 {
                         view! {
-                            <span class="count count-alert">{n.min(99).to_string()}{(n > 99).then_some("+")}</span>
+                            <span class="count count-alert">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
                             <span class="visually-hidden">" unread"</span>
                         }.into_any()
                     } else {

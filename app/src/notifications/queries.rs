@@ -58,6 +58,20 @@ pub async fn unread(db: &Db, staff: i64) -> Result<i64, AppError> {
     .await?)
 }
 
+/// `staff`'s unread notifications counted up to `BELL_CAP` + 1: the bell shows "99+" past
+/// that, and asks every few seconds from every open page, so it never counts a long backlog.
+pub async fn unread_for_bell(db: &Db, staff: i64) -> Result<i64, AppError> {
+    let mut q = crate::db::Sql::new("SELECT 1 FROM notifications WHERE recipient_id = ");
+    q.bind(staff).push(" AND in_app = 1 AND read_at IS NULL");
+    Ok(q.capped_count(BELL_CAP)
+        .query_scalar()
+        .fetch_one(db)
+        .await?)
+}
+
+/// The most unread notifications the bell counts before it says "99+".
+pub const BELL_CAP: i64 = 99;
+
 /// Marks `staff`'s notification `id` read (if it was not) and returns the link it points to.
 pub async fn open(db: &Db, staff: i64, id: i64) -> Result<String, AppError> {
     let link: Option<String> = sqlx::query_scalar(

@@ -36,44 +36,51 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         guard::{require_staff, respond},
         Role,
     };
-    use crate::incidents::queries::{count as count_incidents, IncidentFilter};
-    use crate::incidents::Status;
     respond(async {
         let staff = require_staff(Role::Associate).await?;
         let db = &staff.state.db;
-        let count = |f: IncidentFilter| async move { count_incidents(db, &f).await };
+        let viewer = staff.viewer.id;
+        let now = crate::db::now_ms();
         let tz = crate::org::clock::time_zone(db).await?;
-        let monday = crate::org::clock::monday_of(tz, crate::db::now_ms());
+        let monday = crate::org::clock::monday_of(tz, now);
         let this_week = crate::common::moment::week_label(monday);
         let range = crate::org::clock::week_range(tz, monday);
-        let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'").fetch_one(db).await?;
-        let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
-        let follow_ups = crate::feedback::follow_ups::counts(db, staff.viewer.id, reach).await?;
-        let organisation = if reach.sees_organisation() {
-            let (feedback, stories) =
-                crate::reports::this_week::organisation_week(db, tz, monday, crate::db::now_ms()).await?;
-            Some(OrganisationWeek { feedback, stories })
-        } else {
-            None
+        // The figures are independent reads, each on its own pooled connection.
+        let pending = async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM recovery_actions WHERE status = 'pending'")
+                .fetch_one(db)
+                .await
+                .map_err(AppError::from)
         };
+        let reach_and_follow_ups = async {
+            let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
+            let follow_ups = crate::feedback::follow_ups::mine_and_overdue(db, viewer, reach);
+            let organisation = async {
+                if !reach.sees_organisation() {
+                    return Ok(None);
+                }
+                let (feedback, stories) = crate::reports::this_week::organisation_week(db, tz, monday, now).await?;
+                Ok::<_, AppError>(Some(OrganisationWeek { feedback, stories }))
+            };
+            tokio::try_join!(follow_ups, organisation)
+        };
+        let (pending, work, (detected, proactive), (follow_ups, organisation)) = tokio::try_join!(
+            pending,
+            crate::incidents::queries::open_work(db, viewer),
+            crate::incidents::queries::detected_between(db, range),
+            reach_and_follow_ups,
+        )?;
         Ok(Attention {
-            open: count(IncidentFilter { status: Some(Status::Open), ..Default::default() }).await?,
-            recovering: count(IncidentFilter { status: Some(Status::Recovering), ..Default::default() }).await?,
-            overdue: count(IncidentFilter { overdue: true, ..Default::default() }).await?,
-            mine: count(IncidentFilter { assignee_id: Some(staff.viewer.id), status: Some(Status::Open), ..Default::default() }).await?
-                + count(IncidentFilter { assignee_id: Some(staff.viewer.id), status: Some(Status::Recovering), ..Default::default() }).await?,
+            open: work.open,
+            recovering: work.recovering,
+            overdue: work.overdue,
+            mine: work.mine,
             pending_approvals: pending,
-            proactive_this_week: sqlx::query_scalar(
-                "SELECT COUNT(*) FROM incidents WHERE proactive = 1 AND detected_at >= $1 AND detected_at < $2",
-            )
-            .bind(range.0)
-            .bind(range.1)
-            .fetch_one(db)
-            .await?,
-            incidents_this_week: count(IncidentFilter { week: Some(range), ..Default::default() }).await?,
+            proactive_this_week: proactive,
+            incidents_this_week: detected,
             week: this_week,
-            follow_ups_overdue: follow_ups.overdue,
-            follow_ups_mine: follow_ups.mine,
+            follow_ups_overdue: follow_ups.1,
+            follow_ups_mine: follow_ups.0,
             organisation,
         })
     }.await)
@@ -191,6 +198,7 @@ fn OrganisationFigures(week: String, figures: OrganisationWeek) -> impl IntoView
                                 <Figure label="Feedback answers" value=f.count href=format!("/feedback?week={}", week)/>
                                 <Figure label="NPS" value=f.nps.map(|n| n.to_string()).unwrap_or_else(|| "—".into()) href=format!("/feedback?week={}&score_type=nps", week)/>
                                 <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", week)/>
+                                <Figure label="CES (5–7 of 7)" value=percent(f.ces) href=format!("/feedback?week={}&score_type=ces", week)/>
                                 <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", week)/>
                                 <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
                             </div>

@@ -77,7 +77,8 @@ pub struct Figure {
     pub key: String,
     pub group: String,
     pub label: String,
-    /// "count", "percent", "hours", "money" (minor units), "score" or "ratio".
+    /// "count", "percent", "hours", "money" (minor units), "score", "mean" (one decimal) or
+    /// "ratio".
     pub unit: String,
     pub value: Option<f64>,
     pub previous: Option<f64>,
@@ -144,11 +145,12 @@ pub struct WeeklyReport {
 }
 
 /// The figures drawn as twelve-week trends.
-pub const TREND_KEYS: [&str; 6] = [
+pub const TREND_KEYS: [&str; 7] = [
     "incidents_opened",
     "proactive_share",
     "recovery_hours_median",
     "nps",
+    "ces",
     "lukewarm_share",
     "stories",
 ];
@@ -248,6 +250,22 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             format!("/feedback?week={w}&score_type=csat"),
         ),
         (
+            "ces",
+            "Feedback",
+            "CES (5–7 of 7: easy)",
+            "percent",
+            |f| f.feedback.ces,
+            format!("/feedback?week={w}&score_type=ces"),
+        ),
+        (
+            "ces_mean",
+            "Feedback",
+            "CES, mean answer (1–7)",
+            "mean",
+            |f| f.feedback.ces_mean,
+            format!("/feedback?week={w}&score_type=ces"),
+        ),
+        (
             "lukewarm_share",
             "Feedback",
             "Lukewarm share",
@@ -277,6 +295,14 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "“Good” hid a problem",
             "percent",
             |f| f.feedback.good_hid_problem_rate,
+            "/follow-ups?queue=closed".into(),
+        ),
+        (
+            "unreachable",
+            "Feedback",
+            "Lukewarm follow-ups that could not reach the customer",
+            "count",
+            |f| count(f.feedback.unreachable),
             "/follow-ups?queue=closed".into(),
         ),
         (
@@ -396,6 +422,7 @@ pub fn show(unit: &str, value: Option<f64>, currency: &str) -> String {
         }
         .display(),
         "ratio" => format!("{v:.1}×"),
+        "mean" => format!("{v:.1}"),
         _ => format!("{v:.0}"),
     }
 }

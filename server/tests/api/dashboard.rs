@@ -82,3 +82,71 @@ async fn overdue_and_proactive_incidents_are_counted_from_their_indexes() {
         "a resolved incident is no longer overdue: {a}"
     );
 }
+
+#[tokio::test]
+async fn the_customer_effort_score_is_counted_on_the_dashboard_report_trend_and_csv() {
+    let app = spawn_app().await;
+    let manager = app.staff_browser("manager").await;
+    customer(&app, &manager, "Dana Reyes", "c-1001").await;
+    // Effort answers 6, 7, 4 and 1: two of four answered 5–7 (easy) → 50%, mean 18 / 4 = 4.5.
+    for score in ["6", "7", "4", "1"] {
+        let res = give_feedback(&app, &manager, &[("score_type", "ces"), ("score", score)]).await;
+        assert_eq!(res.status(), 200);
+    }
+    give_feedback(&app, &manager, &[("score", "5")]).await;
+    let dashboard: Value = app.call_json(&manager, "dashboard/attention", &[]).await;
+    let feedback = &dashboard["organisation"]["feedback"];
+    assert_eq!(
+        (
+            feedback["ces_answers"].as_i64(),
+            feedback["ces"].as_f64(),
+            feedback["ces_mean"].as_f64()
+        ),
+        (Some(4), Some(50.0), Some(4.5))
+    );
+    let week = dashboard["week"].as_str().unwrap();
+    let page = app.page_text(&manager, "/dashboard").await;
+    assert!(page.contains("CES (5–7 of 7)"), "{page}");
+
+    let token = api_token(&app, "ces").await;
+    let res = app
+        .api_get(&token, &format!("/api/v1/reports/weekly?week={week}"))
+        .await;
+    let report: Value = ok_json(res).await;
+    assert_eq!(figure(&report, "ces")["value"].as_f64(), Some(50.0));
+    assert_eq!(figure(&report, "ces_mean")["value"].as_f64(), Some(4.5));
+    assert_eq!(
+        figure(&report, "ces")["href"],
+        format!("/feedback?week={week}&score_type=ces")
+    );
+    let trend = report["trend"].as_array().unwrap();
+    let this_week = trend.iter().find(|w| w["week"] == week).unwrap();
+    assert!(this_week.to_string().contains("50"), "{this_week}");
+    assert!(report["trend_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|k| k == "ces"));
+
+    // The drill-down lists exactly the four effort answers.
+    let form = [
+        ("assessment", ""),
+        ("score_type", "ces"),
+        ("channel", ""),
+        ("customer", ""),
+        ("week", week),
+        ("q", ""),
+        ("page", "1"),
+    ];
+    let list = app.call_json(&manager, "feedback/list", &form).await;
+    assert_eq!(list["total"], 4, "{list}");
+
+    let csv = app
+        .get(&manager, &format!("/reports/weekly.csv?week={week}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("CES (5–7 of 7: easy)"), "{csv}");
+    assert!(csv.contains("CES, mean answer (1–7)"), "{csv}");
+}

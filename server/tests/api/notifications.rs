@@ -663,3 +663,32 @@ async fn the_scheduler_escalates_a_breach_once_as_the_clock_moves_on_its_own() {
     );
     assert_eq!(timeline(&app, id, "escalated").await.len(), 1);
 }
+
+#[tokio::test]
+async fn the_bell_counts_a_long_backlog_to_99_plus_and_the_centre_gives_the_exact_number() {
+    let app = spawn_app().await;
+    let (me, client) = staff_with_id(&app, "associate").await;
+    sqlx::query(
+        "INSERT INTO notifications (recipient_id, kind, title, link, created_at)
+         WITH RECURSIVE n (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 150)
+         SELECT $1, 'incident_assigned', 'Incident ' || k, '/incidents', k FROM n",
+    )
+    .bind(me)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        unread(&app, &client).await,
+        100,
+        "counted to 100, shown as 99+"
+    );
+    let page = app.page_text(&client, "/dashboard").await;
+    assert!(page.contains("99+"), "{page}");
+    let centre = app.page_text(&client, "/notifications").await;
+    assert!(centre.contains("150 unread."), "{centre}");
+    sqlx::query("UPDATE notifications SET read_at = 1 WHERE id % 2 = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(unread(&app, &client).await, 75);
+}

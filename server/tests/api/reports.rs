@@ -366,7 +366,7 @@ async fn the_weekly_figures_export_as_csv_and_the_page_renders_without_javascrip
     assert!(lines.iter().any(|l| l.starts_with(
         "2026-W47,Whole organisation,Incidents,Incidents opened,0,0,no change,count,0,0"
     )));
-    assert_eq!(lines.len(), 23, "a header and 22 figures");
+    assert_eq!(lines.len(), 26, "a header and 25 figures");
 
     let page = app
         .page_text(&manager, "/reports/weekly?week=2026-W47")

@@ -91,6 +91,23 @@ fn ids(v: &Value) -> Vec<i64> {
         .collect()
 }
 
+/// Writes `n` copies of incident `id` at once, the k-th detected k milliseconds before it.
+async fn copies_of(app: &TestApp, id: i64, n: i64) {
+    sqlx::query(
+        "INSERT INTO incidents (customer_id, category_id, severity, source, status, subject_ref,
+            description, occurred_at, detected_at, proactive, created_at, updated_at)
+         WITH RECURSIVE n (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < $2)
+         SELECT customer_id, category_id, severity, source, status, subject_ref,
+            description, occurred_at, detected_at - k, proactive, created_at, updated_at
+         FROM incidents, n WHERE id = $1",
+    )
+    .bind(id)
+    .bind(n)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
 #[tokio::test]
 async fn customers_are_found_by_part_of_their_name_email_or_reference_as_soon_as_saved() {
     let app = spawn_app().await;
@@ -351,18 +368,7 @@ async fn totals_count_a_thousand_past_the_page_and_say_when_more_match() {
     customer(&app, &client, "Dana Reyes", "c-1001").await;
     let first = log_incident(&app, &client, "c-1001", "complaint").await;
     // 1,030 more copies of the incident, written at once.
-    sqlx::query(
-        "INSERT INTO incidents (customer_id, category_id, severity, source, status, subject_ref,
-            description, occurred_at, detected_at, proactive, created_at, updated_at)
-         WITH RECURSIVE n (k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM n WHERE k < 1030)
-         SELECT customer_id, category_id, severity, source, status, subject_ref,
-            description, occurred_at, detected_at - k, proactive, created_at, updated_at
-         FROM incidents, n WHERE id = $1",
-    )
-    .bind(first)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    copies_of(&app, first, 1030).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM incidents").await, 1031);
 
     for q in ["", "old address", "reyes"] {
@@ -414,4 +420,132 @@ async fn totals_count_a_thousand_past_the_page_and_say_when_more_match() {
     assert!(text.contains("1–25 of 1,000+"), "{text}");
     let text = app.page_text(&client, "/incidents?q=address&page=42").await;
     assert!(text.contains("1026–1031 of 1031"), "{text}");
+}
+
+#[tokio::test]
+async fn a_search_walks_the_newest_incidents_and_asks_the_index_when_they_hold_too_few() {
+    let app = spawn_app().await;
+    let client = app.staff_browser("associate").await;
+    let lists = Lists {
+        app: &app,
+        client: &client,
+    };
+    customer(&app, &client, "Dana Reyes", "c-1001").await;
+    customer(&app, &client, "Lee Nutmeg", "c-1002").await;
+    let first = log_incident(&app, &client, "c-1001", "complaint").await;
+    // More than twice as many incidents as a search walks row by row (1,100), each older than
+    // the one before.
+    copies_of(&app, first, 2599).await;
+    // A word only the three oldest hold; one every 50th holds (too few in the walk to fill a
+    // page); one a recent few and an old few hold; one every 5th holds (the walk fills the
+    // page, the index counts the rest); one the oldest 1,450 and every 20th of the newest
+    // thousand hold (more than the count's cap, told by the index alone).
+    let newest = "SELECT id FROM incidents ORDER BY detected_at DESC";
+    let oldest = "SELECT id FROM incidents ORDER BY detected_at ASC";
+    let words = [
+        (" zephyr", format!("{oldest} LIMIT 3")),
+        (
+            " marmalade",
+            "SELECT id FROM incidents WHERE id % 50 = 0".into(),
+        ),
+        (
+            " quince",
+            format!(
+                "SELECT id FROM ({newest} LIMIT 4) a UNION SELECT id FROM ({oldest} LIMIT 40) b"
+            ),
+        ),
+        (
+            " ginger",
+            "SELECT id FROM incidents WHERE id % 5 = 0".into(),
+        ),
+        (
+            " saffron",
+            format!(
+                "SELECT id FROM ({oldest} LIMIT 1450) a
+                 UNION SELECT id FROM ({newest} LIMIT 1000) b WHERE id % 20 = 0"
+            ),
+        ),
+    ];
+    for (word, which) in words {
+        let sql = format!(
+            "UPDATE incidents SET description = description || '{word}' WHERE id IN ({which})"
+        );
+        sqlx::query(&sql).execute(&app.db).await.unwrap();
+    }
+    // Lee Nutmeg's are the oldest 1,200 and 40 of the newest thousand: found by name.
+    let nutmeg = format!(
+        "UPDATE incidents SET customer_id = (SELECT id FROM customers WHERE external_ref = 'c-1002')
+         WHERE id IN (SELECT id FROM ({oldest} LIMIT 1200) a
+            UNION SELECT id FROM ({newest} LIMIT 1000) b WHERE id % 25 = 1)"
+    );
+    sqlx::query(&nutmeg).execute(&app.db).await.unwrap();
+    sqlx::query("UPDATE incidents SET status = 'resolved' WHERE id % 3 = 0")
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    // What the list must answer, read straight from the rows.
+    let expected = |term: &'static str, status: Option<&'static str>, page: i64| {
+        let app = &app;
+        async move {
+            let mut sql = format!(
+                "SELECT i.id FROM incidents i JOIN customers c ON c.id = i.customer_id
+                 WHERE (LOWER(i.description) LIKE '%{term}%' OR LOWER(c.name) LIKE '%{term}%')"
+            );
+            if let Some(s) = status {
+                sql.push_str(&format!(" AND i.status = '{s}'"));
+            }
+            sql.push_str(" ORDER BY i.detected_at DESC, i.id DESC");
+            let all: Vec<i64> = sqlx::query_scalar(&sql).fetch_all(&app.db).await.unwrap();
+            let offset = ((page - 1) * 25) as usize;
+            let limit = offset as i64 + 1000;
+            let total = all.len() as i64;
+            let counted = if total > limit {
+                (limit, true)
+            } else {
+                (total, false)
+            };
+            let ids: Vec<i64> = all.into_iter().skip(offset).take(25).collect();
+            (ids, counted)
+        }
+    };
+    for (term, status, page) in [
+        ("reyes", None, 1),
+        ("reyes", None, 2),
+        ("reyes", Some("open"), 1),
+        ("reyes", Some("resolved"), 3),
+        ("zephyr", None, 1),
+        ("marmalade", None, 1),
+        ("marmalade", None, 2),
+        ("marmalade", Some("resolved"), 1),
+        ("quince", None, 1),
+        ("quince", None, 2),
+        ("ginger", None, 1),
+        ("ginger", None, 3),
+        ("ginger", Some("open"), 2),
+        ("saffron", None, 1),
+        ("saffron", None, 2),
+        ("saffron", Some("open"), 1),
+        ("nutmeg", None, 1),
+        ("nutmeg", None, 2),
+        ("nutmeg", Some("recovering"), 1),
+        ("nothing-holds-this", None, 1),
+    ] {
+        let page_s = page.to_string();
+        let mut fields = vec![("q", term), ("page", page_s.as_str())];
+        if let Some(s) = status {
+            fields.push(("status", s));
+        }
+        let got = app
+            .call_json(&client, "incidents/list", &incidents_form(&fields))
+            .await;
+        let (want_ids, (total, capped)) = expected(term, status, page).await;
+        assert_eq!(ids(&got), want_ids, "{term} {status:?} page {page}");
+        assert_eq!(
+            (got["total"].as_i64(), got["total_capped"].as_bool()),
+            (Some(total), Some(capped)),
+            "{term} {status:?} page {page}"
+        );
+    }
+    assert_eq!(ids(&lists.incidents("zephyr").await).len(), 3);
 }
