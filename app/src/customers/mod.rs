@@ -37,6 +37,9 @@ pub struct Customer {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDetail {
     pub customer: Customer,
+    /// The earliest of the record, the first order and the first answer.
+    #[serde(default)]
+    pub customer_since: i64,
     pub has_portal_login: bool,
     pub pending_invitation_expires_at: Option<i64>,
 }

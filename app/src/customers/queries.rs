@@ -162,10 +162,25 @@ pub async fn detail(db: &Db, id: i64) -> Result<CustomerDetail, AppError> {
     .fetch_one(db)
     .await?;
     Ok(CustomerDetail {
+        customer_since: customer_since(db, id, customer.created_at).await?,
         customer,
         has_portal_login: has_portal_login > 0,
         pending_invitation_expires_at: pending,
     })
+}
+
+/// When the customer became one: the earliest of their record, their first order and their
+/// first answer, so a customer added with a year of earlier orders has been one for that year.
+pub async fn customer_since(db: &Db, id: i64, created_at: i64) -> Result<i64, AppError> {
+    let first: Option<i64> = sqlx::query_scalar(
+        "SELECT MIN(at) FROM (
+            SELECT MIN(placed_at) AS at FROM orders WHERE customer_id = $1
+            UNION ALL SELECT MIN(received_at) FROM feedback WHERE customer_id = $1) x",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await?;
+    Ok(first.map_or(created_at, |at| at.min(created_at)))
 }
 
 /// Refuses an email or external reference another customer already has, naming that customer.

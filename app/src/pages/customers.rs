@@ -74,7 +74,7 @@ pub fn CustomersPage() -> impl IntoView {
                         view! {
                             <div class="table-wrap">
                                 <table class="table">
-                                    <thead><tr><th>"Name"</th><th>"Email"</th><th>"Reference"</th><th>"Segment"</th><th>"Loyalty"</th><th>"Since"</th></tr></thead>
+                                    <thead><tr><th>"Name"</th><th>"Email"</th><th>"Reference"</th><th>"Segment"</th><th>"Loyalty"</th><th>"Added"</th></tr></thead>
                                     <tbody>
                                         {page.items.into_iter().map(|c| view! { <CustomerRow customer=c/> }).collect_view()}
                                     </tbody>
@@ -102,7 +102,7 @@ fn CustomerRow(customer: Customer) -> impl IntoView {
                 {customer.loyalty_score.map(|s| view! { <strong>{s}</strong>" " })}
                 {crate::loyalty::pages::segment_badge(crate::loyalty::Segment::parse(customer.loyalty_segment.as_deref().unwrap_or("")))}
             </td>
-            <td data-label="Since" class="hide-sm">{format_date(customer.created_at)}</td>
+            <td data-label="Added" class="hide-sm">{format_date(customer.created_at)}</td>
         </tr>
     }
 }
@@ -149,7 +149,7 @@ pub fn CustomerPage() -> impl IntoView {
                                     <dt>"External reference"</dt><dd>{c.external_ref.clone().unwrap_or_else(|| "—".into())}</dd>
                                     <dt>"Segment"</dt><dd><span class="tag">{c.segment.clone()}</span></dd>
                                     <dt>"Referral code"</dt><dd><code>{c.referral_code.clone()}</code></dd>
-                                    <dt>"Customer since"</dt><dd>{format_date(c.created_at)}</dd>
+                                    <dt>"Customer since"</dt><dd>{format_date(d.customer_since)}</dd>
                                     <dt>"Portal"</dt><dd>{portal}</dd>
                                 </dl>
                                 {d.has_portal_login.then(|| view! { <DisablePortalLogin customer_id=c.id/> })}

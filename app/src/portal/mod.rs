@@ -37,7 +37,12 @@ pub async fn portal_summary() -> Result<PortalOverview, AppError> {
             email: c.email.unwrap_or_default(),
             referral_link: format!("{base}/r/{}", c.referral_code),
             referral_code: c.referral_code,
-            customer_since: c.created_at,
+            customer_since: crate::customers::queries::customer_since(
+                &me.state.db,
+                c.id,
+                c.created_at,
+            )
+            .await?,
         })
     })
     .await

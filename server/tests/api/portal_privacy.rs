@@ -134,3 +134,57 @@ async fn portal_responses_carry_exactly_the_fields_the_portal_shows_and_no_staff
         }
     }
 }
+
+#[tokio::test]
+async fn a_customer_is_one_since_their_first_order_or_answer_when_that_came_before_the_record() {
+    let app = spawn_app().await;
+    let (customer_browser, id) = app.customer_browser().await;
+    let staff = app.staff_browser("associate").await;
+    let since = |client: &reqwest::Client| {
+        let app = &app;
+        let client = client.clone();
+        async move {
+            let summary: Value = app.call_json(&client, "portal/summary", &[]).await;
+            summary["customer_since"].as_i64().unwrap()
+        }
+    };
+    let created: i64 = sqlx::query_scalar("SELECT created_at FROM customers WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        since(&customer_browser).await,
+        created,
+        "no orders or answers yet"
+    );
+    // An order a year before the record and an answer two years before it.
+    let year = 365 * 86_400_000;
+    sqlx::query(
+        "INSERT INTO orders (external_id, customer_id, amount_minor, currency, placed_at, created_at)
+         VALUES ('o-old', $1, 1200, 'USD', $2, $3)",
+    )
+    .bind(id)
+    .bind(created - year)
+    .bind(created)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(since(&customer_browser).await, created - year);
+    sqlx::query(
+        "INSERT INTO feedback (customer_id, channel, score_type, score, received_at, assessment,
+            reasons, entered_by_label, created_at)
+         VALUES ($1, 'phone', 'csat', 5, $2, 'fine', '', 'test', $3)",
+    )
+    .bind(id)
+    .bind(created - 2 * year)
+    .bind(created)
+    .execute(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(since(&customer_browser).await, created - 2 * year);
+    let detail: Value = app
+        .call_json(&staff, "customers/get", &[("id", id.to_string().as_str())])
+        .await;
+    assert_eq!(detail["customer_since"].as_i64(), Some(created - 2 * year));
+}
