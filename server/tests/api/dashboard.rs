@@ -129,15 +129,7 @@ async fn the_customer_effort_score_is_counted_on_the_dashboard_report_trend_and_
         .any(|k| k == "ces"));
 
     // The drill-down lists exactly the four effort answers.
-    let form = [
-        ("assessment", ""),
-        ("score_type", "ces"),
-        ("channel", ""),
-        ("customer", ""),
-        ("week", week),
-        ("q", ""),
-        ("page", "1"),
-    ];
+    let form = feedback_form(&[("score_type", "ces"), ("week", week)]);
     let list = app.call_json(&manager, "feedback/list", &form).await;
     assert_eq!(list["total"], 4, "{list}");
 

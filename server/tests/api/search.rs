@@ -7,40 +7,6 @@ use crate::helpers::*;
 use reqwest::Client;
 use serde_json::Value;
 
-fn incidents_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let filters = [
-        "status", "category", "severity", "source", "assignee", "customer", "week", "overdue", "q",
-        "sort",
-    ];
-    filter_form(&filters, fields)
-}
-
-fn feedback_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let filters = [
-        "assessment",
-        "score_type",
-        "channel",
-        "customer",
-        "week",
-        "q",
-    ];
-    filter_form(&filters, fields)
-}
-
-fn stories_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let filters = [
-        "q",
-        "kind",
-        "tag",
-        "associate",
-        "customer",
-        "week",
-        "sort",
-        "spotlight",
-    ];
-    filter_form(&filters, fields)
-}
-
 /// What each list finds for `q`, as the staff pages ask.
 struct Lists<'a> {
     app: &'a TestApp,

@@ -11,21 +11,6 @@ async fn today(app: &TestApp, client: &Client) -> NaiveDate {
     form["today"].as_str().unwrap().parse().unwrap()
 }
 
-/// The library's search form: blank, on page 1, but for `fields`.
-fn library_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let filters = [
-        "q",
-        "kind",
-        "tag",
-        "associate",
-        "customer",
-        "week",
-        "sort",
-        "spotlight",
-    ];
-    filter_form(&filters, fields)
-}
-
 async fn stories(app: &TestApp) -> i64 {
     app.count("SELECT COUNT(*) FROM stories").await
 }
@@ -339,7 +324,7 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         let (app, sam) = (&app, &sam);
         async move {
             let fields: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            let form = library_form(&fields);
+            let form = stories_form(&fields);
             let page = app.call_json(sam, "stories/list", &form).await;
             page["items"]
                 .as_array()
@@ -384,7 +369,7 @@ async fn the_library_searches_and_filters_by_kind_tag_person_customer_and_week()
         ring,
         "newest first by the day it happened"
     );
-    let bad_week = library_form(&[("week", "2026-47")]);
+    let bad_week = stories_form(&[("week", "2026-47")]);
     let res = app.call(&sam, "stories/list", &bad_week).await;
     assert_eq!(res.status(), 422);
     let page = app.page_text(&sam, "/stories?tag=store").await;

@@ -44,6 +44,43 @@ pub fn filter_form<'a>(
     with_fields(&blank, fields)
 }
 
+/// The incidents list's filter form: blank, on page 1, but for `fields`.
+pub fn incidents_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let filters = [
+        "status", "category", "severity", "source", "assignee", "customer", "week", "overdue", "q",
+        "sort",
+    ];
+    filter_form(&filters, fields)
+}
+
+/// The feedback list's filter form: blank, on page 1, but for `fields`.
+pub fn feedback_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let filters = [
+        "assessment",
+        "score_type",
+        "channel",
+        "customer",
+        "week",
+        "q",
+    ];
+    filter_form(&filters, fields)
+}
+
+/// The story library's search form: blank, on page 1, but for `fields`.
+pub fn stories_form<'a>(fields: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let filters = [
+        "q",
+        "kind",
+        "tag",
+        "associate",
+        "customer",
+        "week",
+        "sort",
+        "spotlight",
+    ];
+    filter_form(&filters, fields)
+}
+
 /// The JSON of a 200 answer; any other status fails the test, showing the body.
 pub async fn ok_json<T: DeserializeOwned>(res: Response) -> T {
     let status = res.status();
