@@ -166,6 +166,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/jobs") view=jobs::pages::views::JobsPage/>
                         <Route path=path!("/jobs/:name") view=jobs::pages::views::JobRunsPage/>
                         <Route path=path!("/organisation") view=org::pages::OrganisationPage/>
+                        <Route path=path!("/rates") view=org::money::pages::RatesPage/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -212,6 +213,7 @@ fn AdminGate() -> impl IntoView {
                             <A href="/admin/audit">"Audit log"</A>
                             <A href="/admin/jobs">"Jobs"</A>
                             <A href="/admin/organisation">"Organisation"</A>
+                            <A href="/admin/rates">"Exchange rates"</A>
                         </nav>
                         <Outlet/>
                     }.into_any()

@@ -12,10 +12,33 @@ pub async fn list_customers(
     sort: String,
     page: i64,
     #[server(default)] standing: String,
+    #[server(default)] referral_week: String,
+    #[server(default)] currency: String,
 ) -> Result<CustomerPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
         let sort = super::CustomerSort::parse(&sort);
-        super::queries::list(&staff.state.db, &q, sort, &standing, page).await
+        let currency = match currency.trim() {
+            "" => None,
+            c => Some(
+                crate::common::money::parse_currency(c)
+                    .map_err(|m| AppError::field("currency", m))?,
+            ),
+        };
+        let referral = match referral_week.trim() {
+            "" if currency.is_some() => {
+                return Err(AppError::field(
+                    "currency",
+                    "A currency narrows referral money: give the referral week too.",
+                ))
+            }
+            "" => None,
+            w => Some(super::queries::ReferralMoney {
+                week: crate::org::clock::week_filter(db, w).await?,
+                currency,
+            }),
+        };
+        super::queries::list(db, &q, sort, &standing, referral, page).await
     })
     .await
 }

@@ -70,11 +70,42 @@ fn standing_clause(standing: &str) -> Result<Option<&'static str>, AppError> {
     }))
 }
 
+/// Customers whose referrals brought money in a week: revenue recorded for a prospect they
+/// referred, or an order of a customer they referred, in [from, to) (in `currency` only, when
+/// given). The records behind a week's referral revenue.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReferralMoney {
+    pub week: (i64, i64),
+    pub currency: Option<String>,
+}
+
+fn referral_money(sql: &mut Sql, r: &ReferralMoney) {
+    let (from, to) = r.week;
+    sql.and().push(
+        "EXISTS (SELECT 1 FROM referrals x WHERE x.referrer_id = customers.id AND (
+            (x.referred_customer_id IS NULL AND x.revenue_minor > 0 AND x.occurred_at >= ",
+    );
+    sql.bind(from).push(" AND x.occurred_at < ").bind(to);
+    if let Some(c) = &r.currency {
+        sql.push(" AND x.currency = ").bind(c.as_str());
+    }
+    sql.push(
+        ") OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = x.referred_customer_id
+                AND o.amount_minor > 0 AND o.placed_at >= ",
+    );
+    sql.bind(from).push(" AND o.placed_at < ").bind(to);
+    if let Some(c) = &r.currency {
+        sql.push(" AND o.currency = ").bind(c.as_str());
+    }
+    sql.push(")))");
+}
+
 pub async fn list(
     db: &Db,
     q: &str,
     sort: CustomerSort,
     standing: &str,
+    referral: Option<ReferralMoney>,
     page: i64,
 ) -> Result<CustomerPage, AppError> {
     let page = crate::db::page_number(page)?;
@@ -86,6 +117,9 @@ pub async fn list(
         }
         if let Some(standing) = standing {
             sql.and().push(standing);
+        }
+        if let Some(r) = &referral {
+            referral_money(sql, r);
         }
     };
     let mut count = Sql::new("SELECT 1 FROM customers");

@@ -107,6 +107,30 @@ impl Sql {
         self
     }
 
+    /// Appends `inner` (its text and values), its placeholders numbered after this statement's:
+    /// a statement built on its own can become a subquery of another.
+    pub fn nest(&mut self, inner: &Sql) -> &mut Self {
+        let offset = self.values.len();
+        let mut chars = inner.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            self.text.push(c);
+            if c != '$' {
+                continue;
+            }
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            match digits.parse::<usize>() {
+                Ok(n) => self.text.push_str(&(n + offset).to_string()),
+                Err(_) => self.text.push_str(&digits),
+            }
+        }
+        self.values.extend(inner.values.iter().cloned());
+        self
+    }
+
     /// Starts one more condition: ` WHERE ` the first time, ` AND ` after.
     pub fn and(&mut self) -> &mut Self {
         self.text
@@ -253,6 +277,21 @@ mod tests {
             q.text(),
             "SELECT id FROM incidents WHERE status = $1 AND customer_id IN ($2, $3, $4) LIMIT $5"
         );
+        assert_eq!(q.values.len(), 5);
+    }
+
+    #[test]
+    fn a_nested_statement_numbers_its_binds_after_the_outer_ones() {
+        let mut inner = Sql::new("SELECT a FROM t WHERE b = ");
+        inner.bind(7_i64).push(" AND c IN ").list(["x", "y"]);
+        let mut q = Sql::new("SELECT COUNT(*), SUM(CASE WHEN a = ");
+        q.bind("z").push(" THEN 1 ELSE 0 END) FROM (");
+        q.nest(&inner).push(") m WHERE m.a <> ").bind("w");
+        assert_eq!(
+            q.text(),
+            "SELECT COUNT(*), SUM(CASE WHEN a = $1 THEN 1 ELSE 0 END) FROM (SELECT a FROM t WHERE b = $2 AND c IN ($3, $4)) m WHERE m.a <> $5"
+        );
+        assert_eq!(q.values[1], Value::Int(Some(7)));
         assert_eq!(q.values.len(), 5);
     }
 

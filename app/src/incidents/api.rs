@@ -23,9 +23,23 @@ pub async fn list_incidents(
     sort: String,
     page: i64,
     #[server(default)] proactive: String,
+    #[server(default)] resolved_week: String,
+    #[server(default)] spend_week: String,
+    #[server(default)] currency: String,
+    #[server(default)] team: String,
 ) -> Result<IncidentPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         use super::{Severity, Source, Status};
+        let db = &staff.state.db;
+        let week_of = |field: &'static str, w: String| async move {
+            match w.trim() {
+                "" => Ok(None),
+                w => crate::org::clock::week_filter(db, w)
+                    .await
+                    .map(Some)
+                    .map_err(|e| AppError::field(field, e.to_string())),
+            }
+        };
         let filter = super::queries::IncidentFilter {
             status: Status::parse(&status),
             category_id: AppError::optional_id(&category, "category")?,
@@ -37,13 +51,23 @@ pub async fn list_incidents(
                 "" => None,
                 w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
             },
+            resolved_week: week_of("resolved_week", resolved_week).await?,
+            spend_week: week_of("spend_week", spend_week).await?,
+            currency: match currency.trim() {
+                "" => None,
+                c => Some(
+                    crate::common::money::parse_currency(c)
+                        .map_err(|m| AppError::field("currency", m))?,
+                ),
+            },
+            team_id: AppError::optional_id(&team, "team")?,
             overdue: overdue == "1" || overdue == "true",
             proactive: proactive == "1" || proactive == "true",
             q,
             sort,
             page,
         };
-        super::queries::list(&staff.state.db, &filter).await
+        super::queries::list(db, &filter).await
     })
     .await
 }
@@ -267,9 +291,23 @@ pub async fn save_incident_settings(
     crate::accounts::guard::as_staff(Role::Manager, move |manager| async move {
         use crate::error::FieldError;
         let mut errors = Vec::new();
-        let currency = crate::common::money::parse_currency(&currency)
-            .map_err(|m| errors.push(FieldError::new("currency", m)))
-            .unwrap_or_else(|_| "USD".into());
+        // The limit is written in the organisation currency, which an admin sets apart.
+        let org = crate::org::money::queries::currency(&manager.state.db).await?;
+        let currency = match crate::common::money::parse_currency(&currency) {
+            _ if currency.trim().is_empty() => org,
+            Ok(c) if c == org => c,
+            Ok(_) => {
+                errors.push(FieldError::new(
+                    "currency",
+                    format!("The organisation currency is {org}: an admin changes it under Admin → Exchange rates."),
+                ));
+                org
+            }
+            Err(m) => {
+                errors.push(FieldError::new("currency", m));
+                org
+            }
+        };
         let limit = crate::common::money::Money::parse(&approval_limit, &currency)
             .map_err(|m| errors.push(FieldError::new("approval_limit", m)))
             .ok();

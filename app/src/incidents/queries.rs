@@ -20,6 +20,14 @@ pub struct IncidentFilter {
     pub customer_id: Option<i64>,
     /// [start, end) of an ISO week, on the detection time.
     pub week: Option<(i64, i64)>,
+    /// [start, end) of an ISO week, on the resolution time.
+    pub resolved_week: Option<(i64, i64)>,
+    /// [start, end): incidents with recovery money applied then (in `currency`, when given).
+    pub spend_week: Option<(i64, i64)>,
+    /// Incidents with recovery money applied in this currency.
+    pub currency: Option<String>,
+    /// Assigned to a current member of this team.
+    pub team_id: Option<i64>,
     pub overdue: bool,
     /// Only incidents detected before any complaint.
     pub proactive: bool,
@@ -146,6 +154,32 @@ fn narrow(q: &mut Sql, f: &IncidentFilter, levels: &ServiceLevels, now: i64) {
     if let Some((start, end)) = f.week {
         q.and().push("i.detected_at >= ").bind(start);
         q.and().push("i.detected_at < ").bind(end);
+    }
+    if let Some((start, end)) = f.resolved_week {
+        q.and().push("i.resolved_at >= ").bind(start);
+        q.and().push("i.resolved_at < ").bind(end);
+    }
+    if f.spend_week.is_some() || f.currency.is_some() {
+        q.and().push(
+            "EXISTS (SELECT 1 FROM recovery_actions a WHERE a.incident_id = i.id
+               AND a.status = 'applied' AND a.amount_minor > 0",
+        );
+        if let Some((start, end)) = f.spend_week {
+            q.push(" AND COALESCE(a.decided_at, a.created_at) >= ")
+                .bind(start)
+                .push(" AND COALESCE(a.decided_at, a.created_at) < ")
+                .bind(end);
+        }
+        if let Some(c) = &f.currency {
+            q.push(" AND a.currency = ").bind(c.as_str());
+        }
+        q.push(")");
+    }
+    if let Some(team) = f.team_id {
+        q.and()
+            .push("i.assignee_id IN (SELECT id FROM staff_users WHERE team_id = ")
+            .bind(team)
+            .push(")");
     }
     if f.overdue {
         overdue(q, levels, now);

@@ -161,9 +161,7 @@ pub mod queries {
 
     /// The approval rules; before any were saved, 50.00 in the organisation currency (USD).
     pub async fn approval_rules(db: &Db) -> Result<ApprovalRules, AppError> {
-        let currency = get(db, "org_currency")
-            .await?
-            .unwrap_or_else(|| "USD".into());
+        let currency = crate::org::money::queries::currency(db).await?;
         let limits = match get(db, "approval_limits").await? {
             Some(text) => ApprovalRules::limits_from_store(&text)
                 .map_err(|e| AppError::internal("stored setting", e))?,
@@ -239,7 +237,6 @@ pub mod queries {
                 .join(",")
         };
         let mut tx = crate::db::begin_write(db).await?;
-        put(&mut *tx, "org_currency", &approvals.currency).await?;
         put(&mut *tx, "approval_limits", &approvals.limits_to_store()).await?;
         put(
             &mut *tx,

@@ -18,6 +18,7 @@ pub mod recovery_return;
 pub mod referrals;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 pub use crate::standing::Segment;
 
@@ -41,7 +42,11 @@ pub struct RecoveryRow {
     pub detected_at: i64,
     pub resolved_at: Option<i64>,
     pub hours_to_recover: Option<f64>,
+    /// Applied refunds, credits and reshipments in the organisation currency.
     pub spend_minor: i64,
+    /// Amounts left out of `spend_minor` for want of a rate.
+    #[serde(default)]
+    pub unrated_amounts: i64,
 }
 
 /// What followed a customer's recoveries within the window, against what they cost.
@@ -67,6 +72,10 @@ pub struct RecoveryReturn {
     pub attributed_referrals: i64,
     pub attributed_posts: i64,
     pub attributed_audience: i64,
+    /// Amounts left out of a money figure for want of a rate: figure ("spend",
+    /// "revenue_after", "revenue_before", "referral_revenue_after") → currency → how many.
+    #[serde(default)]
+    pub unrated: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// One recovery behind the return-on-recovery figures, with what followed its own window.
@@ -86,6 +95,9 @@ pub struct RecoveryRecord {
     pub attributed_referrals: i64,
     pub attributed_posts: i64,
     pub window_open: bool,
+    /// Amounts in the figures above left out for want of an exchange rate.
+    #[serde(default)]
+    pub unrated_amounts: i64,
 }
 
 /// Return on recovery across all customers for a period, with the records behind it.
@@ -160,7 +172,14 @@ pub struct LoyaltyProfile {
     pub currency: String,
     pub orders_total: i64,
     pub orders_12m: i64,
+    /// In the organisation currency (`currency`), each order converted at its date's rate.
     pub revenue_12m_minor: i64,
+    /// The same orders as recorded, added up per currency.
+    #[serde(default)]
+    pub revenue_12m_original: Vec<crate::common::money::Money>,
+    /// Of them, orders left out of `revenue_12m_minor` for want of a rate.
+    #[serde(default)]
+    pub revenue_12m_unrated: i64,
     /// Share of orders that were repeat purchases (all but the first), 0–1.
     pub repeat_rate: Option<f64>,
     pub last_order_at: Option<i64>,
@@ -171,6 +190,9 @@ pub struct LoyaltyProfile {
     pub referrals_made: i64,
     pub referrals_converted: i64,
     pub referral_revenue_minor: i64,
+    /// Amounts left out of `referral_revenue_minor` for want of a rate.
+    #[serde(default)]
+    pub referral_revenue_unrated: i64,
     pub audience_reached: i64,
     pub return_on_recovery: RecoveryReturn,
     pub referrals: Vec<ReferralRow>,

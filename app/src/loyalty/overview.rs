@@ -79,6 +79,21 @@ fn Overview(overview: RecoveryOverview) -> impl IntoView {
                 <strong class="figure-value">{f.attributed_referrals + f.attributed_posts}</strong>
                 <span class="small muted">{format!("{}, {} · {} people reached", plural(f.attributed_referrals, "referral", "referrals"), plural(f.attributed_posts, "post", "posts"), f.attributed_audience)}</span></div>
         </div>
+        {(!f.unrated.is_empty()).then(|| {
+            let mut by_currency: std::collections::BTreeMap<String, i64> = Default::default();
+            for per in f.unrated.values() {
+                for (c, n) in per {
+                    *by_currency.entry(c.clone()).or_default() += n;
+                }
+            }
+            let text: Vec<String> = by_currency.iter().map(|(c, n)| format!("{n} in {c}")).collect();
+            view! {
+                <div class="alert alert-warning" role="status" data-testid="unrated">
+                    {format!("Left out of the money figures for want of an exchange rate to {}: {} amounts. ", o.currency, text.join(", "))}
+                    <a href="/admin/rates">"Exchange rates"</a>
+                </div>
+            }
+        })}
         <div class="card honesty">
             <h2>"How to read this"</h2>
             <p>{format!(
@@ -103,7 +118,8 @@ fn Overview(overview: RecoveryOverview) -> impl IntoView {
                             <td data-label="Spent">{money(r.spend_minor, &cur)}</td>
                             <td data-label="Orders after">{format!("{} · {}", r.orders_after, money(r.revenue_after_minor, &cur))}</td>
                             <td data-label="Referred revenue after">{money(r.referral_revenue_after_minor, &cur)}</td>
-                            <td data-label="Attributed">{format!("{} referrals, {} posts", r.attributed_referrals, r.attributed_posts)}</td>
+                            <td data-label="Attributed">{format!("{} referrals, {} posts", r.attributed_referrals, r.attributed_posts)}
+                                {(r.unrated_amounts > 0).then(|| view! { <span class="small muted">{format!(" · {} amounts without a rate left out", r.unrated_amounts)}</span> })}</td>
                         </tr>
                     }
                 }).collect_view()}

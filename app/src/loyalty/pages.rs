@@ -63,6 +63,22 @@ pub fn LoyaltySection(customer_id: i64) -> impl IntoView {
     }
 }
 
+/// " (120.00 EUR + 30.00 USD as recorded)" when amounts came in another currency than `org`.
+fn original(amounts: &[crate::common::money::Money], org: &str) -> Option<String> {
+    (amounts.iter().any(|m| m.currency != org)).then(|| {
+        let parts: Vec<String> = amounts.iter().map(|m| m.display()).collect();
+        format!(" ({} as recorded)", parts.join(" + "))
+    })
+}
+
+/// " · plus 2 amounts without an exchange rate" when some were left out.
+fn unrated(n: i64) -> Option<String> {
+    (n > 0).then(|| {
+        let s = if n == 1 { "" } else { "s" };
+        format!(" · plus {n} amount{s} without an exchange rate (left out)")
+    })
+}
+
 #[component]
 fn Profile(p: LoyaltyProfile) -> impl IntoView {
     let cur = p.currency.clone();
@@ -84,11 +100,12 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
             </details>
             <dl class="facts">
                 <dt>"Tenure"</dt><dd>{format!("{} days", p.tenure_days)}</dd>
-                <dt>"Orders (12 months)"</dt><dd data-testid="orders-12m">{format!("{} · {}", p.orders_12m, money(p.revenue_12m_minor, &cur))}</dd>
+                <dt>"Orders (12 months)"</dt><dd data-testid="orders-12m">{format!("{} · {}", p.orders_12m, money(p.revenue_12m_minor, &cur))}
+                    {original(&p.revenue_12m_original, &cur)}{unrated(p.revenue_12m_unrated)}</dd>
                 <dt>"Orders in all"</dt><dd>{p.orders_total}{p.last_order_at.map(|t| format!(" · last {}", format_date(t)))}</dd>
                 <dt>"Repeat purchases"</dt><dd>{p.repeat_rate.map(|r| format!("{:.0}% of orders", r * 100.0)).unwrap_or_else(|| "—".into())}</dd>
                 <dt>"Open follow-ups"</dt><dd>{p.open_follow_ups}</dd>
-                <dt>"Referrals"</dt><dd>{format!("{} made · {} converted · {}", p.referrals_made, p.referrals_converted, money(p.referral_revenue_minor, &cur))}</dd>
+                <dt>"Referrals"</dt><dd>{format!("{} made · {} converted · {}", p.referrals_made, p.referrals_converted, money(p.referral_revenue_minor, &cur))}{unrated(p.referral_revenue_unrated)}</dd>
                 <dt>"Audience reached"</dt><dd>{p.audience_reached}</dd>
             </dl>
             {line.map(|pts| view! {
@@ -108,6 +125,7 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
                             {i.proactive.then_some(" · noticed first")}
                             {format!(" · {}", i.hours_to_recover.map(|h| format!("recovered in {h} h")).unwrap_or_else(|| "not resolved".into()))}
                             {(i.spend_minor > 0).then(|| format!(" · spent {}", money(i.spend_minor, &cur)))}
+                            {unrated(i.unrated_amounts)}
                         </li>
                     }).collect_view()}
                 </ul>

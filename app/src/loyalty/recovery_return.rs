@@ -7,8 +7,11 @@
 use super::{RecoveryRecord, RecoveryReturn};
 use crate::db::Sql;
 use crate::error::AppError;
+use crate::org::money::sums;
+use crate::org::money::table::{Rates, Total};
 use crate::org::scope::StaffScope;
 use sqlx::{AnyConnection, Row};
+use std::collections::BTreeMap;
 
 pub const WINDOW_DAYS: i64 = 180;
 const WINDOW_MS: i64 = WINDOW_DAYS * 86_400_000;
@@ -103,9 +106,11 @@ fn earliest_after(q: &mut Sql, t: &'static str) {
 }
 
 /// The additive figures of the recoveries in scope, per owner (the incident's assignee, 0 when
-/// unassigned) when `per_owner`, else one row under owner 0.
+/// unassigned) when `per_owner`, else one row under owner 0; money in the organisation
+/// currency.
 pub async fn sums(
     conn: &mut AnyConnection,
+    rates: &Rates,
     scope: Scope,
     per_owner: bool,
 ) -> Result<Vec<(i64, RecoveryReturn)>, AppError> {
@@ -114,39 +119,62 @@ pub async fn sums(
     } else {
         ("0", "")
     };
-    // Each statement sums `select` over `from`, which `then` finishes.
-    let grouped = |select: &'static str, from: &'static str, then: &dyn Fn(&mut Sql)| {
-        let mut q = recoveries(scope);
-        q.push(" SELECT ")
-            .push(owner)
-            .push(" AS owner, ")
-            .push(select)
-            .push(" FROM ")
-            .push(from);
-        then(&mut q);
-        q.push(group);
-        q
-    };
-    let orders = "COUNT(*), CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)";
-    let statements = [
-        grouped(
-            "COUNT(*), CAST(COALESCE(SUM(r.spend), 0) AS BIGINT)",
-            "rec r",
-            &|_: &mut Sql| {},
+    // Each statement reads `select` over `from`, which `then` finishes; counts are grouped by
+    // owner, money is read row by row for conversion.
+    let statement =
+        |select: &'static str, from: &'static str, then: &dyn Fn(&mut Sql), grouped: bool| {
+            let mut q = recoveries(scope);
+            q.push(" SELECT ")
+                .push(owner)
+                .push(" AS owner, ")
+                .push(select)
+                .push(" FROM ")
+                .push(from);
+            then(&mut q);
+            if grouped {
+                q.push(group);
+            }
+            q
+        };
+    let nothing = |_: &mut Sql| {};
+    let orders = "o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount";
+    let counts = [
+        statement("COUNT(*), 0", "rec r", &nothing, true),
+        statement(
+            "COUNT(*), COUNT(*)",
+            "rec r JOIN referrals f ON f.incident_id = r.id",
+            &nothing,
+            true,
         ),
-        grouped(
+        statement(
+            "COUNT(*), CAST(COALESCE(SUM(e.audience), 0) AS BIGINT)",
+            "rec r JOIN advocacy_events e ON e.incident_id = r.id",
+            &nothing,
+            true,
+        ),
+    ];
+    let money = [
+        statement(
+            "a.currency AS currency, COALESCE(a.decided_at, a.created_at) AS at, a.amount_minor AS amount",
+            "rec r JOIN recovery_actions a ON a.incident_id = r.id AND a.status = 'applied'",
+            &nothing,
+            false,
+        ),
+        statement(
             orders,
             "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
            AND o.placed_at <= r.at + r.w AND ",
             &|q: &mut Sql| latest_before(q, "o.placed_at"),
+            false,
         ),
-        grouped(
+        statement(
             orders,
             "rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at - r.w
            AND o.placed_at <= r.at AND ",
             &|q: &mut Sql| earliest_after(q, "o.placed_at"),
+            false,
         ),
-        grouped(
+        statement(
             orders,
             "rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
            AND f.occurred_at <= r.at + r.w AND ",
@@ -154,41 +182,60 @@ pub async fn sums(
                 latest_before(q, "f.occurred_at");
                 q.push(" JOIN orders o ON o.customer_id = f.referred_customer_id");
             },
-        ),
-        grouped(
-            "COUNT(*), COUNT(*)",
-            "rec r JOIN referrals f ON f.incident_id = r.id",
-            &|_: &mut Sql| {},
-        ),
-        grouped(
-            "COUNT(*), CAST(COALESCE(SUM(e.audience), 0) AS BIGINT)",
-            "rec r JOIN advocacy_events e ON e.incident_id = r.id",
-            &|_: &mut Sql| {},
+            false,
         ),
     ];
-    let mut out: std::collections::BTreeMap<i64, RecoveryReturn> = Default::default();
-    for (n, q) in statements.iter().enumerate() {
+    let mut out: BTreeMap<i64, RecoveryReturn> = Default::default();
+    for (n, q) in counts.iter().enumerate() {
         let rows: Vec<(i64, i64, i64)> = q.query_as().fetch_all(&mut *conn).await?;
         for (owner, a, b) in rows {
-            let f = out.entry(owner).or_insert_with(|| RecoveryReturn {
-                window_days: WINDOW_DAYS,
-                ..Default::default()
-            });
+            let f = out.entry(owner).or_insert_with(empty);
             match n {
-                0 => (f.recoveries, f.spend_minor) = (a, b),
-                1 => (f.orders_after, f.revenue_after_minor) = (a, b),
-                2 => f.revenue_before_minor = b,
-                3 => f.referral_revenue_after_minor = b,
-                4 => f.attributed_referrals = a,
+                0 => f.recoveries = a,
+                1 => f.attributed_referrals = a,
                 _ => (f.attributed_posts, f.attributed_audience) = (a, b),
+            }
+        }
+    }
+    for (n, q) in money.iter().enumerate() {
+        for (owner, (count, total)) in sums::by_owner(conn, rates, q).await? {
+            let f = out.entry(owner).or_insert_with(empty);
+            let figure = match n {
+                0 => {
+                    f.spend_minor = total.minor;
+                    "spend"
+                }
+                1 => {
+                    (f.orders_after, f.revenue_after_minor) = (count, total.minor);
+                    "revenue_after"
+                }
+                2 => {
+                    f.revenue_before_minor = total.minor;
+                    "revenue_before"
+                }
+                _ => {
+                    f.referral_revenue_after_minor = total.minor;
+                    "referral_revenue_after"
+                }
+            };
+            if !total.unrated.is_empty() {
+                f.unrated.insert(figure.into(), total.unrated);
             }
         }
     }
     Ok(out.into_iter().collect())
 }
 
+fn empty() -> RecoveryReturn {
+    RecoveryReturn {
+        window_days: WINDOW_DAYS,
+        ..Default::default()
+    }
+}
+
 pub async fn figures(
     conn: &mut AnyConnection,
+    rates: &Rates,
     scope: Scope,
     now: i64,
 ) -> Result<RecoveryReturn, AppError> {
@@ -200,14 +247,11 @@ pub async fn figures(
     .bind(now)
     .push(" THEN 1 ELSE 0 END), 0) AS BIGINT) AS open_windows FROM rec");
     let totals = q.query().fetch_one(&mut *conn).await?;
-    let mut figures = sums(conn, scope, false)
+    let mut figures = sums(conn, rates, scope, false)
         .await?
         .pop()
         .map(|(_, f)| f)
-        .unwrap_or(RecoveryReturn {
-            window_days: WINDOW_DAYS,
-            ..Default::default()
-        });
+        .unwrap_or_else(empty);
     figures.customers = totals.try_get("customers")?;
     figures.open_windows = totals.try_get("open_windows")?;
     Ok(figures)
@@ -216,6 +260,7 @@ pub async fn figures(
 /// The recoveries behind the figures, newest first, each with what followed its own window.
 pub async fn records(
     conn: &mut AnyConnection,
+    rates: &Rates,
     scope: Scope,
     now: i64,
     limit: i64,
@@ -224,14 +269,9 @@ pub async fn records(
     let mut q = recoveries(scope);
     q.push(
         "
-         SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at, r.spend,
+         SELECT r.id, r.customer_id, c.name AS customer, k.name AS category, r.at,
                 (SELECT COUNT(*) FROM orders o WHERE o.customer_id = r.customer_id
                   AND o.placed_at > r.at AND o.placed_at <= r.at + r.w) AS orders_after,
-                (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o
-                  WHERE o.customer_id = r.customer_id AND o.placed_at > r.at AND o.placed_at <= r.at + r.w) AS revenue_after,
-                (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM referrals f
-                  JOIN orders o ON o.customer_id = f.referred_customer_id
-                  WHERE f.referrer_id = r.customer_id AND f.occurred_at > r.at AND f.occurred_at <= r.at + r.w) AS referral_revenue,
                 (SELECT COUNT(*) FROM referrals f WHERE f.incident_id = r.id) AS attributed_referrals,
                 (SELECT COUNT(*) FROM advocacy_events e WHERE e.incident_id = r.id) AS attributed_posts,
                 i.proactive
@@ -242,27 +282,80 @@ pub async fn records(
     .bind(limit)
     .push(" OFFSET ")
     .bind(offset);
-    let rows = q.query().fetch_all(conn).await?;
+    let rows = q.query().fetch_all(&mut *conn).await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    let money = record_money(conn, rates, scope, &ids).await?;
     rows.iter()
         .map(|r| {
             let at: i64 = r.try_get("at")?;
+            let id: i64 = r.try_get("id")?;
+            let [spend, after, referred] = money.get(&id).cloned().unwrap_or_default();
             Ok(RecoveryRecord {
-                incident_id: r.try_get("id")?,
+                incident_id: id,
                 customer_id: r.try_get("customer_id")?,
                 customer: r.try_get("customer")?,
                 category: r.try_get("category")?,
                 proactive: r.try_get::<i64, _>("proactive")? == 1,
                 at,
-                spend_minor: r.try_get("spend")?,
+                spend_minor: spend.minor,
                 orders_after: r.try_get("orders_after")?,
-                revenue_after_minor: r.try_get("revenue_after")?,
-                referral_revenue_after_minor: r.try_get("referral_revenue")?,
+                revenue_after_minor: after.minor,
+                referral_revenue_after_minor: referred.minor,
                 attributed_referrals: r.try_get("attributed_referrals")?,
                 attributed_posts: r.try_get("attributed_posts")?,
                 window_open: at + WINDOW_MS > now,
+                unrated_amounts: [spend, after, referred]
+                    .iter()
+                    .flat_map(|t| t.unrated.values())
+                    .sum(),
             })
         })
         .collect()
+}
+
+/// Each listed recovery's spend, orders in its window and its referred customers' orders in
+/// its window, converted.
+async fn record_money(
+    conn: &mut AnyConnection,
+    rates: &Rates,
+    scope: Scope,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, [Total; 3]>, AppError> {
+    let mut out: BTreeMap<i64, [Total; 3]> = BTreeMap::new();
+    let parts: [(&'static str, &'static str); 3] = [
+        (
+            " SELECT r.id AS owner, a.currency AS currency, COALESCE(a.decided_at, a.created_at) AS at,
+                     a.amount_minor AS amount
+              FROM rec r JOIN recovery_actions a ON a.incident_id = r.id AND a.status = 'applied'",
+            "",
+        ),
+        (
+            " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
+              FROM rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
+                   AND o.placed_at <= r.at + r.w",
+            "",
+        ),
+        (
+            " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
+              FROM rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
+                   AND f.occurred_at <= r.at + r.w
+              JOIN orders o ON o.customer_id = f.referred_customer_id",
+            "",
+        ),
+    ];
+    for (n, (select, _)) in parts.iter().enumerate() {
+        let mut q = recoveries(scope);
+        q.push(select)
+            .push(" WHERE r.id IN ")
+            .list(ids.iter().copied());
+        for (id, (_, total)) in sums::by_owner(conn, rates, &q).await? {
+            out.entry(id).or_default()[n] = total;
+        }
+    }
+    Ok(out)
 }
 
 pub const PER_PAGE: i64 = 25;
@@ -298,17 +391,23 @@ pub async fn overview(
         to: now + 1,
         staff: StaffScope::Organisation,
     };
+    let tz = crate::org::clock::time_zone(db).await?;
     let mut conn = db.acquire().await?;
-    let figures = figures(&mut conn, scope, now).await?;
-    let records = records(&mut conn, scope, now, PER_PAGE, (page - 1) * PER_PAGE).await?;
-    let currency: Option<String> =
-        sqlx::query_scalar("SELECT currency FROM orders ORDER BY placed_at DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
+    let rates = crate::org::money::queries::rates(&mut conn, tz).await?;
+    let figures = figures(&mut conn, &rates, scope, now).await?;
+    let records = records(
+        &mut conn,
+        &rates,
+        scope,
+        now,
+        PER_PAGE,
+        (page - 1) * PER_PAGE,
+    )
+    .await?;
     Ok(super::RecoveryOverview {
         period: period.into(),
         figures,
-        currency: currency.unwrap_or_else(|| "USD".into()),
+        currency: rates.currency,
         records,
         page,
         per_page: PER_PAGE,

@@ -2,6 +2,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod clock;
+pub mod money;
 pub mod pages;
 pub mod retention;
 pub mod scope;

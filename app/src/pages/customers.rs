@@ -17,6 +17,8 @@ pub fn CustomersPage() -> impl IntoView {
     let q = move || query.with(|m| m.get("q").unwrap_or_default());
     let sort = move || CustomerSort::parse(&query.with(|m| m.get("sort").unwrap_or_default()));
     let standing = move || query.with(|m| m.get("standing").unwrap_or_default());
+    let referral_week = move || query.with(|m| m.get("referral_week").unwrap_or_default());
+    let currency = move || query.with(|m| m.get("currency").unwrap_or_default());
     let page = move || {
         query.with(|m| {
             m.get("page")
@@ -26,8 +28,10 @@ pub fn CustomersPage() -> impl IntoView {
         })
     };
     let customers = Resource::new(
-        move || (q(), sort(), page(), standing()),
-        |(q, sort, page, standing)| list_customers(q, sort.as_str().to_string(), page, standing),
+        move || (q(), sort(), page(), standing(), referral_week(), currency()),
+        |(q, sort, page, standing, week, currency)| {
+            list_customers(q, sort.as_str().to_string(), page, standing, week, currency)
+        },
     );
     let viewer = crate::components::layout::use_viewer();
     view! {
@@ -55,10 +59,20 @@ pub fn CustomersPage() -> impl IntoView {
                   ("passive", "Passive"), ("detractor", "Detractors"), ("churned", "Churned")]
                     .into_iter().map(|(v, l)| view! { <option value=v selected=move || standing() == v>{l}</option> }).collect_view()}
             </select>
+            {move || (!referral_week().is_empty()).then(|| view! {
+                <input type="hidden" name="referral_week" value=referral_week()/>
+                <input type="hidden" name="currency" value=currency()/>
+            })}
             <button type="submit" class="button button-quiet">"Search"</button>
             <crate::components::submit_on_change::SubmitOnChange/>
             <crate::components::search_as_you_type::SearchAsYouType results="customer-results".to_string()/>
         </form>
+        {move || (!referral_week().is_empty()).then(|| view! {
+            <p class="muted" data-testid="linked-filters">
+                {format!("Showing customers whose referrals brought money in {}{}. ", referral_week(), if currency().is_empty() { String::new() } else { format!(", in {}", currency()) })}
+                <a href="/customers">"Show all"</a>
+            </p>
+        })}
         <div id="customer-results">
         <Transition fallback=|| view! { <p class="loading">"Loading customers…"</p> }>
             {move || Suspend::new(async move {
@@ -70,7 +84,7 @@ pub fn CustomersPage() -> impl IntoView {
                         </EmptyState>
                     }.into_any(),
                     Ok(page) => {
-                        let base = format!("/customers?q={}&sort={}&standing={}&", encode(&q()), sort().as_str(), encode(&standing()));
+                        let base = format!("/customers?q={}&sort={}&standing={}&referral_week={}&currency={}&", encode(&q()), sort().as_str(), encode(&standing()), encode(&referral_week()), encode(&currency()));
                         view! {
                             <div class="table-wrap">
                                 <table class="table">

@@ -22,9 +22,11 @@ pub mod weekly;
 
 use crate::feedback::figures::FeedbackFigures;
 use crate::loyalty::RecoveryReturn;
+use crate::org::money::Unconverted;
 use crate::org::scope::StaffScope;
 use crate::stories::StoryFigures;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Incident figures for a week.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -68,6 +70,9 @@ pub struct WeekFigures {
     pub advocacy: AdvocacyFigures,
     /// For recoveries in the 52 weeks up to the end of this week.
     pub recovery_return: RecoveryReturn,
+    /// Amounts a money figure left out for want of a rate: stored figure ("spend",
+    /// "referral_revenue") → currency → how many.
+    pub unrated: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
 /// One figure as the page, the CSV export and the API show it.
@@ -86,6 +91,10 @@ pub struct Figure {
     pub change: Option<f64>,
     /// The list of records behind the figure, with its filters.
     pub href: String,
+    /// For money: amounts in other currencies that had no exchange rate on their date, left
+    /// out of `value` and counted here per currency.
+    #[serde(default)]
+    pub unconverted: Vec<Unconverted>,
 }
 
 /// One week of the twelve-week trend.
@@ -170,7 +179,8 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
     let w = &now.week;
     let staff = match scope {
         StaffScope::Associate(a) => format!("&assignee={a}"),
-        _ => String::new(),
+        StaffScope::Team(t) => format!("&team={t}"),
+        StaffScope::Organisation => String::new(),
     };
     let storyteller = match scope {
         StaffScope::Associate(a) => format!("&associate={a}"),
@@ -191,7 +201,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Incidents resolved",
             "count",
             |f| count(f.incidents.resolved),
-            format!("/incidents?status=resolved&week={w}{staff}"),
+            format!("/incidents?resolved_week={w}{staff}"),
         ),
         (
             "proactive_share",
@@ -207,7 +217,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Median time to recover",
             "hours",
             |f| f.incidents.recovery_hours_median,
-            format!("/incidents?status=resolved&week={w}{staff}"),
+            format!("/incidents?resolved_week={w}{staff}"),
         ),
         (
             "recovery_hours_p90",
@@ -215,7 +225,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "90th percentile time to recover",
             "hours",
             |f| f.incidents.recovery_hours_p90,
-            format!("/incidents?status=resolved&week={w}{staff}"),
+            format!("/incidents?resolved_week={w}{staff}"),
         ),
         (
             "recovery_spend",
@@ -223,7 +233,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Recovery spend",
             "money",
             |f| count(f.incidents.recovery_spend_minor),
-            "/customers/return-on-recovery?period=90d".into(),
+            format!("/incidents?spend_week={w}{staff}"),
         ),
         (
             "feedback_answers",
@@ -359,7 +369,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Referral revenue",
             "money",
             |f| count(f.advocacy.referral_revenue_minor),
-            "/customers?standing=advocate".into(),
+            format!("/customers?referral_week={w}"),
         ),
         (
             "audience_reached",
@@ -391,7 +401,48 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
                 previous,
                 change: metrics::change(value, previous),
                 href,
+                unconverted: unconverted(key, now, scope),
             }
+        })
+        .collect()
+}
+
+/// The amounts a money figure left out, each currency's linked to its records.
+fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted> {
+    let w = &f.week;
+    let staff = match scope {
+        StaffScope::Associate(a) => format!("&assignee={a}"),
+        StaffScope::Team(t) => format!("&team={t}"),
+        StaffScope::Organisation => String::new(),
+    };
+    let per_currency: BTreeMap<String, i64> = match key {
+        "recovery_spend" => f.unrated.get("spend").cloned().unwrap_or_default(),
+        "referral_revenue" => f
+            .unrated
+            .get("referral_revenue")
+            .cloned()
+            .unwrap_or_default(),
+        "return_on_recovery" => {
+            let mut all = BTreeMap::new();
+            for per in f.recovery_return.unrated.values() {
+                for (c, n) in per {
+                    *all.entry(c.clone()).or_default() += n;
+                }
+            }
+            all
+        }
+        _ => return Vec::new(),
+    };
+    per_currency
+        .into_iter()
+        .map(|(currency, amounts)| Unconverted {
+            href: match key {
+                "recovery_spend" => format!("/incidents?spend_week={w}&currency={currency}{staff}"),
+                "referral_revenue" => format!("/customers?referral_week={w}&currency={currency}"),
+                _ => "/customers/return-on-recovery?period=12m".into(),
+            },
+            currency,
+            amounts,
         })
         .collect()
 }

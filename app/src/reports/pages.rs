@@ -120,6 +120,23 @@ fn Report(report: WeeklyReport, scopes: super::ScopeMenu) -> impl IntoView {
         {scopes.by_team.then(|| view! {
             <p class="muted small" data-testid="scope-hint">"People are listed by team: choose a team, then one of its people."</p>
         })}
+        {
+            let left_out: Vec<(String, crate::org::money::Unconverted)> = r
+                .figures
+                .iter()
+                .flat_map(|f| f.unconverted.iter().map(move |u| (f.label.clone(), u.clone())))
+                .collect();
+            (!left_out.is_empty()).then(|| view! {
+                <div class="alert alert-warning" role="status" data-testid="unconverted">
+                    <p>{format!("Money figures are in {currency}. Amounts in other currencies with no exchange rate on their date are left out, never added:")}</p>
+                    <ul class="plain-list">
+                        {left_out.into_iter().map(|(label, u)| view! {
+                            <li>{format!("{label}: ")}<a href=u.href.clone()>{u.text()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })
+        }
         {groups.into_iter().map(|g| {
             let figures: Vec<Figure> = r.figures.iter().filter(|f| f.group == g).cloned().collect();
             let currency = currency.clone();
@@ -195,6 +212,7 @@ fn ReportFigure(figure: Figure, currency: String, previous: String) -> impl Into
             <span class="figure-value">{show(&f.unit, f.value, &currency)}</span>
             <span class="figure-label">{f.label.clone()}</span>
             <span class=format!("figure-change {direction}")>{format!("{change} vs {previous}")}</span>
+            {f.unconverted.iter().map(|u| view! { <span class="figure-note small">{u.text()}</span> }).collect_view()}
         </a>
     }
 }

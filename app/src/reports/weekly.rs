@@ -71,6 +71,15 @@ async fn rolling_return(
     let from = monday - Duration::days(7 * 51);
     let sums = read::totals(conn, scope, (from, monday), &RETURN_FIGURES).await?;
     let sum = |k: &str| sums.get(k).copied().unwrap_or(0);
+    let mut unrated: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    for (figure, currency, n) in unrated_counts(&sums) {
+        if let Some(figure) = figure.strip_prefix("rec_") {
+            unrated
+                .entry(figure.into())
+                .or_default()
+                .insert(currency, n);
+        }
+    }
     Ok(RecoveryReturn {
         window_days: recovery_return::WINDOW_DAYS,
         recoveries: sum("rec_recoveries"),
@@ -82,7 +91,16 @@ async fn rolling_return(
         attributed_referrals: sum("rec_attributed_referrals"),
         attributed_posts: sum("rec_attributed_posts"),
         attributed_audience: sum("rec_attributed_audience"),
+        unrated,
         ..Default::default()
+    })
+}
+
+/// The stored counts of amounts without a rate, as (figure, currency, how many).
+fn unrated_counts(c: &Counts) -> impl Iterator<Item = (String, String, i64)> + '_ {
+    c.iter().filter_map(|(k, n)| {
+        let (figure, currency) = k.split_once(aggregates::compute::UNRATED)?;
+        Some((figure.to_string(), currency.to_string(), *n))
     })
 }
 
@@ -164,6 +182,15 @@ async fn weeks_figures(
             advocacy: advocacy_figures(c),
             ..Default::default()
         };
+        for (figure, currency, n) in unrated_counts(c) {
+            if !figure.starts_with("rec_") {
+                figures
+                    .unrated
+                    .entry(figure)
+                    .or_default()
+                    .insert(currency, n);
+            }
+        }
         if let Some(((active, with_story), recovery_return)) = extras.remove(&w) {
             figures.stories.active_associates = active;
             figures.stories.associates_with_story = with_story;
@@ -241,10 +268,7 @@ pub async fn report(
             }
         })
         .collect();
-    let currency: Option<String> =
-        sqlx::query_scalar("SELECT currency FROM orders ORDER BY placed_at DESC LIMIT 1")
-            .fetch_optional(db)
-            .await?;
+    let currency = crate::org::money::queries::currency(db).await?;
     let (from, to) = crate::org::clock::week_range(tz, monday);
     Ok(WeeklyReport {
         week: this.week.clone(),
@@ -253,7 +277,7 @@ pub async fn report(
         to,
         scope,
         scope_name,
-        currency: currency.unwrap_or_else(|| "USD".into()),
+        currency,
         figures: super::figures_of(&this, &before, scope),
         trend_keys: super::TREND_KEYS.iter().map(|k| k.to_string()).collect(),
         trend,

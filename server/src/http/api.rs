@@ -6,6 +6,7 @@ pub mod jobs;
 pub mod loyalty;
 pub mod notifications;
 pub mod openapi;
+pub mod rates;
 pub mod reports;
 pub mod signals;
 pub mod webhooks;
@@ -41,6 +42,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(reports::weekly))
+        .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
         .routes(routes!(notifications::read_all))
@@ -102,6 +104,15 @@ pub fn router(state: AppState) -> Router<AppState> {
             }),
         )
         .merge(protected)
+}
+
+/// Refuses a token whose maker is not an active admin (admin-level routes: webhooks, rates).
+pub async fn admin_token(state: &AppState, client: &ApiClient) -> Result<(), AppError> {
+    if app::admin::tokens::queries::made_by_admin(&state.db, client.token_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The audit actor for a request made with an API token.

@@ -436,6 +436,24 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
                 ("email_days", s("365")),
             ],
         ),
+        ("org/rates", vec![]),
+        ("org/currency", vec![("currency", s("USD"))]),
+        (
+            "org/rates/save",
+            vec![
+                ("currency", s("EUR")),
+                ("from", s("2026-11-02")),
+                ("rate", s("1.08")),
+            ],
+        ),
+        (
+            "org/rates/import",
+            vec![("csv", s("currency,from,rate\nGBP,2026-11-02,1.27"))],
+        ),
+        (
+            "org/rates/delete",
+            vec![("currency", s("CHF")), ("from", s("2026-11-02"))],
+        ),
         ("org/teams/create", vec![("name", s("Matrix team"))]),
         (
             "org/teams/assign",

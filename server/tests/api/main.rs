@@ -20,6 +20,7 @@ mod jobs;
 mod loyalty;
 mod metrics;
 mod money_controls;
+mod money_figures;
 mod notifications;
 mod passwords;
 mod portal_privacy;

@@ -10,7 +10,7 @@ use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const KEYS: [&str; 11] = [
+const KEYS: [&str; 15] = [
     "status",
     "category",
     "severity",
@@ -22,6 +22,18 @@ const KEYS: [&str; 11] = [
     "q",
     "sort",
     "proactive",
+    "resolved_week",
+    "spend_week",
+    "currency",
+    "team",
+];
+
+/// The filters a report's figure links to, shown above the list rather than in the form.
+const LINKED: [(&str, &str); 4] = [
+    ("resolved_week", "Resolved in"),
+    ("spend_week", "Recovery money applied in"),
+    ("currency", "In currency"),
+    ("team", "Team"),
 ];
 
 #[component]
@@ -32,11 +44,25 @@ pub fn IncidentsPage() -> impl IntoView {
     let incidents = Resource::new(
         move || (KEYS.map(get), page()),
         |(v, page)| {
-            let [status, category, severity, source, assignee, customer, week, overdue, q, sort, proactive] =
+            let [status, category, severity, source, assignee, customer, week, overdue, q, sort, proactive, resolved_week, spend_week, currency, team] =
                 v;
             list_incidents(
-                status, category, severity, source, assignee, customer, week, overdue, q, sort,
-                page, proactive,
+                status,
+                category,
+                severity,
+                source,
+                assignee,
+                customer,
+                week,
+                overdue,
+                q,
+                sort,
+                page,
+                proactive,
+                resolved_week,
+                spend_week,
+                currency,
+                team,
             )
         },
     );
@@ -119,9 +145,20 @@ pub fn IncidentsPage() -> impl IntoView {
                 {opt("customer", "Customer A–Z", "sort")}
             </select>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
+            {move || LINKED.iter().filter(|(k, _)| !get(k).is_empty()).map(|(k, _)| view! { <input type="hidden" name=*k value=get(k)/> }).collect_view()}
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/incidents">"Clear"</a>
         </form>
+        {move || {
+            let shown: Vec<String> = LINKED
+                .iter()
+                .filter(|(k, _)| !get(k).is_empty())
+                .map(|(k, label)| format!("{label} {}", get(k)))
+                .collect();
+            (!shown.is_empty()).then(|| view! {
+                <p class="muted" data-testid="linked-filters">{format!("Showing incidents: {}. ", shown.join(" · "))}<a href="/incidents">"Show all"</a></p>
+            })
+        }}
         <Transition fallback=|| view! { <p class="loading">"Loading incidents…"</p> }>
             {move || Suspend::new(async move {
                 match incidents.await {

@@ -34,7 +34,8 @@ pub fn IncidentSettingsPage() -> impl IntoView {
                                 <h2>"Approval limits and service levels"</h2>
                                 <ActionForm action=save attr:class="form">
                                     <FormAlert error=save_error/>
-                                    <TextField label="Organisation currency (ISO 4217 code)" name="currency" value=rules.currency.clone() error=save_error/>
+                                    <p class="hint">{format!("Amounts are in the organisation currency, {}, which an admin sets under Admin → Exchange rates.", rules.currency)}</p>
+                                    <input type="hidden" name="currency" value=rules.currency.clone()/>
                                     <TextField label="An incident's recovery may spend up to this much (refunds, credits and every other cost added up) before a manager approves" name="approval_limit" value=limit error=save_error/>
                                     <TextField label="Limits in other currencies you accept, e.g. EUR 45.00, GBP 40.00 (amounts in any other currency always wait for approval)" name="other_limits" value=others error=save_error/>
                                     <label class="checkbox">

@@ -3,11 +3,14 @@ use super::Week;
 use crate::db::Sql;
 use crate::error::AppError;
 use crate::loyalty::recovery_return::{self, Scope};
+use crate::org::money::sums;
+use crate::org::money::table::{Rates, Total};
 use crate::org::scope::StaffScope;
 use crate::reports::metrics;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use sqlx::AnyConnection;
+use std::collections::BTreeMap;
 
 pub async fn week(
     conn: &mut AnyConnection,
@@ -17,8 +20,9 @@ pub async fn week(
 ) -> Result<Week, AppError> {
     let (from, to) = crate::org::clock::week_range(tz, monday);
     let mut week = Week::default();
-    incidents_by_owner(conn, (from, to), &mut week).await?;
-    advocacy_by_owner(conn, (from, to), &mut week).await?;
+    let rates = crate::org::money::queries::rates(conn, tz).await?;
+    incidents_by_owner(conn, &rates, (from, to), &mut week).await?;
+    advocacy_by_owner(conn, &rates, (from, to), &mut week).await?;
     for (owner, counts) in crate::feedback::figures::by_owner(conn, from, to, to.min(now)).await? {
         for (figure, n) in counts.entries() {
             week.add(owner, figure, n);
@@ -33,7 +37,7 @@ pub async fn week(
         to,
         staff: StaffScope::Organisation,
     };
-    for (owner, r) in recovery_return::sums(conn, scope, true).await? {
+    for (owner, r) in recovery_return::sums(conn, &rates, scope, true).await? {
         for (figure, n) in [
             ("rec_recoveries", r.recoveries),
             ("rec_spend", r.spend_minor),
@@ -47,14 +51,41 @@ pub async fn week(
         ] {
             week.add(owner, figure, n);
         }
+        for (figure, unrated) in &r.unrated {
+            add_unrated(&mut week, owner, &format!("rec_{figure}"), unrated);
+        }
     }
     Ok(week.with_organisation())
+}
+
+/// The counts of amounts `figure` could not convert, kept as `<figure>_unrated_<currency>`.
+fn add_unrated(week: &mut Week, owner: i64, figure: &str, unrated: &BTreeMap<String, i64>) {
+    for (currency, n) in unrated {
+        week.add(owner, &unrated_key(figure, currency), *n);
+    }
+}
+
+/// The stored name of the count of `figure`'s amounts in `currency` without a rate.
+pub fn unrated_key(figure: &str, currency: &str) -> String {
+    format!("{figure}{UNRATED}{currency}")
+}
+
+/// What joins a money figure's name and a currency in the names of its unrated counts.
+pub const UNRATED: &str = "_unrated_";
+
+/// Adds a money figure per owner: the converted total and the unrated counts.
+fn add_money(week: &mut Week, figure: &str, sums: BTreeMap<i64, (i64, Total)>) {
+    for (owner, (_, total)) in sums {
+        week.add(owner, figure, total.minor);
+        add_unrated(week, owner, figure, &total.unrated);
+    }
 }
 
 /// Incidents opened (and how many proactively), resolved with their times to recover, and
 /// recovery money applied in [from, to), per assignee.
 pub async fn incidents_by_owner(
     conn: &mut AnyConnection,
+    rates: &Rates,
     (from, to): (i64, i64),
     week: &mut Week,
 ) -> Result<(), AppError> {
@@ -88,20 +119,17 @@ pub async fn incidents_by_owner(
             .entry(tenths)
             .or_default() += 1;
     }
-    let spend: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT COALESCE(i.assignee_id, 0), CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT)
+    let mut spend = Sql::new(
+        "SELECT COALESCE(i.assignee_id, 0) AS owner, a.currency AS currency,
+                COALESCE(a.decided_at, a.created_at) AS at, a.amount_minor AS amount
          FROM recovery_actions a JOIN incidents i ON i.id = a.incident_id
-         WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= $1
-           AND COALESCE(a.decided_at, a.created_at) < $2
-         GROUP BY COALESCE(i.assignee_id, 0)",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?;
-    for (owner, minor) in spend {
-        week.add(owner, "spend", minor);
-    }
+         WHERE a.status = 'applied' AND COALESCE(a.decided_at, a.created_at) >= ",
+    );
+    spend
+        .bind(from)
+        .push(" AND COALESCE(a.decided_at, a.created_at) < ")
+        .bind(to);
+    add_money(week, "spend", sums::by_owner(conn, rates, &spend).await?);
     Ok(())
 }
 
@@ -109,12 +137,12 @@ pub async fn incidents_by_owner(
 /// the associate of the story staff attributed it to (0 when neither).
 pub async fn advocacy_by_owner(
     conn: &mut AnyConnection,
+    rates: &Rates,
     (from, to): (i64, i64),
     week: &mut Week,
 ) -> Result<(), AppError> {
-    let referrals: Vec<(i64, i64, i64, i64)> = by_attributed_owner(
-        "COUNT(*), CAST(COALESCE(SUM(x.converted), 0) AS BIGINT),
-         CAST(COALESCE(SUM(CASE WHEN x.referred_customer_id IS NULL THEN x.revenue_minor ELSE 0 END), 0) AS BIGINT)",
+    let referrals: Vec<(i64, i64, i64)> = by_attributed_owner(
+        "COUNT(*), CAST(COALESCE(SUM(x.converted), 0) AS BIGINT)",
         "referrals x",
         "x.occurred_at",
         (from, to),
@@ -122,23 +150,31 @@ pub async fn advocacy_by_owner(
     .query_as()
     .fetch_all(&mut *conn)
     .await?;
-    for (o, n, converted, prospects) in referrals {
+    for (o, n, converted) in referrals {
         week.add(o, "referrals", n);
         week.add(o, "conversions", converted);
-        week.add(o, "referral_revenue", prospects);
     }
-    let orders: Vec<(i64, i64)> = by_attributed_owner(
-        "CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT)",
+    // Revenue staff recorded for prospects, and the orders of referred customers.
+    let mut prospects = attributed_rows(
+        "x.currency AS currency, x.occurred_at AS at, x.revenue_minor AS amount",
+        "referrals x",
+        "x.occurred_at",
+        (from, to),
+    );
+    prospects.push(" AND x.referred_customer_id IS NULL");
+    let mut revenue = sums::by_owner(conn, rates, &prospects).await?;
+    let orders = attributed_rows(
+        "o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount",
         "orders o JOIN referrals x ON x.referred_customer_id = o.customer_id",
         "o.placed_at",
         (from, to),
-    )
-    .query_as()
-    .fetch_all(&mut *conn)
-    .await?;
-    for (o, minor) in orders {
-        week.add(o, "referral_revenue", minor);
+    );
+    for (owner, (n, total)) in sums::by_owner(conn, rates, &orders).await? {
+        let (count, sum) = revenue.entry(owner).or_default();
+        *count += n;
+        sum.merge(&total);
     }
+    add_money(week, "referral_revenue", revenue);
     let audience: Vec<(i64, i64)> = by_attributed_owner(
         "CAST(COALESCE(SUM(x.audience), 0) AS BIGINT)",
         "advocacy_events x",
@@ -161,13 +197,26 @@ fn by_attributed_owner(
     sums: &'static str,
     rows: &'static str,
     moment: &'static str,
+    range: (i64, i64),
+) -> Sql {
+    let mut q = attributed_rows(sums, rows, moment, range);
+    q.push(" GROUP BY ").push(OWNER);
+    q
+}
+
+const OWNER: &str = "COALESCE(i.assignee_id, s.associate_id, 0)";
+
+/// The rows of [`by_attributed_owner`] one by one: `owner`, then `columns`.
+fn attributed_rows(
+    columns: &'static str,
+    rows: &'static str,
+    moment: &'static str,
     (from, to): (i64, i64),
 ) -> Sql {
-    const OWNER: &str = "COALESCE(i.assignee_id, s.associate_id, 0)";
     let mut q = Sql::new("SELECT ");
     q.push(OWNER)
-        .push(", ")
-        .push(sums)
+        .push(" AS owner, ")
+        .push(columns)
         .push(" FROM ")
         .push(rows)
         .push(
@@ -180,8 +229,6 @@ fn by_attributed_owner(
         .push(" AND ")
         .push(moment)
         .push(" < ")
-        .bind(to)
-        .push(" GROUP BY ")
-        .push(OWNER);
+        .bind(to);
     q
 }

@@ -1,8 +1,8 @@
 //! `/api/v1/webhooks`: add, list and delete webhook endpoints and read their delivery attempts.
 //! Admin-level, as Admin → Webhooks is: open to tokens made by a staff member who is an admin
 //! now.
-use super::{actor, path_id};
-use app::admin::tokens::queries::{made_by_admin, ApiClient};
+use super::{actor, admin_token, path_id};
+use app::admin::tokens::queries::ApiClient;
 use app::error::{AppError, ErrorBody};
 use app::state::AppState;
 use app::webhooks::api::{self, DeliveryAttempts, NewWebhook, Webhook, WebhookCreated};
@@ -10,15 +10,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-
-/// Refuses a token whose maker is not an active admin.
-async fn admin_token(state: &AppState, client: &ApiClient) -> Result<(), AppError> {
-    if made_by_admin(&state.db, client.token_id).await? {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// Adds an endpoint for the events named; the answer carries its signing secret, shown this
 /// once.

@@ -16,6 +16,16 @@ impl TestApp {
             .unwrap()
     }
 
+    pub async fn api_put(&self, token: &str, path: &str, body: &impl Serialize) -> Response {
+        Client::new()
+            .put(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The OpenAPI document the app serves.
     pub async fn api_document(&self) -> Value {
         let res = Client::new()
