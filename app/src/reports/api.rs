@@ -22,7 +22,8 @@ pub async fn load_weekly_report(
             }
             other => other?,
         };
-        super::weekly::report(db, &week, scope, crate::db::now_ms()).await
+        let report = super::weekly::report(db, &week, scope, crate::db::now_ms()).await?;
+        Ok(report.linked_for(staff.viewer.role))
     })
     .await
 }

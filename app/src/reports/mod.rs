@@ -153,6 +153,25 @@ pub struct WeeklyReport {
     pub lists: WeeklyLists,
 }
 
+/// Pages figures link to that only managers may open.
+const MANAGER_PAGES: [&str; 1] = ["/customers/return-on-recovery"];
+
+impl WeeklyReport {
+    /// The report with no link to a page `role` may not open (the figure stays, unlinked).
+    pub fn linked_for(mut self, role: crate::accounts::Role) -> Self {
+        if !role.at_least(crate::accounts::Role::Manager) {
+            for f in &mut self.figures {
+                if MANAGER_PAGES.iter().any(|p| f.href.starts_with(p)) {
+                    f.href.clear();
+                }
+                f.unconverted
+                    .retain(|u| !MANAGER_PAGES.iter().any(|p| u.href.starts_with(p)));
+            }
+        }
+        self
+    }
+}
+
 /// The figures drawn as twelve-week trends.
 pub const TREND_KEYS: [&str; 7] = [
     "incidents_opened",
@@ -329,7 +348,9 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Associates with a story",
             "count",
             |f| count(f.stories.associates_with_story),
-            "/stories/cadence".into(),
+            // The week's stories, which name their associates: a page every viewer of the
+            // report may open (story cadence is for managers).
+            format!("/stories?week={w}{storyteller}"),
         ),
         (
             "kudos",

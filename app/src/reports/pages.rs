@@ -207,13 +207,17 @@ fn ReportFigure(figure: Figure, currency: String, previous: String) -> impl Into
         Some(c) if c < 0.0 => "change-down",
         _ => "change-none",
     };
-    view! {
-        <a class="figure card card-link" href=f.href.clone() data-figure=f.key.clone()>
-            <span class="figure-value">{show(&f.unit, f.value, &currency)}</span>
-            <span class="figure-label">{f.label.clone()}</span>
-            <span class=format!("figure-change {direction}")>{format!("{change} vs {previous}")}</span>
-            {f.unconverted.iter().map(|u| view! { <span class="figure-note small">{u.text()}</span> }).collect_view()}
-        </a>
+    let inside = view! {
+        <span class="figure-value">{show(&f.unit, f.value, &currency)}</span>
+        <span class="figure-label">{f.label.clone()}</span>
+        <span class=format!("figure-change {direction}")>{format!("{change} vs {previous}")}</span>
+        {f.unconverted.iter().map(|u| view! { <span class="figure-note small">{u.text()}</span> }).collect_view()}
+    };
+    // A figure whose records are on a page the viewer may not open is shown unlinked.
+    if f.href.is_empty() {
+        view! { <div class="figure card" data-figure=f.key.clone()>{inside}</div> }.into_any()
+    } else {
+        view! { <a class="figure card card-link" href=f.href.clone() data-figure=f.key.clone()>{inside}</a> }.into_any()
     }
 }
 

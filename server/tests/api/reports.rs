@@ -203,6 +203,7 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
     // By default an associate asking for nothing gets their own figures.
     let own: Value = get(&associate, "", "").await.json().await.unwrap();
     assert_eq!(own["scope"], json!({ "Associate": me }));
+    opens_every_link(&app, &associate, &own).await;
     assert_eq!(get(&associate, "", &me.to_string()).await.status(), 200);
     assert_eq!(get(&associate, "", &other.to_string()).await.status(), 403);
     assert_eq!(get(&associate, &team.to_string(), "").await.status(), 403);
@@ -220,7 +221,10 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
     app.call(&admin, "reports/access", &[("open", "1")]).await;
     let org: Value = get(&associate, "", "").await.json().await.unwrap();
     assert_eq!(org["scope"], "Organisation");
-    assert_eq!(get(&associate, &team.to_string(), "").await.status(), 200);
+    opens_every_link(&app, &associate, &org).await;
+    let theirs = get(&associate, &team.to_string(), "").await;
+    assert_eq!(theirs.status(), 200);
+    opens_every_link(&app, &associate, &theirs.json().await.unwrap()).await;
     assert_eq!(
         get(&associate, "", &other.to_string()).await.status(),
         403,
@@ -238,6 +242,22 @@ async fn associates_see_their_own_report_and_more_only_when_the_organisation_all
 
     let (customer, _) = app.customer_browser().await;
     assert_eq!(get(&customer, "", "").await.status(), 403);
+}
+
+/// Every figure of `report` links to a page `viewer` may open, or is shown without a link.
+async fn opens_every_link(app: &TestApp, viewer: &Client, report: &Value) {
+    for f in report["figures"].as_array().unwrap() {
+        let href = f["href"].as_str().unwrap();
+        if href.is_empty() {
+            assert_eq!(
+                f["key"], "return_on_recovery",
+                "only manager pages go unlinked"
+            );
+            continue;
+        }
+        let status = app.get(viewer, href).await.status();
+        assert_eq!(status, 200, "{} links to {href}", f["key"]);
+    }
 }
 
 /// Every label in a scope menu, the organisation and teams first, then people.
