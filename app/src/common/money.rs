@@ -88,6 +88,14 @@ pub fn parse_currency(input: &str) -> Result<String, String> {
     Ok(code)
 }
 
+/// An optional currency filter: "" is none (not USD, as for an amount), else an ISO 4217 code.
+pub fn optional_currency(input: &str) -> Result<Option<String>, String> {
+    match input.trim() {
+        "" => Ok(None),
+        c => parse_currency(c).map(Some),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Money;

@@ -18,13 +18,8 @@ pub async fn list_customers(
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         let db = &staff.state.db;
         let sort = super::CustomerSort::parse(&sort);
-        let currency = match currency.trim() {
-            "" => None,
-            c => Some(
-                crate::common::money::parse_currency(c)
-                    .map_err(|m| AppError::field("currency", m))?,
-            ),
-        };
+        let currency = crate::common::money::optional_currency(&currency)
+            .map_err(|m| AppError::field("currency", m))?;
         let referral = match referral_week.trim() {
             "" if currency.is_some() => {
                 return Err(AppError::field(
@@ -33,10 +28,14 @@ pub async fn list_customers(
                 ))
             }
             "" => None,
-            w => Some(super::queries::ReferralMoney {
-                week: crate::org::clock::week_filter(db, w).await?,
-                currency,
-            }),
+            w => {
+                let tz = crate::org::clock::time_zone(db).await?;
+                Some(super::queries::ReferralMoney {
+                    week: crate::org::clock::iso_week_range(tz, w)
+                        .map_err(|m| AppError::field("referral_week", m))?,
+                    currency,
+                })
+            }
         };
         super::queries::list(db, &q, sort, &standing, referral, page).await
     })

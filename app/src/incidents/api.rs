@@ -31,14 +31,9 @@ pub async fn list_incidents(
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         use super::{Severity, Source, Status};
         let db = &staff.state.db;
-        let week_of = |field: &'static str, w: String| async move {
-            match w.trim() {
-                "" => Ok(None),
-                w => crate::org::clock::week_filter(db, w)
-                    .await
-                    .map(Some)
-                    .map_err(|e| AppError::field(field, e.to_string())),
-            }
+        let tz = crate::org::clock::time_zone(db).await?;
+        let week_of = |field: &str, w: &str| {
+            crate::org::clock::optional_week(tz, w).map_err(|m| AppError::field(field, m))
         };
         let filter = super::queries::IncidentFilter {
             status: Status::parse(&status),
@@ -47,19 +42,11 @@ pub async fn list_incidents(
             source: Source::parse(&source),
             assignee_id: AppError::optional_id(&assignee, "assignee")?,
             customer_id: AppError::optional_id(&customer, "customer")?,
-            week: match week.trim() {
-                "" => None,
-                w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
-            },
-            resolved_week: week_of("resolved_week", resolved_week).await?,
-            spend_week: week_of("spend_week", spend_week).await?,
-            currency: match currency.trim() {
-                "" => None,
-                c => Some(
-                    crate::common::money::parse_currency(c)
-                        .map_err(|m| AppError::field("currency", m))?,
-                ),
-            },
+            week: week_of("week", &week)?,
+            resolved_week: week_of("resolved_week", &resolved_week)?,
+            spend_week: week_of("spend_week", &spend_week)?,
+            currency: crate::common::money::optional_currency(&currency)
+                .map_err(|m| AppError::field("currency", m))?,
             team_id: AppError::optional_id(&team, "team")?,
             overdue: overdue == "1" || overdue == "true",
             proactive: proactive == "1" || proactive == "true",

@@ -78,6 +78,19 @@ pub struct RecoveryReturn {
     pub unrated: BTreeMap<String, BTreeMap<String, i64>>,
 }
 
+impl RecoveryReturn {
+    /// How many amounts each currency had left out, across the money figures.
+    pub fn unrated_by_currency(&self) -> BTreeMap<String, i64> {
+        let mut all = BTreeMap::new();
+        for per in self.unrated.values() {
+            for (c, n) in per {
+                *all.entry(c.clone()).or_default() += n;
+            }
+        }
+        all
+    }
+}
+
 /// One recovery behind the return-on-recovery figures, with what followed its own window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryRecord {

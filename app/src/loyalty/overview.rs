@@ -80,13 +80,7 @@ fn Overview(overview: RecoveryOverview) -> impl IntoView {
                 <span class="small muted">{format!("{}, {} · {} people reached", plural(f.attributed_referrals, "referral", "referrals"), plural(f.attributed_posts, "post", "posts"), f.attributed_audience)}</span></div>
         </div>
         {(!f.unrated.is_empty()).then(|| {
-            let mut by_currency: std::collections::BTreeMap<String, i64> = Default::default();
-            for per in f.unrated.values() {
-                for (c, n) in per {
-                    *by_currency.entry(c.clone()).or_default() += n;
-                }
-            }
-            let text: Vec<String> = by_currency.iter().map(|(c, n)| format!("{n} in {c}")).collect();
+            let text: Vec<String> = f.unrated_by_currency().iter().map(|(c, n)| format!("{n} in {c}")).collect();
             view! {
                 <div class="alert alert-warning" role="status" data-testid="unrated">
                     {format!("Left out of the money figures for want of an exchange rate to {}: {} amounts. ", o.currency, text.join(", "))}

@@ -325,28 +325,19 @@ async fn record_money(
     ids: &[i64],
 ) -> Result<BTreeMap<i64, [Total; 3]>, AppError> {
     let mut out: BTreeMap<i64, [Total; 3]> = BTreeMap::new();
-    let parts: [(&'static str, &'static str); 3] = [
-        (
-            " SELECT r.id AS owner, a.currency AS currency, COALESCE(a.decided_at, a.created_at) AS at,
-                     a.amount_minor AS amount
-              FROM rec r JOIN recovery_actions a ON a.incident_id = r.id AND a.status = 'applied'",
-            "",
-        ),
-        (
-            " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
-              FROM rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
-                   AND o.placed_at <= r.at + r.w",
-            "",
-        ),
-        (
-            " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
-              FROM rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
-                   AND f.occurred_at <= r.at + r.w
-              JOIN orders o ON o.customer_id = f.referred_customer_id",
-            "",
-        ),
+    let parts: [&'static str; 3] = [
+        " SELECT r.id AS owner, a.currency AS currency, COALESCE(a.decided_at, a.created_at) AS at,
+                 a.amount_minor AS amount
+          FROM rec r JOIN recovery_actions a ON a.incident_id = r.id AND a.status = 'applied'",
+        " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
+          FROM rec r JOIN orders o ON o.customer_id = r.customer_id AND o.placed_at > r.at
+               AND o.placed_at <= r.at + r.w",
+        " SELECT r.id AS owner, o.currency AS currency, o.placed_at AS at, o.amount_minor AS amount
+          FROM rec r JOIN referrals f ON f.referrer_id = r.customer_id AND f.occurred_at > r.at
+               AND f.occurred_at <= r.at + r.w
+          JOIN orders o ON o.customer_id = f.referred_customer_id",
     ];
-    for (n, (select, _)) in parts.iter().enumerate() {
+    for (n, select) in parts.iter().enumerate() {
         let mut q = recoveries(scope);
         q.push(select)
             .push(" WHERE r.id IN ")

@@ -71,6 +71,14 @@ pub fn iso_week_range(tz: Tz, label: &str) -> Result<(i64, i64), String> {
     Ok(week_range(tz, crate::common::moment::parse_week(label)?))
 }
 
+/// An optional ISO week filter ("" = none) as its [start, end) moments in `tz`.
+pub fn optional_week(tz: Tz, label: &str) -> Result<Option<(i64, i64)>, String> {
+    match label.trim() {
+        "" => Ok(None),
+        l => iso_week_range(tz, l).map(Some),
+    }
+}
+
 /// An ISO week label as a filter range in the organisation's time zone.
 pub async fn week_filter(db: &Db, label: &str) -> Result<(i64, i64), AppError> {
     let tz = time_zone(db).await?;

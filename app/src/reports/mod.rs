@@ -196,11 +196,7 @@ type Row = (
 /// Lays out a week's figures against the week before, each with its link.
 pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) -> Vec<Figure> {
     let w = &now.week;
-    let staff = match scope {
-        StaffScope::Associate(a) => format!("&assignee={a}"),
-        StaffScope::Team(t) => format!("&team={t}"),
-        StaffScope::Organisation => String::new(),
-    };
+    let staff = assignee_filter(scope);
     let storyteller = match scope {
         StaffScope::Associate(a) => format!("&associate={a}"),
         _ => String::new(),
@@ -428,14 +424,19 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
         .collect()
 }
 
-/// The amounts a money figure left out, each currency's linked to its records.
-fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted> {
-    let w = &f.week;
-    let staff = match scope {
+/// The incidents list's filter for a scope's assignees.
+fn assignee_filter(scope: StaffScope) -> String {
+    match scope {
         StaffScope::Associate(a) => format!("&assignee={a}"),
         StaffScope::Team(t) => format!("&team={t}"),
         StaffScope::Organisation => String::new(),
-    };
+    }
+}
+
+/// The amounts a money figure left out, each currency's linked to its records.
+fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted> {
+    let w = &f.week;
+    let staff = assignee_filter(scope);
     let per_currency: BTreeMap<String, i64> = match key {
         "recovery_spend" => f.unrated.get("spend").cloned().unwrap_or_default(),
         "referral_revenue" => f
@@ -443,15 +444,7 @@ fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted
             .get("referral_revenue")
             .cloned()
             .unwrap_or_default(),
-        "return_on_recovery" => {
-            let mut all = BTreeMap::new();
-            for per in f.recovery_return.unrated.values() {
-                for (c, n) in per {
-                    *all.entry(c.clone()).or_default() += n;
-                }
-            }
-            all
-        }
+        "return_on_recovery" => f.recovery_return.unrated_by_currency(),
         _ => return Vec::new(),
     };
     per_currency

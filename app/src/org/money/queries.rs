@@ -45,13 +45,6 @@ pub async fn rates(conn: &mut AnyConnection, tz: Tz) -> Result<Rates, AppError> 
     Ok(rates)
 }
 
-/// The rates in force in the organisation's time zone now.
-pub async fn current(db: &Db) -> Result<Rates, AppError> {
-    let tz = crate::org::clock::time_zone(db).await?;
-    let mut conn = db.acquire().await?;
-    rates(&mut conn, tz).await
-}
-
 pub async fn table(db: &Db) -> Result<RateTable, AppError> {
     let currency = currency(db).await?;
     let rows: Vec<(String, String, String)> = sqlx::query_as(

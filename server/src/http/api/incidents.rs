@@ -4,6 +4,7 @@ use app::incidents::queries::{self, IncidentFilter};
 use app::incidents::{
     IncidentPage, IncidentRow, Notice, RecoveryAction, Severity, Source, Status, TimelineEvent,
 };
+use app::org::clock::optional_week;
 use app::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::Json;
@@ -51,22 +52,10 @@ fn filter(q: ListQuery, tz: chrono_tz::Tz) -> Result<IncidentFilter, String> {
         source: parse_enum(q.source, Source::parse, "source")?,
         assignee_id: q.assignee,
         customer_id: q.customer,
-        week: match q.week.filter(|w| !w.is_empty()) {
-            None => None,
-            Some(w) => Some(app::org::clock::iso_week_range(tz, &w)?),
-        },
-        resolved_week: match q.resolved_week.filter(|w| !w.is_empty()) {
-            None => None,
-            Some(w) => Some(app::org::clock::iso_week_range(tz, &w)?),
-        },
-        spend_week: match q.spend_week.filter(|w| !w.is_empty()) {
-            None => None,
-            Some(w) => Some(app::org::clock::iso_week_range(tz, &w)?),
-        },
-        currency: match q.currency.filter(|c| !c.is_empty()) {
-            None => None,
-            Some(c) => Some(app::common::money::parse_currency(&c)?),
-        },
+        week: optional_week(tz, &q.week.unwrap_or_default())?,
+        resolved_week: optional_week(tz, &q.resolved_week.unwrap_or_default())?,
+        spend_week: optional_week(tz, &q.spend_week.unwrap_or_default())?,
+        currency: app::common::money::optional_currency(&q.currency.unwrap_or_default())?,
         team_id: q.team,
         overdue: q.overdue.unwrap_or(false),
         proactive: q.proactive.unwrap_or(false),
