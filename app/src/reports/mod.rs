@@ -91,6 +91,10 @@ pub struct Figure {
     pub change: Option<f64>,
     /// The list of records behind the figure, with its filters.
     pub href: String,
+    /// The API list holding exactly the records the figure counts (the page list's filters,
+    /// read the same way), where that list has an API; its `total` equals a count figure.
+    #[serde(default)]
+    pub records: Option<String>,
     /// For money: amounts in other currencies that had no exchange rate on their date, left
     /// out of `value` and counted here per currency.
     #[serde(default)]
@@ -224,7 +228,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Caught before a complaint",
             "percent",
             |f| f.incidents.proactive_share,
-            format!("/incidents?week={w}&proactive=1{staff}"),
+            format!("/incidents?week={w}&proactive=true{staff}"),
         ),
         (
             "recovery_hours_median",
@@ -417,11 +421,22 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
                 value,
                 previous,
                 change: metrics::change(value, previous),
+                records: records_of(&href),
                 href,
                 unconverted: unconverted(key, now, scope),
             }
         })
         .collect()
+}
+
+/// The list pages whose lists the API serves with the same filters, and where.
+const LIST_APIS: [(&str, &str); 1] = [("/incidents?", "/api/v1/incidents?")];
+
+/// The API URL of the list a figure's page link opens, if the API serves it.
+fn records_of(href: &str) -> Option<String> {
+    LIST_APIS
+        .iter()
+        .find_map(|(page, api)| href.strip_prefix(page).map(|q| format!("{api}{q}")))
 }
 
 /// The incidents list's filter for a scope's assignees.

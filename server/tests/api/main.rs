@@ -12,6 +12,7 @@ mod audit_trail;
 mod cli;
 mod customers;
 mod dashboard;
+mod drill_down;
 mod feedback;
 mod helpers;
 mod imports;
