@@ -30,3 +30,23 @@ test("a manager reviews last week, follows the lukewarm share, exports the CSV a
   await expect(page.getByTestId("report-scope")).toContainText("Priya Shah");
   await expect(page).toHaveURL(/scope=associate%3D\d+/);
 });
+
+test("a manager opens a team's report, follows Incidents resolved and finds exactly that many incidents", async ({ page }) => {
+  await signIn(page, "manager@example.com");
+  await page.goto("/reports/weekly");
+  await hydrated(page);
+  await page.getByTestId("scope-select").selectOption({ label: "Team Front desk" });
+  await page.getByRole("button", { name: "Show" }).click();
+  await expect(page.getByTestId("report-scope")).toContainText("Front desk");
+  const figure = page.locator("[data-figure=incidents_resolved]");
+  const resolved = Number((await figure.locator(".figure-value").textContent())!.trim());
+  await figure.click();
+  await expect(page).toHaveURL(/\/incidents\?resolved_week=\d{4}-W\d{2}&team=\d+$/);
+  await expect(page.getByTestId("linked-filters")).toContainText("Resolved in");
+  if (resolved === 0) {
+    await expect(page.getByRole("heading", { name: "No incidents match" })).toBeVisible();
+  } else {
+    await expect(page.locator("nav.pagination .muted").first()).toHaveText(new RegExp(`of ${resolved}$`));
+    await expect(page.locator("table.table tbody tr")).toHaveCount(Math.min(resolved, 25));
+  }
+});

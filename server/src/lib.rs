@@ -155,6 +155,7 @@ pub fn router(state: AppState) -> Router {
         .merge(http::api::router(state.clone()))
         .merge(http::imports::router())
         .merge(http::reports::router())
+        .merge(http::exports::router())
         .merge(http::audit::router())
         .leptos_routes_with_context(
             &state,

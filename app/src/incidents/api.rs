@@ -29,31 +29,27 @@ pub async fn list_incidents(
     #[server(default)] team: String,
 ) -> Result<IncidentPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        use super::{Severity, Source, Status};
         let db = &staff.state.db;
-        let tz = crate::org::clock::time_zone(db).await?;
-        let week_of = |field: &str, w: &str| {
-            crate::org::clock::optional_week(tz, w).map_err(|m| AppError::field(field, m))
-        };
-        let filter = super::queries::IncidentFilter {
-            status: Status::parse(&status),
-            category_id: AppError::optional_id(&category, "category")?,
-            severity: Severity::parse(&severity),
-            source: Source::parse(&source),
-            assignee_id: AppError::optional_id(&assignee, "assignee")?,
-            customer_id: AppError::optional_id(&customer, "customer")?,
-            week: week_of("week", &week)?,
-            resolved_week: week_of("resolved_week", &resolved_week)?,
-            spend_week: week_of("spend_week", &spend_week)?,
-            currency: crate::common::money::optional_currency(&currency)
-                .map_err(|m| AppError::field("currency", m))?,
-            team_id: AppError::optional_id(&team, "team")?,
-            overdue: overdue == "1" || overdue == "true",
-            proactive: proactive == "1" || proactive == "true",
+        let filter = super::queries::IncidentQuery {
+            status,
+            category,
+            severity,
+            source,
+            assignee,
+            customer,
+            week,
+            resolved_week,
+            spend_week,
+            currency,
+            team,
+            overdue,
+            proactive,
             q,
             sort,
             page,
-        };
+        }
+        .filter(db)
+        .await?;
         super::queries::list(db, &filter).await
     })
     .await

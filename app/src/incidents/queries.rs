@@ -36,6 +36,94 @@ pub struct IncidentFilter {
     pub page: i64,
 }
 
+/// The list's filters as its page URL (and its CSV export's) carries them: every one text, ""
+/// meaning any.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct IncidentQuery {
+    pub status: String,
+    pub category: String,
+    pub severity: String,
+    pub source: String,
+    pub assignee: String,
+    pub customer: String,
+    pub week: String,
+    pub resolved_week: String,
+    pub spend_week: String,
+    pub currency: String,
+    pub team: String,
+    pub overdue: String,
+    pub proactive: String,
+    pub q: String,
+    pub sort: String,
+    pub page: i64,
+}
+
+impl IncidentQuery {
+    /// The filter it names, or the first field that is not valid.
+    pub async fn filter(self, db: &Db) -> Result<IncidentFilter, AppError> {
+        let tz = crate::org::clock::time_zone(db).await?;
+        let week = |field: &str, w: &str| {
+            crate::org::clock::optional_week(tz, w).map_err(|m| AppError::field(field, m))
+        };
+        let flag = |v: &str| v == "1" || v == "true";
+        Ok(IncidentFilter {
+            status: Status::parse(&self.status),
+            category_id: AppError::optional_id(&self.category, "category")?,
+            severity: Severity::parse(&self.severity),
+            source: Source::parse(&self.source),
+            assignee_id: AppError::optional_id(&self.assignee, "assignee")?,
+            customer_id: AppError::optional_id(&self.customer, "customer")?,
+            week: week("week", &self.week)?,
+            resolved_week: week("resolved_week", &self.resolved_week)?,
+            spend_week: week("spend_week", &self.spend_week)?,
+            currency: crate::common::money::optional_currency(&self.currency)
+                .map_err(|m| AppError::field("currency", m))?,
+            team_id: AppError::optional_id(&self.team, "team")?,
+            overdue: flag(&self.overdue),
+            proactive: flag(&self.proactive),
+            q: self.q,
+            sort: self.sort,
+            page: self.page,
+        })
+    }
+}
+
+/// Rows an export reads at a time.
+pub const EXPORT_CHUNK: i64 = 500;
+
+/// The next rows of the whole filtered list, newest first, after the row at `after`
+/// (detected_at, id): an export walks them chunk by chunk, holding one chunk at a time.
+pub async fn export_chunk(
+    db: &Db,
+    f: &IncidentFilter,
+    after: Option<(i64, i64)>,
+) -> Result<Vec<IncidentRow>, AppError> {
+    let levels = super::settings::queries::service_levels(db).await?;
+    let now = now_ms();
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);
+    if let Some((detected, id)) = after {
+        q.and()
+            .push("(i.detected_at < ")
+            .bind(detected)
+            .push(" OR (i.detected_at = ")
+            .bind(detected)
+            .push(" AND i.id < ")
+            .bind(id)
+            .push("))");
+    }
+    q.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT ")
+        .bind(EXPORT_CHUNK);
+    q.query()
+        .persistent(false)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| row(r, &levels, now))
+        .collect()
+}
+
 const SELECT: &str = "SELECT i.id, i.customer_id, c.name AS customer_name, k.name AS category, i.severity, i.source,
         i.status, i.subject_ref, i.description, i.detected_at, i.acknowledged_at, i.resolved_at, i.proactive,
         i.assignee_id, u.name AS assignee_name

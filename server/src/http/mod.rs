@@ -6,6 +6,7 @@ pub mod assets;
 pub mod audit;
 pub mod context;
 pub mod errors;
+pub mod exports;
 pub mod guard;
 pub mod health;
 pub mod imports;

@@ -13,6 +13,7 @@ mod cli;
 mod customers;
 mod dashboard;
 mod drill_down;
+mod exports;
 mod feedback;
 mod helpers;
 mod imports;

@@ -148,6 +148,7 @@ pub fn IncidentsPage() -> impl IntoView {
             {move || LINKED.iter().filter(|(k, _)| !get(k).is_empty()).map(|(k, _)| view! { <input type="hidden" name=*k value=get(k)/> }).collect_view()}
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/incidents">"Clear"</a>
+            <a class="button button-quiet" href=move || base().replacen("/incidents?", "/incidents.csv?", 1) download="incidents.csv">"Export CSV"</a>
         </form>
         {move || {
             let shown: Vec<String> = LINKED
