@@ -92,17 +92,26 @@ impl IncidentQuery {
 /// Rows an export reads at a time.
 pub const EXPORT_CHUNK: i64 = 500;
 
+/// What an export reads once before its chunks: the service levels rows are measured against,
+/// and the moment they are measured at.
+pub async fn export_start(db: &Db) -> Result<(ServiceLevels, i64), AppError> {
+    Ok((
+        super::settings::queries::service_levels(db).await?,
+        now_ms(),
+    ))
+}
+
 /// The next rows of the whole filtered list, newest first, after the row at `after`
 /// (detected_at, id): an export walks them chunk by chunk, holding one chunk at a time.
 pub async fn export_chunk(
     db: &Db,
     f: &IncidentFilter,
+    (levels, now): &(ServiceLevels, i64),
     after: Option<(i64, i64)>,
 ) -> Result<Vec<IncidentRow>, AppError> {
-    let levels = super::settings::queries::service_levels(db).await?;
-    let now = now_ms();
+    let (levels, now) = (levels, *now);
     let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
-    let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);
+    let mut q = filtered(SELECT, f, keyword.as_ref(), levels, now);
     if let Some((detected, id)) = after {
         q.and()
             .push("(i.detected_at < ")
@@ -120,7 +129,7 @@ pub async fn export_chunk(
         .fetch_all(db)
         .await?
         .iter()
-        .map(|r| row(r, &levels, now))
+        .map(|r| row(r, levels, now))
         .collect()
 }
 

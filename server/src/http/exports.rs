@@ -5,7 +5,8 @@ use app::accounts::Viewer;
 use app::db::Db;
 use app::error::AppError;
 use app::imports::csv::escape;
-use app::incidents::queries::{export_chunk, IncidentFilter, IncidentQuery};
+use app::incidents::queries::{export_chunk, export_start, IncidentFilter, IncidentQuery};
+use app::incidents::sla::ServiceLevels;
 use app::incidents::IncidentRow;
 use app::state::AppState;
 use axum::body::Body;
@@ -54,6 +55,7 @@ fn incident_line(i: &IncidentRow, base: &str) -> String {
 struct Walk {
     db: Db,
     filter: IncidentFilter,
+    measured: (ServiceLevels, i64),
     base: String,
     after: Option<(i64, i64)>,
     done: bool,
@@ -67,13 +69,14 @@ async fn incidents_csv(
     if !matches!(ctx.viewer, Some(Viewer::Staff(_))) {
         return Redirect::to("/login?next=/incidents").into_response();
     }
-    let filter = match q.filter(&state.db).await {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
+    let (filter, measured) = match (q.filter(&state.db).await, export_start(&state.db).await) {
+        (Ok(f), Ok(m)) => (f, m),
+        (Err(e), _) | (_, Err(e)) => return e.into_response(),
     };
     let walk = Walk {
         db: state.db.clone(),
         filter,
+        measured,
         base: state.settings.public_url.trim_end_matches('/').to_string(),
         after: None,
         done: false,
@@ -84,7 +87,7 @@ async fn incidents_csv(
         if walk.done {
             return None;
         }
-        let chunk = match export_chunk(&walk.db, &walk.filter, walk.after).await {
+        let chunk = match export_chunk(&walk.db, &walk.filter, &walk.measured, walk.after).await {
             Ok(c) => c,
             // The header is sent: a failure can only end the file early, and is logged.
             Err(e) => {
