@@ -6,6 +6,7 @@ pub mod enhanced_forms;
 pub mod flash;
 pub mod form;
 pub mod layout;
+pub mod linked_filters;
 pub mod pagination;
 pub mod password;
 pub mod print;

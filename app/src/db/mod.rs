@@ -101,6 +101,10 @@ pub async fn capped_total(
     })
 }
 
+/// Rows a list's export reads at a time: it walks the list a chunk at a time (keyset order),
+/// so a hundred thousand rows never sit in memory at once.
+pub const EXPORT_CHUNK: i64 = 500;
+
 /// The most pages any list offers: far past what anyone reads, and safe from overflow.
 pub const MAX_PAGE: i64 = 100_000;
 

@@ -139,6 +139,26 @@ impl Sql {
         self
     }
 
+    /// The next chunk of a walk in `time DESC, id DESC` order: when `after` is the last row
+    /// read, one more condition keeping the rows that come after it.
+    pub fn after(
+        &mut self,
+        time: &'static str,
+        id: &'static str,
+        after: Option<(i64, i64)>,
+    ) -> &mut Self {
+        if let Some((at, last)) = after {
+            self.and().push("(").push(time).push(" < ").bind(at);
+            self.push(" OR (").push(time).push(" = ").bind(at);
+            self.push(" AND ")
+                .push(id)
+                .push(" < ")
+                .bind(last)
+                .push("))");
+        }
+        self
+    }
+
     /// `($a, $b, …)` for an `IN` list; an empty list reads `(NULL)`, which matches nothing.
     pub fn list<V: Into<Value>>(&mut self, items: impl IntoIterator<Item = V>) -> &mut Self {
         self.text.push('(');

@@ -37,35 +37,25 @@ pub async fn list_feedback(
     week: String,
     q: String,
     page: i64,
+    #[server(default)] assignee: String,
+    #[server(default)] team: String,
 ) -> Result<FeedbackPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        use super::{Assessment, Channel};
-        let filter =
-            super::queries::FeedbackFilter {
-                assessment: Assessment::parse(&assessment),
-                score_type: ScoreType::parse(&score_type),
-                channel: Channel::parse(&channel),
-                customer_id: match customer.trim() {
-                    "" => None,
-                    v => Some(v.parse().map_err(|_| {
-                        AppError::field("customer", "That is not a valid customer.")
-                    })?),
-                },
-                range: match week.trim() {
-                    "" => None,
-                    w => Some(crate::org::clock::week_filter(&staff.state.db, w).await?),
-                },
-                q,
-                page,
-            };
-        let (items, (total, total_capped)) = super::queries::list(&staff.state.db, &filter).await?;
-        Ok(FeedbackPage {
-            items,
-            total,
-            total_capped,
-            page: page.max(1),
-            page_size: super::queries::PAGE_SIZE,
-        })
+        let db = &staff.state.db;
+        let filter = super::queries::FeedbackQuery {
+            assessment,
+            score_type,
+            channel,
+            customer,
+            week,
+            assignee,
+            team,
+            q,
+            page: Some(page),
+        }
+        .filter(db)
+        .await?;
+        super::queries::page(db, &filter).await
     })
     .await
 }
@@ -142,20 +132,45 @@ pub async fn customer_feedback(customer_id: i64) -> Result<CustomerFeedbackView,
     .await
 }
 
-/// A follow-up queue: "mine", "team", "overdue", "today" or "closed" ("" = mine).
+/// A follow-up queue: "mine", "team", "overdue", "today", "closed" or "all" ("" = mine), with
+/// the filters a report's figure opens it with (see [`super::queue::FollowUpQuery`]).
+#[allow(clippy::too_many_arguments)]
 #[server(prefix = "/fn", endpoint = "follow-ups/list")]
-pub async fn list_follow_ups(queue: String, page: i64) -> Result<FollowUpQueue, AppError> {
+pub async fn list_follow_ups(
+    queue: String,
+    page: i64,
+    #[server(default)] closed_week: String,
+    #[server(default)] overdue_week: String,
+    #[server(default)] due: String,
+    #[server(default)] outcome: String,
+    #[server(default)] assessment: String,
+    #[server(default)] reached: String,
+    #[server(default)] assignee: String,
+    #[server(default)] team: String,
+) -> Result<FollowUpQueue, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        use super::follow_ups::Queue;
-        let queue = match queue.trim() {
-            "" => Queue::Mine,
-            q => Queue::parse(q).ok_or_else(|| {
-                AppError::field("queue", "Choose mine, team, overdue, today or closed.")
-            })?,
-        };
+        use super::queue::{FollowUpQuery, Looker, Queue};
         let db = &staff.state.db;
+        let (queue, filter) = FollowUpQuery {
+            queue,
+            closed_week,
+            overdue_week,
+            due,
+            outcome,
+            assessment,
+            reached,
+            assignee,
+            team,
+            page: Some(page),
+        }
+        .read(db, Queue::Mine)
+        .await?;
         let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
-        super::follow_ups::queue(db, queue, staff.viewer.id, reach, page).await
+        let who = Looker {
+            viewer: staff.viewer.id,
+            reach,
+        };
+        super::queue::queue(db, queue, &filter, who, page).await
     })
     .await
 }
@@ -166,7 +181,7 @@ pub async fn follow_up_counts() -> Result<BadgeCounts, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         let db = &staff.state.db;
         let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
-        super::follow_ups::badge(db, staff.viewer.id, reach).await
+        super::queue::badge(db, staff.viewer.id, reach).await
     })
     .await
 }

@@ -44,6 +44,7 @@ pub fn add_working_days(from: i64, days: i64, tz: chrono_tz::Tz) -> i64 {
 }
 
 /// Where an open follow-up stands against its due time.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DueState {
     Overdue,

@@ -4,12 +4,12 @@ use super::answer::{decode_reasons, NewFeedback};
 use super::assess::Verdict;
 use super::due::add_working_days;
 use super::questions::queries as settings;
+use super::queue::end_of_today;
 use super::*;
 use crate::audit::{Actor, Entry};
 use crate::db::Tx;
 use crate::db::{now_ms, Db, Sql};
 use crate::error::{AppError, FieldError};
-use crate::org::visibility::Reach;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -105,14 +105,14 @@ pub async fn open(
     Ok(id)
 }
 
-const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS customer_name, u.assessment, u.risk, u.status,
+pub(super) const SELECT: &str = "SELECT u.id, u.feedback_id, u.customer_id, c.name AS customer_name, u.assessment, u.risk, u.status,
         u.opened_at, u.due_at, u.closed_at, u.assignee_id, s.name AS assignee_name, f.score_type, f.score, f.comment,
         f.reasons, u.outcome, u.customer_said, (SELECT COUNT(*) FROM follow_up_attempts a WHERE a.follow_up_id = u.id) AS attempts
     FROM follow_ups u JOIN feedback f ON f.id = u.feedback_id JOIN customers c ON c.id = u.customer_id
     LEFT JOIN staff_users s ON s.id = u.assignee_id";
 
 /// Reads a follow-up; `end_of_today` (the next local midnight) decides what is due today.
-fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
+pub(super) fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
     let text = |c: &str| -> Result<String, AppError> { Ok(r.try_get::<String, _>(c)?) };
     let outcome: Option<String> = r.try_get("outcome")?;
     let id: i64 = r.try_get("id")?;
@@ -143,162 +143,6 @@ fn row(r: &AnyRow, end_of_today: i64) -> Result<FollowUpRow, AppError> {
             now_ms(),
             end_of_today,
         ),
-    })
-}
-
-/// Which queue to show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Queue {
-    Mine,
-    Team,
-    Overdue,
-    DueToday,
-    Closed,
-}
-
-impl Queue {
-    pub fn parse(input: &str) -> Option<Self> {
-        Some(match input {
-            "mine" => Self::Mine,
-            "team" => Self::Team,
-            "overdue" => Self::Overdue,
-            "today" => Self::DueToday,
-            "closed" => Self::Closed,
-            _ => return None,
-        })
-    }
-
-    /// Adds the queue's conditions on follow-ups `u` to a statement ending in `WHERE `, narrowed
-    /// to what `viewer` may see; `end_of_day` (the next local midnight) bounds what is due today.
-    fn narrow(self, q: &mut Sql, viewer: i64, reach: Reach, now: i64, end_of_day: i64) {
-        match self {
-            Self::Mine => q
-                .push("u.status = 'open' AND u.assignee_id = ")
-                .bind(viewer),
-            Self::Team => q.push("u.status = 'open'"),
-            Self::Overdue => q.push("u.status = 'open' AND u.due_at <= ").bind(now),
-            Self::DueToday => q
-                .push("u.status = 'open' AND u.due_at > ")
-                .bind(now)
-                .push(" AND u.due_at < ")
-                .bind(end_of_day),
-            Self::Closed => q.push("u.status = 'closed'"),
-        };
-        reach.narrow(q, "u.assignee_id", viewer);
-    }
-}
-
-async fn end_of_today(db: &Db, now: i64) -> Result<i64, AppError> {
-    let tz = crate::org::clock::time_zone(db).await?;
-    Ok(crate::org::clock::end_of_day(tz, now))
-}
-
-async fn count(
-    db: &Db,
-    queue: Queue,
-    viewer: i64,
-    reach: Reach,
-    now: i64,
-) -> Result<i64, AppError> {
-    let end_of_day = end_of_today(db, now).await?;
-    let mut q = Sql::new("SELECT COUNT(*) FROM follow_ups u WHERE ");
-    queue.narrow(&mut q, viewer, reach, now, end_of_day);
-    Ok(q.query_scalar().fetch_one(db).await?)
-}
-
-/// The viewer's open follow-ups and the organisation's overdue ones, each counted up to
-/// `BADGE_CAP` + 1, for the navigation badge.
-pub async fn badge(db: &Db, viewer: i64, reach: Reach) -> Result<BadgeCounts, AppError> {
-    let now = now_ms();
-    let mut counted = [0; 2];
-    for (n, queue) in counted.iter_mut().zip([Queue::Mine, Queue::Overdue]) {
-        let mut q = Sql::new("SELECT 1 FROM follow_ups u WHERE ");
-        // Neither queue reads the end of the day, which would cost a look-up per page.
-        queue.narrow(&mut q, viewer, reach, now, now);
-        *n = q
-            .capped_count(BADGE_CAP)
-            .query_scalar()
-            .fetch_one(db)
-            .await?;
-    }
-    Ok(BadgeCounts {
-        mine: counted[0],
-        overdue: counted[1],
-    })
-}
-
-/// The viewer's open follow-ups and the overdue ones in their reach, for the dashboard: the
-/// totals of the "mine" and "overdue" queues, counted side by side.
-pub async fn mine_and_overdue(db: &Db, viewer: i64, reach: Reach) -> Result<(i64, i64), AppError> {
-    let now = now_ms();
-    let count = |queue: Queue| {
-        let mut q = Sql::new("SELECT COUNT(*) FROM follow_ups u WHERE ");
-        // Neither queue reads the end of the day.
-        queue.narrow(&mut q, viewer, reach, now, now);
-        async move { q.query_scalar::<i64>().fetch_one(db).await }
-    };
-    Ok(tokio::try_join!(count(Queue::Mine), count(Queue::Overdue))?)
-}
-
-/// The size of every open queue, for the queue's tabs.
-pub async fn counts(db: &Db, viewer: i64, reach: Reach) -> Result<QueueCounts, AppError> {
-    let now = now_ms();
-    Ok(QueueCounts {
-        mine: count(db, Queue::Mine, viewer, reach, now).await?,
-        team: count(db, Queue::Team, viewer, reach, now).await?,
-        overdue: count(db, Queue::Overdue, viewer, reach, now).await?,
-        due_today: count(db, Queue::DueToday, viewer, reach, now).await?,
-    })
-}
-
-pub const PAGE_SIZE: i64 = 25;
-
-/// One page of a queue: open ones riskiest first, then soonest due; closed ones newest first.
-pub async fn queue(
-    db: &Db,
-    queue: Queue,
-    viewer: i64,
-    reach: Reach,
-    page: i64,
-) -> Result<FollowUpQueue, AppError> {
-    let now = now_ms();
-    let page = crate::db::page_number(page)?;
-    let order = if queue == Queue::Closed {
-        "u.closed_at DESC, u.id DESC"
-    } else {
-        "u.risk DESC, u.due_at ASC, u.id ASC"
-    };
-    let eod = end_of_today(db, now).await?;
-    let mut q = Sql::new(SELECT);
-    q.push(" WHERE ");
-    queue.narrow(&mut q, viewer, reach, now, eod);
-    q.push(" ORDER BY ")
-        .push(order)
-        .push(" LIMIT ")
-        .bind(PAGE_SIZE)
-        .push(" OFFSET ")
-        .bind((page - 1) * PAGE_SIZE);
-    let items = q
-        .query()
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| row(r, eod))
-        .collect::<Result<Vec<_>, _>>()?;
-    let counts = counts(db, viewer, reach).await?;
-    let total = match queue {
-        Queue::Mine => counts.mine,
-        Queue::Team => counts.team,
-        Queue::Overdue => counts.overdue,
-        Queue::DueToday => counts.due_today,
-        Queue::Closed => count(db, queue, viewer, reach, now).await?,
-    };
-    Ok(FollowUpQueue {
-        items,
-        total,
-        page,
-        page_size: PAGE_SIZE,
-        counts,
     })
 }
 

@@ -20,6 +20,8 @@ pub mod pages;
 pub mod queries;
 pub mod questions;
 #[cfg(feature = "ssr")]
+pub mod queue;
+#[cfg(feature = "ssr")]
 pub mod reminders;
 #[cfg(feature = "ssr")]
 pub mod request;
@@ -124,6 +126,7 @@ pub struct Reason {
 }
 
 /// A stored answer as staff see it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Feedback {
     pub id: i64,
@@ -143,6 +146,7 @@ pub struct Feedback {
 }
 
 /// A follow-up as queues list it.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpRow {
     pub id: i64,
@@ -199,6 +203,7 @@ pub struct FollowUpDetail {
 }
 
 /// A page of a follow-up queue with the size of every queue, for the tabs.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FollowUpQueue {
     pub items: Vec<FollowUpRow>,
@@ -231,6 +236,7 @@ impl BadgeCounts {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueCounts {
     pub mine: i64,
@@ -240,6 +246,7 @@ pub struct QueueCounts {
 }
 
 /// A page of the feedback list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackPage {
     pub items: Vec<Feedback>,

@@ -164,11 +164,69 @@ pub struct FeedbackFilter {
     pub channel: Option<Channel>,
     pub customer_id: Option<i64>,
     pub range: Option<(i64, i64)>,
+    /// Owned by this staff member: whoever followed the answer up, else whoever had its
+    /// incident (the owner the weekly figures count it under).
+    pub assignee_id: Option<i64>,
+    /// Owned by a current member of this team.
+    pub team_id: Option<i64>,
     pub q: String,
     pub page: i64,
 }
 
 pub const PAGE_SIZE: i64 = 25;
+
+/// The list's filters as its page URL (and its API and CSV export) carry them: every one text,
+/// "" meaning any.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FeedbackQuery {
+    pub assessment: String,
+    pub score_type: String,
+    pub channel: String,
+    pub customer: String,
+    pub week: String,
+    pub assignee: String,
+    pub team: String,
+    pub q: String,
+    pub page: Option<i64>,
+}
+
+/// `value` read by `parse`, "" being none; anything else is the field's error.
+fn choice<T>(
+    value: &str,
+    parse: fn(&str) -> Option<T>,
+    field: &str,
+) -> Result<Option<T>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => parse(v)
+            .map(Some)
+            .ok_or_else(|| AppError::field(field, format!("'{v}' is not a valid {field}."))),
+    }
+}
+
+impl FeedbackQuery {
+    /// The filter it names, or the first field that is not valid.
+    pub async fn filter(self, db: &Db) -> Result<FeedbackFilter, AppError> {
+        let tz = crate::org::clock::time_zone(db).await?;
+        Ok(FeedbackFilter {
+            assessment: choice(&self.assessment, Assessment::parse, "assessment")?,
+            score_type: choice(&self.score_type, ScoreType::parse, "score_type")?,
+            channel: choice(&self.channel, Channel::parse, "channel")?,
+            customer_id: AppError::optional_id(&self.customer, "customer")?,
+            range: crate::org::clock::optional_week(tz, &self.week)
+                .map_err(|m| AppError::field("week", m))?,
+            assignee_id: AppError::optional_id(&self.assignee, "assignee")?,
+            team_id: AppError::optional_id(&self.team, "team")?,
+            q: self.q,
+            page: self.page.unwrap_or(1),
+        })
+    }
+}
+
+/// Who owns an answer `f`: whoever followed it up, else whoever had its incident.
+const OWNER: &str = "COALESCE((SELECT o.assignee_id FROM follow_ups o WHERE o.feedback_id = f.id),
+    (SELECT i.assignee_id FROM incidents i WHERE i.id = f.incident_id))";
 
 impl FeedbackFilter {
     /// Adds the filter's conditions on feedback `f`, `keyword` being its search.
@@ -194,6 +252,16 @@ impl FeedbackFilter {
                 .bind(from)
                 .push(" AND f.received_at < ")
                 .bind(to);
+        }
+        if let Some(id) = self.assignee_id {
+            q.and().push(OWNER).push(" = ").bind(id);
+        }
+        if let Some(team) = self.team_id {
+            q.and()
+                .push(OWNER)
+                .push(" IN (SELECT id FROM staff_users WHERE team_id = ")
+                .bind(team)
+                .push(")");
         }
     }
 }
@@ -236,4 +304,33 @@ pub async fn list(db: &Db, f: &FeedbackFilter) -> Result<(Vec<Feedback>, (i64, b
         .fetch_all(db)
         .await?;
     Ok((rows.iter().map(row).collect::<Result<_, _>>()?, total))
+}
+
+/// One page of the list as the page and the API show it.
+pub async fn page(db: &Db, f: &FeedbackFilter) -> Result<super::FeedbackPage, AppError> {
+    let (items, (total, total_capped)) = list(db, f).await?;
+    Ok(super::FeedbackPage {
+        items,
+        total,
+        total_capped,
+        page: f.page.max(1),
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// The next answers of the whole filtered list, newest first, after the one at `after`
+/// (received_at, id): an export walks them a chunk at a time.
+pub async fn export_chunk(
+    db: &Db,
+    f: &FeedbackFilter,
+    after: Option<(i64, i64)>,
+) -> Result<Vec<Feedback>, AppError> {
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let mut q = Sql::new(SELECT);
+    f.narrow(&mut q, keyword.as_ref());
+    q.after("f.received_at", "f.id", after);
+    q.push(" ORDER BY f.received_at DESC, f.id DESC LIMIT ")
+        .bind(crate::db::EXPORT_CHUNK);
+    let rows = q.query().persistent(false).fetch_all(db).await?;
+    rows.iter().map(row).collect()
 }

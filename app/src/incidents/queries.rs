@@ -89,9 +89,6 @@ impl IncidentQuery {
     }
 }
 
-/// Rows an export reads at a time.
-pub const EXPORT_CHUNK: i64 = 500;
-
 /// What an export reads once before its chunks: the service levels rows are measured against,
 /// and the moment they are measured at.
 pub async fn export_start(db: &Db) -> Result<(ServiceLevels, i64), AppError> {
@@ -112,18 +109,9 @@ pub async fn export_chunk(
     let (levels, now) = (levels, *now);
     let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
     let mut q = filtered(SELECT, f, keyword.as_ref(), levels, now);
-    if let Some((detected, id)) = after {
-        q.and()
-            .push("(i.detected_at < ")
-            .bind(detected)
-            .push(" OR (i.detected_at = ")
-            .bind(detected)
-            .push(" AND i.id < ")
-            .bind(id)
-            .push("))");
-    }
+    q.after("i.detected_at", "i.id", after);
     q.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT ")
-        .bind(EXPORT_CHUNK);
+        .bind(crate::db::EXPORT_CHUNK);
     q.query()
         .persistent(false)
         .fetch_all(db)

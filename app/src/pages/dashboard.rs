@@ -54,7 +54,7 @@ pub async fn load_attention() -> Result<Attention, AppError> {
         };
         let reach_and_follow_ups = async {
             let reach = crate::org::visibility::Reach::of(db, &staff.viewer).await?;
-            let follow_ups = crate::feedback::follow_ups::mine_and_overdue(db, viewer, reach);
+            let follow_ups = crate::feedback::queue::mine_and_overdue(db, viewer, reach);
             let organisation = async {
                 if !reach.sees_organisation() {
                     return Ok(None);
@@ -200,7 +200,7 @@ fn OrganisationFigures(week: String, figures: OrganisationWeek) -> impl IntoView
                                 <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", week)/>
                                 <Figure label="CES (5–7 of 7)" value=percent(f.ces) href=format!("/feedback?week={}&score_type=ces", week)/>
                                 <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", week)/>
-                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href="/follow-ups?queue=closed".into()/>
+                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href=format!("/follow-ups?queue=closed&closed_week={}&assessment=lukewarm&reached=1", week)/>
                             </div>
                             <div class="figures" data-testid="story-figures">
                                 <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", week)/>

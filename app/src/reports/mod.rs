@@ -260,7 +260,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Feedback answers",
             "count",
             |f| count(f.feedback.count),
-            format!("/feedback?week={w}"),
+            format!("/feedback?week={w}{staff}"),
         ),
         (
             "nps",
@@ -268,7 +268,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "NPS",
             "score",
             |f| f.feedback.nps.map(|n| n as f64),
-            format!("/feedback?week={w}&score_type=nps"),
+            format!("/feedback?week={w}&score_type=nps{staff}"),
         ),
         (
             "csat",
@@ -276,7 +276,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "CSAT (4–5 of 5)",
             "percent",
             |f| f.feedback.csat,
-            format!("/feedback?week={w}&score_type=csat"),
+            format!("/feedback?week={w}&score_type=csat{staff}"),
         ),
         (
             "ces",
@@ -284,7 +284,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "CES (5–7 of 7: easy)",
             "percent",
             |f| f.feedback.ces,
-            format!("/feedback?week={w}&score_type=ces"),
+            format!("/feedback?week={w}&score_type=ces{staff}"),
         ),
         (
             "ces_mean",
@@ -292,7 +292,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "CES, mean answer (1–7)",
             "mean",
             |f| f.feedback.ces_mean,
-            format!("/feedback?week={w}&score_type=ces"),
+            format!("/feedback?week={w}&score_type=ces{staff}"),
         ),
         (
             "lukewarm_share",
@@ -300,7 +300,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Lukewarm share",
             "percent",
             |f| f.feedback.lukewarm_share,
-            format!("/feedback?week={w}&assessment=lukewarm"),
+            format!("/feedback?week={w}&assessment=lukewarm{staff}"),
         ),
         (
             "follow_ups_on_time",
@@ -308,7 +308,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Follow-ups closed within the service level",
             "count",
             |f| count(f.feedback.closed_within_sla),
-            "/follow-ups?queue=closed".into(),
+            format!("/follow-ups?queue=closed&closed_week={w}&due=on_time{staff}"),
         ),
         (
             "follow_ups_overdue",
@@ -316,7 +316,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Follow-ups overdue at the week's end",
             "count",
             |f| count(f.feedback.overdue),
-            "/follow-ups?queue=overdue".into(),
+            format!("/follow-ups?queue=all&overdue_week={w}{staff}"),
         ),
         (
             "good_hid_problem",
@@ -324,7 +324,8 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "“Good” hid a problem",
             "percent",
             |f| f.feedback.good_hid_problem_rate,
-            "/follow-ups?queue=closed".into(),
+            // Its denominator, each row showing whether a problem was found.
+            format!("/follow-ups?queue=closed&closed_week={w}&assessment=lukewarm&reached=1{staff}"),
         ),
         (
             "unreachable",
@@ -332,7 +333,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Lukewarm follow-ups that could not reach the customer",
             "count",
             |f| count(f.feedback.unreachable),
-            "/follow-ups?queue=closed".into(),
+            format!("/follow-ups?queue=closed&closed_week={w}&assessment=lukewarm&outcome=unreachable{staff}"),
         ),
         (
             "stories",
@@ -430,7 +431,11 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
 }
 
 /// The list pages whose lists the API serves with the same filters, and where.
-const LIST_APIS: [(&str, &str); 1] = [("/incidents?", "/api/v1/incidents?")];
+const LIST_APIS: [(&str, &str); 3] = [
+    ("/incidents?", "/api/v1/incidents?"),
+    ("/feedback?", "/api/v1/feedback?"),
+    ("/follow-ups?", "/api/v1/follow-ups?"),
+];
 
 /// The API URL of the list a figure's page link opens, if the API serves it.
 fn records_of(href: &str) -> Option<String> {
@@ -439,7 +444,7 @@ fn records_of(href: &str) -> Option<String> {
         .find_map(|(page, api)| href.strip_prefix(page).map(|q| format!("{api}{q}")))
 }
 
-/// The incidents list's filter for a scope's assignees.
+/// The staff lists' (incidents, feedback, follow-ups) filter for a scope's owners.
 fn assignee_filter(scope: StaffScope) -> String {
     match scope {
         StaffScope::Associate(a) => format!("&assignee={a}"),

@@ -1,6 +1,7 @@
 //! The JSON API for other systems, under `/api/v1`, authenticated with bearer tokens.
 pub mod audit;
 pub mod feedback;
+pub mod follow_ups;
 pub mod incidents;
 pub mod jobs;
 pub mod loyalty;
@@ -34,7 +35,8 @@ fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(whoami))
         .routes(routes!(signals::ingest))
-        .routes(routes!(feedback::create))
+        .routes(routes!(feedback::create, feedback::list))
+        .routes(routes!(follow_ups::list))
         .routes(routes!(feedback::get))
         .routes(routes!(loyalty::customers))
         .routes(routes!(loyalty::profile))
@@ -144,6 +146,20 @@ pub fn query<T>(
     query
         .map(|axum::extract::Query(q)| q)
         .map_err(|e| AppError::Request(format!("The query string is not valid: {}", e.body_text())))
+}
+
+/// A query string's field error as the API reports bad parameters: a 400 naming the field.
+pub fn as_request(err: AppError) -> AppError {
+    match err {
+        AppError::Validation { fields, .. } => AppError::Request(
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        other => other,
+    }
 }
 
 async fn require_token(State(state): State<AppState>, mut req: Request, next: Next) -> Response {

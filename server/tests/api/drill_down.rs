@@ -1,7 +1,7 @@
 //! Every weekly figure whose list the API serves drills down to exactly its records: on random
-//! incidents, for the organisation, each team and a person, over several weeks, following a
-//! figure's `records` yields a list whose `total` is the figure, and the times to recover
-//! recomputed from the listed incidents are the figure's median and 90th percentile.
+//! incidents, answers and follow-ups, for the organisation, each team and a person, over several
+//! weeks, following a figure's `records` yields a list whose `total` is the figure, and rates,
+//! means and times recomputed from the listed records are the figure.
 use crate::helpers::*;
 use rand::Rng;
 use serde_json::Value;
@@ -61,8 +61,17 @@ fn recovery_hours(items: &[Value]) -> (Option<f64>, Option<f64>) {
     (Some(two(median)), Some(two(hours[rank - 1])))
 }
 
-#[tokio::test]
-async fn every_incident_figure_of_every_scope_and_week_totals_exactly_its_listed_records() {
+/// An organisation of three associates in two teams (and unassigned work), a customer, and the
+/// report scopes to check: the organisation, each team and one associate.
+struct Scene {
+    app: TestApp,
+    token: String,
+    staff: reqwest::Client,
+    owners: [Option<i64>; 4],
+    scopes: [String; 4],
+}
+
+async fn scene() -> Scene {
     let app = spawn_app().await;
     let token = api_token(&app, "Drill-down").await;
     let admin = app.staff_browser("admin").await;
@@ -72,10 +81,85 @@ async fn every_incident_figure_of_every_scope_and_week_totals_exactly_its_listed
     let front = team(&app, &admin, "Front desk", &[a1, a2]).await;
     let back = team(&app, &admin, "Back office", &[a3]).await;
     customer(&app, &staff, "Dana Reyes", "c-1").await;
+    Scene {
+        app,
+        token,
+        staff,
+        owners: [Some(a1), Some(a2), Some(a3), None],
+        scopes: [
+            String::new(),
+            format!("&team={front}"),
+            format!("&team={back}"),
+            format!("&associate={a1}"),
+        ],
+    }
+}
+
+/// A figure with `records`, in one scope and week, and what following them gave.
+struct Drill {
+    key: String,
+    group: String,
+    /// Where it was found, for failure messages.
+    at: String,
+    report: Value,
+    figure: Value,
+    total: i64,
+    items: Vec<Value>,
+}
+
+impl Drill {
+    fn value(&self) -> Option<f64> {
+        self.figure["value"].as_f64()
+    }
+
+    /// Another figure of the same report.
+    fn other(&self, key: &str) -> Option<f64> {
+        figure(&self.report, key)["value"].as_f64()
+    }
+}
+
+impl Scene {
+    /// Every figure of `group` that has `records`, in every scope and week, followed.
+    async fn drills(&self, group: &str) -> Vec<Drill> {
+        let mut out = Vec::new();
+        for week in WEEKS {
+            for scope in &self.scopes {
+                let path = format!("/api/v1/reports/weekly?week={week}{scope}");
+                let res = self.app.api_get(&self.token, &path).await;
+                assert_eq!(res.status(), 200);
+                let report: Value = res.json().await.unwrap();
+                for f in report["figures"].as_array().unwrap() {
+                    let Some(records) = f["records"].as_str() else {
+                        continue;
+                    };
+                    if f["group"] != group {
+                        continue;
+                    }
+                    let (total, items) = follow(&self.app, &self.token, records).await;
+                    let key = f["key"].as_str().unwrap().to_string();
+                    out.push(Drill {
+                        at: format!("{key} in {week}{scope}: {records}"),
+                        key,
+                        group: group.into(),
+                        report: report.clone(),
+                        figure: f.clone(),
+                        total,
+                        items,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+#[tokio::test]
+async fn every_incident_figure_of_every_scope_and_week_totals_exactly_its_listed_records() {
+    let scene = scene().await;
+    let (app, staff, owners) = (&scene.app, &scene.staff, scene.owners);
     let mut rng = seeded_rng();
-    let owners = [Some(a1), Some(a2), Some(a3), None];
     for _ in 0..70 {
-        let id = log_incident(&app, &staff, "c-1", "complaint").await;
+        let id = log_incident(app, staff, "c-1", "complaint").await;
         // Detected from a week before the first reported week to its last, resolved (or not)
         // up to five days later, so incidents cross weeks both ways.
         let detected = W38_MONDAY - 7 * 24 * HOUR + rng.gen_range(0..35 * 24) * HOUR;
@@ -84,7 +168,7 @@ async fn every_incident_figure_of_every_scope_and_week_totals_exactly_its_listed
             .then(|| detected + rng.gen_range(1..120) * HOUR + rng.gen_range(0..HOUR));
         // Money first: a resolved incident takes no more actions.
         if rng.gen_bool(0.4) {
-            let res = recovery_action(&app, &staff, id, "refund", "5.00", "USD").await;
+            let res = recovery_action(app, staff, id, "refund", "5.00", "USD").await;
             assert_eq!(res.status(), 200);
             sqlx::query(
                 "UPDATE recovery_actions SET status = 'applied', created_at = $1, decided_at = $1
@@ -114,72 +198,186 @@ async fn every_incident_figure_of_every_scope_and_week_totals_exactly_its_listed
         .unwrap();
     }
 
-    let scopes = [
-        String::new(),
-        format!("&team={front}"),
-        format!("&team={back}"),
-        format!("&associate={a1}"),
-    ];
-    let mut checked = 0;
-    for week in WEEKS {
-        for scope in &scopes {
-            let res = app
-                .api_get(
-                    &token,
-                    &format!("/api/v1/reports/weekly?week={week}{scope}"),
-                )
-                .await;
-            assert_eq!(res.status(), 200);
-            let report: Value = res.json().await.unwrap();
-            let value = |key: &str| figure(&report, key)["value"].as_f64();
-            for f in report["figures"].as_array().unwrap() {
-                let Some(records) = f["records"].as_str() else {
-                    continue;
-                };
-                let key = f["key"].as_str().unwrap();
-                let at = format!("{key} in {week}{scope}: {records}");
-                let (total, items) = follow(&app, &token, records).await;
-                match key {
-                    "incidents_opened" | "incidents_resolved" => {
-                        assert_eq!(Some(total as f64), f["value"].as_f64(), "{at}")
-                    }
-                    "proactive_share" => {
-                        let opened = value("incidents_opened").unwrap();
-                        let share =
-                            (opened > 0.0).then(|| (total as f64 * 1000.0 / opened).round() / 10.0);
-                        assert_eq!(share, f["value"].as_f64(), "{at}");
-                    }
-                    "recovery_hours_median" => {
-                        assert_eq!(recovery_hours(&items).0, two(f), "{at}")
-                    }
-                    "recovery_hours_p90" => {
-                        assert_eq!(recovery_hours(&items).1, two(f), "{at}")
-                    }
-                    "recovery_spend" => {
-                        // Every listed incident had money applied in the week, 5.00 each time.
-                        let ids: Vec<String> = items.iter().map(|i| i["id"].to_string()).collect();
-                        let range = format!(
-                            "COALESCE(decided_at, created_at) >= {} AND COALESCE(decided_at, created_at) < {}",
-                            report["from"], report["to"]
-                        );
-                        let applied = app
-                            .count(&format!(
-                                "SELECT COUNT(*) FROM recovery_actions WHERE status = 'applied'
-                                 AND incident_id IN ({}) AND {range}",
-                                if ids.is_empty() {
-                                    "NULL".into()
-                                } else {
-                                    ids.join(", ")
-                                }
-                            ))
-                            .await;
-                        assert_eq!(Some(applied as f64 * 500.0), f["value"].as_f64(), "{at}");
-                    }
-                    other => panic!("{other} has records but no check here"),
-                }
-                checked += 1;
+    let drills = scene.drills("Incidents").await;
+    for d in &drills {
+        let (f, at, total, items) = (&d.figure, &d.at, d.total, &d.items);
+        match d.key.as_str() {
+            "incidents_opened" | "incidents_resolved" => {
+                assert_eq!(Some(total as f64), d.value(), "{at}")
             }
+            "proactive_share" => {
+                let opened = d.other("incidents_opened").unwrap();
+                let share = (opened > 0.0).then(|| (total as f64 * 1000.0 / opened).round() / 10.0);
+                assert_eq!(share, d.value(), "{at}");
+            }
+            "recovery_hours_median" => assert_eq!(recovery_hours(items).0, two(f), "{at}"),
+            "recovery_hours_p90" => assert_eq!(recovery_hours(items).1, two(f), "{at}"),
+            "recovery_spend" => {
+                // Every listed incident had money applied in the week, 5.00 each time.
+                let ids: Vec<String> = items.iter().map(|i| i["id"].to_string()).collect();
+                let range = format!(
+                    "COALESCE(decided_at, created_at) >= {} AND COALESCE(decided_at, created_at) < {}",
+                    d.report["from"], d.report["to"]
+                );
+                let applied = app
+                    .count(&format!(
+                        "SELECT COUNT(*) FROM recovery_actions WHERE status = 'applied'
+                         AND incident_id IN ({}) AND {range}",
+                        if ids.is_empty() {
+                            "NULL".into()
+                        } else {
+                            ids.join(", ")
+                        }
+                    ))
+                    .await;
+                assert_eq!(Some(applied as f64 * 500.0), d.value(), "{at}");
+            }
+            other => panic!("{other} ({}) has records but no check here", d.group),
         }
     }
-    assert_eq!(checked, WEEKS.len() * scopes.len() * 6);
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 6);
+}
+
+/// A percentage as the report rounds it: to one decimal, none of nothing.
+fn percent(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
+}
+
+fn scores(items: &[Value]) -> Vec<i64> {
+    items.iter().map(|i| i["score"].as_i64().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn every_feedback_and_follow_up_figure_of_every_scope_and_week_totals_exactly_its_records() {
+    let scene = scene().await;
+    let (app, staff, owners) = (&scene.app, &scene.staff, scene.owners);
+    let mut rng = seeded_rng();
+    // Incidents own the answers about them that nobody followed up.
+    let mut incidents = Vec::new();
+    for _ in 0..8 {
+        let id = log_incident(app, staff, "c-1", "complaint").await;
+        sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
+            .bind(owners[rng.gen_range(0..owners.len())])
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        incidents.push(id);
+    }
+    let comments = [
+        "",
+        "Fine.",
+        "ok but late again",
+        "Good, though the courier was rude",
+    ];
+    let answers: Vec<Value> = (0..90)
+        .map(|n| {
+            let (kind, score) = match rng.gen_range(0..3) {
+                0 => ("nps", rng.gen_range(0..=10)),
+                1 => ("csat", rng.gen_range(1..=5)),
+                _ => ("ces", rng.gen_range(1..=7)),
+            };
+            let incident = rng.gen_bool(0.3).then(|| incidents[rng.gen_range(0..8)]);
+            serde_json::json!({"idempotency_key": format!("drill-{n}"), "customer": "c-1",
+                "score_type": kind, "score": score, "channel": "survey", "incident": incident,
+                "comment": comments[rng.gen_range(0..comments.len())]})
+        })
+        .collect();
+    let res = app
+        .api_post(&scene.token, "/api/v1/feedback", &answers)
+        .await;
+    assert_eq!(res.status(), 200);
+    // Received from a week before the first reported week to its last; followed up (or not)
+    // over the days after, closed on time, late or not at all, by anyone or nobody.
+    let ids: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT f.id, u.id FROM feedback f LEFT JOIN follow_ups u ON u.feedback_id = f.id",
+    )
+    .fetch_all(&app.db)
+    .await
+    .unwrap();
+    let outcomes = ["problem_found", "genuinely_fine", "unreachable"];
+    for (feedback, follow_up) in ids {
+        let received = W38_MONDAY - 7 * 24 * HOUR + rng.gen_range(0..35 * 24) * HOUR;
+        sqlx::query("UPDATE feedback SET received_at = $1 WHERE id = $2")
+            .bind(received)
+            .bind(feedback)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        let Some(follow_up) = follow_up else {
+            continue;
+        };
+        let opened = received + rng.gen_range(0..24) * HOUR;
+        let closed = rng
+            .gen_bool(0.6)
+            .then(|| opened + rng.gen_range(1..8 * 24) * HOUR);
+        sqlx::query(
+            "UPDATE follow_ups SET opened_at = $1, due_at = $2, closed_at = $3, status = $4,
+                    outcome = $5, assignee_id = $6 WHERE id = $7",
+        )
+        .bind(opened)
+        .bind(opened + rng.gen_range(1..6) * 24 * HOUR)
+        .bind(closed)
+        .bind(if closed.is_some() { "closed" } else { "open" })
+        .bind(closed.map(|_| outcomes[rng.gen_range(0..3)]))
+        .bind(owners[rng.gen_range(0..owners.len())])
+        .bind(follow_up)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    let drills = scene.drills("Feedback").await;
+    for d in &drills {
+        let (at, total, items) = (&d.at, d.total, &d.items);
+        let s = scores(items);
+        let n = s.len();
+        assert_eq!(n as i64, total, "{at}: the list holds its total");
+        let got = match d.key.as_str() {
+            "feedback_answers" | "follow_ups_on_time" | "follow_ups_overdue" | "unreachable" => {
+                Some(total as f64)
+            }
+            "nps" => (n > 0).then(|| {
+                let promoters = s.iter().filter(|&&x| x >= 9).count() as f64;
+                let detractors = s.iter().filter(|&&x| x <= 6).count() as f64;
+                ((promoters - detractors) * 100.0 / n as f64).round()
+            }),
+            "csat" => percent(s.iter().filter(|&&x| x >= 4).count(), n),
+            "ces" => percent(s.iter().filter(|&&x| x >= 5).count(), n),
+            "ces_mean" => {
+                (n > 0).then(|| (s.iter().sum::<i64>() as f64 * 10.0 / n as f64).round() / 10.0)
+            }
+            "lukewarm_share" => {
+                let answers = d.other("feedback_answers").unwrap() as usize;
+                percent(n, answers)
+            }
+            "good_hid_problem" => {
+                let found = items
+                    .iter()
+                    .filter(|i| i["outcome"] == "problem_found")
+                    .count();
+                percent(found, n)
+            }
+            other => panic!("{other} ({}) has records but no check here", d.group),
+        };
+        assert_eq!(got, d.value(), "{at}");
+    }
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 10);
+    // The data reaches every kind of figure somewhere, or the checks above prove little.
+    for key in [
+        "nps",
+        "csat",
+        "ces",
+        "follow_ups_on_time",
+        "follow_ups_overdue",
+        "good_hid_problem",
+        "unreachable",
+    ] {
+        assert!(
+            drills
+                .iter()
+                .any(|d| d.key == key && d.value().unwrap_or(0.0) != 0.0),
+            "{key} is never above zero"
+        );
+    }
 }

@@ -1,5 +1,5 @@
-//! `GET /incidents.csv`: the incidents list with the filters in view, as CSV, streamed in
-//! chunks; what a spreadsheet would run as a formula is defused.
+//! `GET /incidents.csv`, `/feedback.csv` and `/follow-ups.csv`: a list with the filters in
+//! view, as CSV, streamed in chunks; what a spreadsheet would run as a formula is defused.
 use crate::helpers::*;
 
 const HOUR: i64 = 3_600_000;
@@ -85,4 +85,109 @@ async fn the_incidents_list_exports_every_matching_row_once_with_its_filters() {
     let (customer_client, _) = app.customer_browser().await;
     let res = app.get(&customer_client, "/incidents.csv").await;
     assert!(!res.text().await.unwrap().starts_with("id,"));
+}
+
+#[tokio::test]
+async fn feedback_and_follow_ups_export_every_matching_row_once_with_their_filters() {
+    let app = spawn_app().await;
+    let (me, staff) = staff_with_id(&app, "associate").await;
+    let token = api_token(&app, "Exports").await;
+    customer(&app, &staff, "Dana Reyes", "c-1").await;
+    let answers = serde_json::json!([
+        {"idempotency_key": "x-1", "customer": "c-1", "score_type": "csat", "score": 2,
+         "channel": "survey", "incident": null, "comment": "=cmd|' /C calc'!A0"},
+        {"idempotency_key": "x-2", "customer": "c-1", "score_type": "nps", "score": 10,
+         "channel": "survey", "incident": null, "comment": "Lovely, thanks"}
+    ]);
+    let res = app.api_post(&token, "/api/v1/feedback", &answers).await;
+    assert_eq!(res.status(), 200);
+    let (unhappy, follow_up): (i64, i64) = sqlx::query_as("SELECT feedback_id, id FROM follow_ups")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE follow_ups SET assignee_id = $1")
+        .bind(me)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    // 1,100 more answers, several per moment, so the walk crosses chunks and ties on time.
+    let start: i64 = 1_790_000_000_000;
+    for n in 0..1_100_i64 {
+        sqlx::query(
+            "INSERT INTO feedback (customer_id, channel, score_type, score, comment, received_at,
+                 assessment, reasons, entered_by_label, created_at)
+             SELECT customer_id, channel, score_type, score, 'Copy', $1, assessment, reasons,
+                 entered_by_label, $1 FROM feedback WHERE idempotency_key = 'x-2'",
+        )
+        .bind(start + (n / 4) * HOUR)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    let res = app.get(&staff, "/feedback.csv").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["content-disposition"],
+        "attachment; filename=\"feedback.csv\""
+    );
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,customer_id,customer,received_at"));
+    assert_eq!(lines.len(), 1 + 1_102, "every answer once");
+    let ids: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1_102, "no answer twice");
+
+    // The list's filters narrow it, the owner's too; formulas are defused.
+    let text = app
+        .get(
+            &staff,
+            &format!("/feedback.csv?assessment=unhappy&assignee={me}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].starts_with(&format!("{unhappy},")));
+    assert!(lines[1].contains(",'=cmd|' /C calc'!A0,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(&format!("/follow-ups/{follow_up}")));
+    assert_eq!(
+        app.get(&staff, "/feedback.csv?assessment=angry")
+            .await
+            .status(),
+        422
+    );
+
+    // Follow-ups: the queue in view, with its filters.
+    let text = app
+        .get(&staff, "/follow-ups.csv?queue=mine")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,feedback_id,customer_id"));
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(lines[1].starts_with(&format!("{follow_up},{unhappy},")));
+    let closed = app
+        .get(&staff, "/follow-ups.csv?queue=closed")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(closed.lines().count(), 1, "only the header: {closed}");
+    assert_eq!(
+        app.get(&staff, "/follow-ups.csv?queue=all&due=soon")
+            .await
+            .status(),
+        422
+    );
+    let anonymous = browser();
+    let res = app.get(&anonymous, "/follow-ups.csv").await;
+    assert!(res.status().is_redirection() || res.url().path() == "/login");
 }

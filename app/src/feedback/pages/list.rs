@@ -4,6 +4,7 @@ use super::badges::{quoted, AssessmentBadge, Reasons, Score};
 use crate::components::flash::Flash;
 use crate::components::form::{error_of, FormAlert, SelectField, TextArea, TextField};
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
+use crate::components::linked_filters::{LinkedFilters, LinkedInputs};
 use crate::components::pagination::Pagination;
 use crate::components::time::format_short;
 use crate::customers::picker::CustomerPicker;
@@ -13,14 +14,19 @@ use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const KEYS: [&str; 6] = [
+const KEYS: [&str; 8] = [
     "assessment",
     "score_type",
     "channel",
     "customer",
     "week",
     "q",
+    "assignee",
+    "team",
 ];
+
+/// The filters a report's figure links to, shown above the list rather than in the form.
+const LINKED: [(&str, &str); 2] = [("assignee", "Owned by staff member"), ("team", "Team")];
 
 #[component]
 pub fn FeedbackListPage() -> impl IntoView {
@@ -30,8 +36,10 @@ pub fn FeedbackListPage() -> impl IntoView {
     let data = Resource::new(
         move || (KEYS.map(get), page()),
         |(v, page)| {
-            let [assessment, score_type, channel, customer, week, q] = v;
-            list_feedback(assessment, score_type, channel, customer, week, q, page)
+            let [assessment, score_type, channel, customer, week, q, assignee, team] = v;
+            list_feedback(
+                assessment, score_type, channel, customer, week, q, page, assignee, team,
+            )
         },
     );
     let base = move || {
@@ -67,9 +75,12 @@ pub fn FeedbackListPage() -> impl IntoView {
             </select>
             <input type="week" name="week" aria-label="ISO week" value=move || get("week")/>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
+            <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/feedback">"Clear"</a>
+            <a class="button button-quiet" href=move || base().replacen("/feedback?", "/feedback.csv?", 1) download="feedback.csv">"Export CSV"</a>
         </form>
+        <LinkedFilters keys=&LINKED noun="feedback" clear="/feedback"/>
         <Transition fallback=|| view! { <p class="loading">"Loading feedback…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -2,18 +2,32 @@
 use super::badges::{quoted, AssessmentBadge, DueBadge, Reasons, Score};
 use crate::components::flash::Flash;
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
+use crate::components::linked_filters::LinkedFilters;
 use crate::components::pagination::Pagination;
 use crate::components::time::format_short;
 use crate::feedback::api::list_follow_ups;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const TABS: [(&str, &str); 5] = [
+const TABS: [(&str, &str); 6] = [
     ("mine", "Mine"),
     ("team", "Team"),
     ("overdue", "Overdue"),
     ("today", "Due today"),
     ("closed", "Closed"),
+    ("all", "All"),
+];
+
+/// The filters a report's figure opens a queue with.
+const LINKED: [(&str, &str); 8] = [
+    ("closed_week", "Closed in"),
+    ("overdue_week", "Overdue at the end of"),
+    ("due", "Closed"),
+    ("outcome", "Outcome"),
+    ("assessment", "Assessment"),
+    ("reached", "Reached the customer"),
+    ("assignee", "Assigned to staff member"),
+    ("team", "Team"),
 ];
 
 #[component]
@@ -27,7 +41,35 @@ pub fn FollowUpsPage() -> impl IntoView {
                 .unwrap_or(1)
         })
     };
-    let data = Resource::new(move || (queue(), page()), |(q, p)| list_follow_ups(q, p));
+    let filters = move || query.with(|q| LINKED.map(|(k, _)| q.get(k).unwrap_or_default()));
+    let data = Resource::new(
+        move || (queue(), page(), filters()),
+        |(q, p, f)| {
+            let [closed_week, overdue_week, due, outcome, assessment, reached, assignee, team] = f;
+            list_follow_ups(
+                q,
+                p,
+                closed_week,
+                overdue_week,
+                due,
+                outcome,
+                assessment,
+                reached,
+                assignee,
+                team,
+            )
+        },
+    );
+    // The queue and its filters as a query string, for pagination and export.
+    let filtered = move || {
+        let mut s = format!("queue={}&", queue());
+        for ((k, _), v) in LINKED.iter().zip(filters()) {
+            if !v.is_empty() {
+                s.push_str(&format!("{k}={}&", crate::url_encoding::encode(&v)));
+            }
+        }
+        s
+    };
     let viewer = crate::components::layout::use_viewer();
     let is_manager = move || {
         crate::components::layout::signed_in(viewer)
@@ -40,11 +82,13 @@ pub fn FollowUpsPage() -> impl IntoView {
                     <a class="button button-quiet" href="/follow-ups/settings">"Settings"</a>
                 </Show>
             </Transition>
+            <a class="button button-quiet" href=move || format!("/follow-ups.csv?{}", filtered()) download="follow-ups.csv">"Export CSV"</a>
             <a class="button button-quiet" href="/feedback">"All feedback"</a>
             <a class="button" href="/feedback/new">"Add feedback"</a>
         </PageHeader>
         <Flash/>
         <p class="muted">"Lukewarm and unhappy answers, until we know what the customer really thinks. Riskiest first."</p>
+        <LinkedFilters keys=&LINKED noun="follow-ups" clear="/follow-ups"/>
         <Transition fallback=|| view! { <p class="loading">"Loading follow-ups…"</p> }>
             {move || Suspend::new(async move {
                 let current = queue();
@@ -59,7 +103,7 @@ pub fn FollowUpsPage() -> impl IntoView {
                             "today" => Some(c.due_today),
                             _ => None,
                         };
-                        let base = format!("/follow-ups?queue={current}&");
+                        let base = format!("/follow-ups?{}", filtered());
                         view! {
                             <nav class="tabs" aria-label="Queues">
                                 {TABS.iter().map(|(key, label)| {

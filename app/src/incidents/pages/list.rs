@@ -2,6 +2,7 @@
 use super::badges::{ProactiveBadge, SeverityBadge, SlaBadge, StatusBadge};
 use crate::components::flash::Flash;
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
+use crate::components::linked_filters::{LinkedFilters, LinkedInputs};
 use crate::components::pagination::Pagination;
 use crate::components::time::format_short;
 use crate::incidents::api::{incident_filter_options, list_incidents};
@@ -145,21 +146,12 @@ pub fn IncidentsPage() -> impl IntoView {
                 {opt("customer", "Customer A–Z", "sort")}
             </select>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
-            {move || LINKED.iter().filter(|(k, _)| !get(k).is_empty()).map(|(k, _)| view! { <input type="hidden" name=*k value=get(k)/> }).collect_view()}
+            <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/incidents">"Clear"</a>
             <a class="button button-quiet" href=move || base().replacen("/incidents?", "/incidents.csv?", 1) download="incidents.csv">"Export CSV"</a>
         </form>
-        {move || {
-            let shown: Vec<String> = LINKED
-                .iter()
-                .filter(|(k, _)| !get(k).is_empty())
-                .map(|(k, label)| format!("{label} {}", get(k)))
-                .collect();
-            (!shown.is_empty()).then(|| view! {
-                <p class="muted" data-testid="linked-filters">{format!("Showing incidents: {}. ", shown.join(" · "))}<a href="/incidents">"Show all"</a></p>
-            })
-        }}
+        <LinkedFilters keys=&LINKED noun="incidents" clear="/incidents"/>
         <Transition fallback=|| view! { <p class="loading">"Loading incidents…"</p> }>
             {move || Suspend::new(async move {
                 match incidents.await {
