@@ -205,9 +205,9 @@ fn OrganisationFigures(week: String, figures: OrganisationWeek) -> impl IntoView
                             <div class="figures" data-testid="story-figures">
                                 <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", week)/>
                                 <Figure label="Associates with a story" value=format!("{} of {} ({story_share})", st.associates_with_story, st.active_associates) href="/stories/cadence".into()/>
-                                <Figure label="Kudos given" value=st.kudos href=format!("/stories?week={}&sort=kudos", week)/>
+                                <Figure label="Kudos given" value=st.kudos href=format!("/stories?kudos_week={}&sort=kudos", week)/>
                                 <Figure label="Failures turned around" value=st.turned_around href=format!("/stories?week={}&kind=turned_around", week)/>
-                                <Figure label="Stories spotlighted" value=st.spotlighted href="/stories?spotlight=1".into()/>
+                                <Figure label="Stories spotlighted" value=st.spotlighted href=format!("/stories?spotlight_week={}", week)/>
                             </div>
     }
 }

@@ -203,7 +203,8 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
     let staff = assignee_filter(scope);
     let storyteller = match scope {
         StaffScope::Associate(a) => format!("&associate={a}"),
-        _ => String::new(),
+        StaffScope::Team(t) => format!("&team={t}"),
+        StaffScope::Organisation => String::new(),
     };
     let rows: Vec<Row> = vec![
         (
@@ -359,7 +360,8 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Kudos given",
             "count",
             |f| count(f.stories.kudos),
-            format!("/stories?week={w}&sort=kudos{storyteller}"),
+            // The stories given kudos in the week, each counting only those.
+            format!("/stories?kudos_week={w}&sort=kudos{storyteller}"),
         ),
         (
             "spotlighted",
@@ -367,7 +369,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Stories spotlighted",
             "count",
             |f| count(f.stories.spotlighted),
-            "/stories?spotlight=1".into(),
+            format!("/stories?spotlight_week={w}{storyteller}"),
         ),
         (
             "referrals",
@@ -431,10 +433,11 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
 }
 
 /// The list pages whose lists the API serves with the same filters, and where.
-const LIST_APIS: [(&str, &str); 3] = [
+const LIST_APIS: [(&str, &str); 4] = [
     ("/incidents?", "/api/v1/incidents?"),
     ("/feedback?", "/api/v1/feedback?"),
     ("/follow-ups?", "/api/v1/follow-ups?"),
+    ("/stories?", "/api/v1/stories?"),
 ];
 
 /// The API URL of the list a figure's page link opens, if the API serves it.

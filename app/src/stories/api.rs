@@ -26,36 +26,29 @@ pub async fn list_stories(
     sort: String,
     page: i64,
     #[server(default)] spotlight: String,
+    #[server(default)] team: String,
+    #[server(default)] spotlight_week: String,
+    #[server(default)] kudos_week: String,
 ) -> Result<StoryPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        use crate::common::moment::parse_week;
-        let week = match week.trim() {
-            "" => None,
-            w => {
-                let monday = parse_week(w).map_err(|m| AppError::field("week", m))?;
-                Some((monday, monday + chrono::Duration::days(7)))
-            }
-        };
-        let filter = super::queries::library::StoryFilter {
+        let db = &staff.state.db;
+        let filter = super::queries::library::StoryQuery {
             q,
-            kind: super::StoryKind::parse(&kind),
+            kind,
             tag,
-            associate_id: AppError::optional_id(&associate, "associate")?,
-            customer_id: AppError::optional_id(&customer, "customer")?,
+            associate,
+            customer,
             week,
-            most_kudos: sort == "kudos",
-            spotlighted: spotlight == "1" || spotlight == "true",
-            page,
-        };
-        let (items, (total, total_capped)) =
-            super::queries::library::list(&staff.state.db, &filter).await?;
-        Ok(StoryPage {
-            items,
-            total,
-            total_capped,
-            page: page.max(1),
-            page_size: super::queries::library::PAGE_SIZE,
-        })
+            sort,
+            spotlight,
+            team,
+            spotlight_week,
+            kudos_week,
+            page: Some(page),
+        }
+        .filter(db)
+        .await?;
+        super::queries::library::page(db, &filter).await
     })
     .await
 }

@@ -25,6 +25,7 @@ labelled_enum!(
 );
 
 /// A story in the library: enough to choose what to read.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryCard {
     pub id: i64,
@@ -38,6 +39,7 @@ pub struct StoryCard {
     pub customer_name: Option<String>,
     pub excerpt: String,
     pub tags: Vec<String>,
+    /// Kudos given to it: in the list's kudos week, when it is filtered by one.
     pub kudos: i64,
     pub comments: i64,
     pub spotlighted: bool,
@@ -45,6 +47,7 @@ pub struct StoryCard {
 }
 
 /// One page of the library with the total matching.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoryPage {
     pub items: Vec<StoryCard>,

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod rates;
 pub mod reports;
 pub mod signals;
+pub mod stories;
 pub mod webhooks;
 
 use app::accounts::guard::RequestContext;
@@ -44,6 +45,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::list))
         .routes(routes!(incidents::get))
         .routes(routes!(reports::weekly))
+        .routes(routes!(stories::list))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

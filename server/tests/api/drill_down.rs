@@ -381,3 +381,71 @@ async fn every_feedback_and_follow_up_figure_of_every_scope_and_week_totals_exac
         );
     }
 }
+
+#[tokio::test]
+async fn every_story_figure_of_every_scope_and_week_totals_exactly_its_records() {
+    let scene = scene().await;
+    let (app, staff) = (&scene.app, &scene.staff);
+    let tellers: Vec<i64> = scene.owners.iter().flatten().copied().collect();
+    let mut rng = seeded_rng();
+    let first = W38_MONDAY - 7 * 24 * HOUR;
+    let when = |rng: &mut rand::rngs::StdRng| first + rng.gen_range(0..35 * 24) * HOUR;
+    for _ in 0..45 {
+        let id = logged_story(app, staff, &[]).await;
+        let day = chrono::DateTime::from_timestamp_millis(when(&mut rng))
+            .unwrap()
+            .date_naive()
+            .to_string();
+        let spotlighted = rng.gen_bool(0.3).then(|| when(&mut rng));
+        sqlx::query(
+            "UPDATE stories SET occurred_on = $1, associate_id = $2, spotlighted_at = $3 WHERE id = $4",
+        )
+        .bind(day)
+        .bind(tellers[rng.gen_range(0..tellers.len())])
+        .bind(spotlighted)
+        .bind(id)
+        .execute(&app.db)
+        .await
+        .unwrap();
+        // Kudos from some colleagues, given over the weeks around.
+        for giver in &tellers {
+            if rng.gen_bool(0.4) {
+                sqlx::query(
+                    "INSERT INTO story_kudos (story_id, staff_id, created_at) VALUES ($1, $2, $3)",
+                )
+                .bind(id)
+                .bind(giver)
+                .bind(when(&mut rng))
+                .execute(&app.db)
+                .await
+                .unwrap();
+            }
+        }
+    }
+
+    let drills = scene.drills("Stories").await;
+    for d in &drills {
+        let (at, total, items) = (&d.at, d.total, &d.items);
+        assert_eq!(items.len() as i64, total, "{at}: the list holds its total");
+        let got = match d.key.as_str() {
+            "stories" | "spotlighted" => total,
+            "associates_with_story" => items
+                .iter()
+                .map(|s| s["associate_id"].as_i64().unwrap())
+                .collect::<std::collections::BTreeSet<_>>()
+                .len() as i64,
+            "kudos" => items.iter().map(|s| s["kudos"].as_i64().unwrap()).sum(),
+            other => panic!("{other} ({}) has records but no check here", d.group),
+        };
+        assert_eq!(Some(got as f64), d.value(), "{at}");
+    }
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 4);
+    for key in ["stories", "associates_with_story", "kudos", "spotlighted"] {
+        assert!(
+            drills
+                .iter()
+                .any(|d| d.key == key && d.value().unwrap_or(0.0) > 0.0),
+            "{key} is never above zero"
+        );
+    }
+}

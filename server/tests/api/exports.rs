@@ -191,3 +191,53 @@ async fn feedback_and_follow_ups_export_every_matching_row_once_with_their_filte
     let res = app.get(&anonymous, "/follow-ups.csv").await;
     assert!(res.status().is_redirection() || res.url().path() == "/login");
 }
+
+#[tokio::test]
+async fn the_story_library_exports_every_matching_story_once_with_its_filters() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let kept = logged_story(&app, &staff, &[("title", "@SUM(A1), \"kept\"")]).await;
+    let other = logged_story(&app, &staff, &[("kind", "went_beyond")]).await;
+    // 1,010 more, so the walk crosses chunks.
+    for _ in 0..1_010 {
+        sqlx::query(
+            "INSERT INTO stories (title, kind, occurred_on, associate_id, situation, action_taken,
+                 result, lesson, internal_notes, shareable, created_by, created_at, updated_at)
+             SELECT 'Copy', kind, occurred_on, associate_id, situation, action_taken, result,
+                 lesson, internal_notes, shareable, created_by, created_at, updated_at
+             FROM stories WHERE id = $1",
+        )
+        .bind(other)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let text = app.get(&staff, "/stories.csv").await.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,title,kind"));
+    assert_eq!(lines.len(), 1 + 1_012, "every story once");
+    let ids: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1_012, "no story twice");
+    let text = app
+        .get(&staff, "/stories.csv?kind=turned_around")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "{kept},\"'@SUM(A1), \"\"kept\"\"\",turned_around,"
+        )),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(
+        app.get(&staff, "/stories.csv?kind=heroic").await.status(),
+        422
+    );
+}

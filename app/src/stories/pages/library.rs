@@ -2,6 +2,7 @@
 use crate::accounts::Role;
 use crate::components::flash::Flash;
 use crate::components::layout::{use_viewer, EmptyState, LoadError, PageHeader};
+use crate::components::linked_filters::{LinkedFilters, LinkedInputs};
 use crate::components::pagination::Pagination;
 use crate::stories::api::{list_stories, story_people};
 use crate::stories::{StoryCard, StoryKind};
@@ -9,7 +10,7 @@ use crate::url_encoding::encode;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const KEYS: [&str; 8] = [
+const KEYS: [&str; 11] = [
     "q",
     "kind",
     "tag",
@@ -18,6 +19,16 @@ const KEYS: [&str; 8] = [
     "week",
     "sort",
     "spotlight",
+    "team",
+    "spotlight_week",
+    "kudos_week",
+];
+
+/// The filters a report's figure links to, shown above the list rather than in the form.
+const LINKED: [(&str, &str); 3] = [
+    ("team", "Team"),
+    ("spotlight_week", "Spotlighted in"),
+    ("kudos_week", "Given kudos in"),
 ];
 
 /// "2026-11-20" as "Fri 20 Nov 2026".
@@ -35,9 +46,21 @@ pub fn StoriesPage() -> impl IntoView {
     let data = Resource::new(
         move || (KEYS.map(get), page()),
         |(v, page)| {
-            let [q, kind, tag, associate, customer, week, sort, spotlight] = v;
+            let [q, kind, tag, associate, customer, week, sort, spotlight, team, spotlight_week, kudos_week] =
+                v;
             list_stories(
-                q, kind, tag, associate, customer, week, sort, page, spotlight,
+                q,
+                kind,
+                tag,
+                associate,
+                customer,
+                week,
+                sort,
+                page,
+                spotlight,
+                team,
+                spotlight_week,
+                kudos_week,
             )
         },
     );
@@ -90,9 +113,12 @@ pub fn StoriesPage() -> impl IntoView {
             </select>
             <label class="check"><input type="checkbox" name="spotlight" value="1" checked=move || get("spotlight") == "1"/>"Spotlight only"</label>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
+            <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href="/stories">"Clear"</a>
+            <a class="button button-quiet" href=move || base().replacen("/stories?", "/stories.csv?", 1) download="stories.csv">"Export CSV"</a>
         </form>
+        <LinkedFilters keys=&LINKED noun="stories" clear="/stories"/>
         <Transition fallback=|| view! { <p class="loading">"Loading stories…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

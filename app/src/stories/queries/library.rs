@@ -22,7 +22,70 @@ pub struct StoryFilter {
     pub week: Option<(NaiveDate, NaiveDate)>,
     pub most_kudos: bool,
     pub spotlighted: bool,
+    /// Told by a current member of this team.
+    pub team_id: Option<i64>,
+    /// [start, end): spotlighted then.
+    pub spotlight_range: Option<(i64, i64)>,
+    /// [start, end): given kudos then; each card's `kudos` then counts only those.
+    pub kudos_range: Option<(i64, i64)>,
     pub page: i64,
+}
+
+/// The library's filters as its page URL (and its API and CSV export) carry them: every one
+/// text, "" meaning any.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StoryQuery {
+    pub q: String,
+    pub kind: String,
+    pub tag: String,
+    pub associate: String,
+    pub customer: String,
+    pub week: String,
+    pub sort: String,
+    pub spotlight: String,
+    pub team: String,
+    pub spotlight_week: String,
+    pub kudos_week: String,
+    pub page: Option<i64>,
+}
+
+impl StoryQuery {
+    /// The filter it names, or the first field that is not valid.
+    pub async fn filter(self, db: &Db) -> Result<StoryFilter, AppError> {
+        use crate::common::moment::parse_week;
+        let tz = crate::org::clock::time_zone(db).await?;
+        let moments = |field: &str, w: &str| {
+            crate::org::clock::optional_week(tz, w).map_err(|m| AppError::field(field, m))
+        };
+        let week = match self.week.trim() {
+            "" => None,
+            w => {
+                let monday = parse_week(w).map_err(|m| AppError::field("week", m))?;
+                Some((monday, monday + chrono::Duration::days(7)))
+            }
+        };
+        let kind = match self.kind.trim() {
+            "" => None,
+            k => Some(StoryKind::parse(k).ok_or_else(|| {
+                AppError::field("kind", format!("'{k}' is not a kind of story."))
+            })?),
+        };
+        Ok(StoryFilter {
+            q: self.q,
+            kind,
+            tag: self.tag,
+            associate_id: AppError::optional_id(&self.associate, "associate")?,
+            customer_id: AppError::optional_id(&self.customer, "customer")?,
+            week,
+            most_kudos: self.sort == "kudos",
+            spotlighted: matches!(self.spotlight.trim(), "1" | "true"),
+            team_id: AppError::optional_id(&self.team, "team")?,
+            spotlight_range: moments("spotlight_week", &self.spotlight_week)?,
+            kudos_range: moments("kudos_week", &self.kudos_week)?,
+            page: self.page.unwrap_or(1),
+        })
+    }
 }
 
 /// The stories the library reads, for its count and its page.
@@ -34,13 +97,26 @@ macro_rules! stories_from {
 }
 
 const COUNT: &str = "SELECT 1 FROM stories s";
-const CARDS: &str = concat!(
+/// A card's columns up to its kudos count, which a kudos period narrows.
+const CARDS: &str =
     "SELECT s.id, s.title, s.kind, s.occurred_on, s.associate_id, a.name AS associate_name,
             s.customer_id, c.name AS customer_name, s.result, s.spotlighted_at, s.shareable,
-            (SELECT COUNT(*) FROM story_kudos k WHERE k.story_id = s.id) AS kudos,
-            (SELECT COUNT(*) FROM story_comments m WHERE m.story_id = s.id) AS comments",
-    stories_from!()
-);
+            (SELECT COUNT(*) FROM story_comments m WHERE m.story_id = s.id) AS comments,
+            (SELECT COUNT(*) FROM story_kudos k WHERE k.story_id = s.id";
+const CARDS_FROM: &str = concat!(") AS kudos", stories_from!());
+
+/// The cards' statement, its kudos counted in the filter's kudos period when it has one.
+fn cards(f: &StoryFilter) -> Sql {
+    let mut q = Sql::new(CARDS);
+    if let Some((from, to)) = f.kudos_range {
+        q.push(" AND k.created_at >= ")
+            .bind(from)
+            .push(" AND k.created_at < ")
+            .bind(to);
+    }
+    q.push(CARDS_FROM);
+    q
+}
 
 const ORDERS: [(&str, &str); 2] = [
     ("newest", "s.occurred_on DESC, s.id DESC"),
@@ -76,9 +152,9 @@ fn matching(q: &mut Sql, k: &Keyword) {
     q.push(")");
 }
 
-/// `select` narrowed to the stories the filter names, `keyword` being its search.
-fn filtered(select: &'static str, f: &StoryFilter, keyword: Option<&Keyword>) -> Sql {
-    let mut q = Sql::new(select);
+/// `q` (a statement on stories `s`) narrowed to the stories the filter names, `keyword` being
+/// its search.
+fn filtered(mut q: Sql, f: &StoryFilter, keyword: Option<&Keyword>) -> Sql {
     if let Some(k) = keyword {
         matching(q.and(), k);
     }
@@ -105,6 +181,29 @@ fn filtered(select: &'static str, f: &StoryFilter, keyword: Option<&Keyword>) ->
     if f.spotlighted {
         q.and().push("s.spotlighted_at IS NOT NULL");
     }
+    if let Some(team) = f.team_id {
+        q.and()
+            .push("s.associate_id IN (SELECT id FROM staff_users WHERE team_id = ")
+            .bind(team)
+            .push(")");
+    }
+    if let Some((from, to)) = f.spotlight_range {
+        q.and()
+            .push("s.spotlighted_at >= ")
+            .bind(from)
+            .push(" AND s.spotlighted_at < ")
+            .bind(to);
+    }
+    if let Some((from, to)) = f.kudos_range {
+        q.and()
+            .push(
+                "EXISTS (SELECT 1 FROM story_kudos g WHERE g.story_id = s.id AND g.created_at >= ",
+            )
+            .bind(from)
+            .push(" AND g.created_at < ")
+            .bind(to)
+            .push(")");
+    }
     q
 }
 
@@ -113,9 +212,9 @@ fn filtered(select: &'static str, f: &StoryFilter, keyword: Option<&Keyword>) ->
 pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, (i64, bool)), AppError> {
     let page = crate::db::page_number(f.page)?;
     let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
-    let count = filtered(COUNT, f, keyword.as_ref());
+    let count = filtered(Sql::new(COUNT), f, keyword.as_ref());
     let total = crate::db::capped_total(db, count, page, PAGE_SIZE).await?;
-    let mut cards = filtered(CARDS, f, keyword.as_ref());
+    let mut cards = filtered(cards(f), f, keyword.as_ref());
     cards.order_by(if f.most_kudos { "kudos" } else { "newest" }, &ORDERS)?;
     cards
         .push(" LIMIT ")
@@ -134,6 +233,38 @@ pub async fn list(db: &Db, f: &StoryFilter) -> Result<(Vec<StoryCard>, (i64, boo
         .collect::<Result<Vec<_>, AppError>>()?;
     attach_tags(db, &mut items).await?;
     Ok((items, total))
+}
+
+/// One page of the library as the page and the API show it.
+pub async fn page(db: &Db, f: &StoryFilter) -> Result<crate::stories::StoryPage, AppError> {
+    let (items, (total, total_capped)) = list(db, f).await?;
+    Ok(crate::stories::StoryPage {
+        items,
+        total,
+        total_capped,
+        page: f.page.max(1),
+        page_size: PAGE_SIZE,
+    })
+}
+
+/// The next stories of the whole filtered library, newest logged first, after the one with id
+/// `after`: an export walks them a chunk at a time.
+pub async fn export_chunk(
+    db: &Db,
+    f: &StoryFilter,
+    after: Option<i64>,
+) -> Result<Vec<StoryCard>, AppError> {
+    let keyword = Keyword::parse(&f.q, crate::db::dialect(db));
+    let mut q = filtered(cards(f), f, keyword.as_ref());
+    if let Some(id) = after {
+        q.and().push("s.id < ").bind(id);
+    }
+    q.push(" ORDER BY s.id DESC LIMIT ")
+        .bind(crate::db::EXPORT_CHUNK);
+    let rows = q.query().persistent(false).fetch_all(db).await?;
+    let mut items = rows.iter().map(card).collect::<Result<Vec<_>, _>>()?;
+    attach_tags(db, &mut items).await?;
+    Ok(items)
 }
 
 fn excerpt(text: &str) -> String {

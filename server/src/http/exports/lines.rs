@@ -3,12 +3,15 @@
 use app::feedback::{Feedback, FollowUpRow};
 use app::imports::csv::escape;
 use app::incidents::IncidentRow;
+use app::stories::StoryCard;
 
 pub const INCIDENTS: &str = "id,customer,category,severity,source,status,assignee,detected_at,acknowledged_at,resolved_at,proactive,subject,description,link\n";
 
 pub const FEEDBACK: &str = "id,customer_id,customer,received_at,channel,question,score,assessment,reasons,comment,order,incident_id,follow_up_id,entered_by,link\n";
 
 pub const FOLLOW_UPS: &str = "id,feedback_id,customer_id,customer,assessment,risk,opened_at,due_at,closed_at,closed_on_time,assignee,question,score,comment,attempts,outcome,customer_said,link\n";
+
+pub const STORIES: &str = "id,title,kind,occurred_on,week,associate,customer_id,customer,excerpt,tags,kudos,comments,spotlighted,shareable,link\n";
 
 /// A moment as an ISO 8601 UTC timestamp, or nothing.
 fn moment(ms: Option<i64>) -> String {
@@ -96,5 +99,26 @@ pub fn follow_up(u: &FollowUpRow, base: &str) -> String {
         optional(u.outcome.map(|o| o.as_str())),
         escape(u.customer_said.as_deref().unwrap_or("")),
         format!("{base}/follow-ups/{}", u.id),
+    ])
+}
+
+pub fn story(s: &StoryCard, base: &str) -> String {
+    let yes = |b: bool| if b { "yes" } else { "no" }.to_string();
+    line([
+        s.id.to_string(),
+        escape(&s.title),
+        s.kind.as_str().into(),
+        s.occurred_on.clone(),
+        s.week.clone(),
+        escape(&s.associate_name),
+        optional(s.customer_id),
+        escape(s.customer_name.as_deref().unwrap_or("")),
+        escape(&s.excerpt),
+        escape(&s.tags.join("; ")),
+        s.kudos.to_string(),
+        s.comments.to_string(),
+        yes(s.spotlighted),
+        yes(s.shareable),
+        format!("{base}/stories/{}", s.id),
     ])
 }

@@ -1,4 +1,5 @@
-//! Lists people take away: `GET /incidents.csv`, `/feedback.csv` and `/follow-ups.csv` with the
+//! Lists people take away: `GET /incidents.csv`, `/feedback.csv`, `/follow-ups.csv` and
+//! `/stories.csv` with the
 //! filters of the list in view, each streamed a chunk at a time (keyset order) so a hundred
 //! thousand rows never sit in memory at once.
 mod lines;
@@ -11,6 +12,7 @@ use app::feedback::queue::{FollowUpQuery, Looker, Queue};
 use app::incidents::queries::IncidentQuery;
 use app::org::visibility::Reach;
 use app::state::AppState;
+use app::stories::queries::library::StoryQuery;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::header;
@@ -24,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/incidents.csv", get(incidents))
         .route("/feedback.csv", get(feedback))
         .route("/follow-ups.csv", get(follow_ups))
+        .route("/stories.csv", get(stories))
 }
 
 /// The staff member asking, if staff are asking.
@@ -130,6 +133,33 @@ async fn follow_ups(
         },
         |u| (u.opened_at, u.id),
         move |u| lines::follow_up(u, &base),
+    )
+}
+
+async fn stories(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<StoryQuery>,
+) -> Response {
+    if staff(&ctx).is_none() {
+        return sign_in("stories");
+    }
+    let db = state.db.clone();
+    let filter = match q.filter(&db).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let base = base(&state);
+    csv(
+        "stories",
+        lines::STORIES,
+        move |after| {
+            let (db, filter) = (db.clone(), filter.clone());
+            let after = after.map(|(_, id)| id);
+            async move { app::stories::queries::library::export_chunk(&db, &filter, after).await }
+        },
+        |s| (s.id, s.id),
+        move |s| lines::story(s, &base),
     )
 }
 
