@@ -97,6 +97,8 @@ pub const POLICY: &[(&str, Needs)] = &[
     ("loyalty/recovery-return", ASSOCIATE),
     ("loyalty/referral", ASSOCIATE),
     ("loyalty/post", ASSOCIATE),
+    ("loyalty/referrals/list", ASSOCIATE),
+    ("loyalty/posts/list", ASSOCIATE),
     ("referrals/remembered", ASSOCIATE),
     ("reports/weekly", ASSOCIATE),
     ("reports/scopes", ASSOCIATE),

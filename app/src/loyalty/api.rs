@@ -99,3 +99,54 @@ pub async fn load_recovery_overview(
     })
     .await
 }
+
+/// The organisation's referrals; filters as strings from the page URL ("" = any).
+#[server(prefix = "/fn", endpoint = "loyalty/referrals/list")]
+pub async fn list_referrals(
+    week: String,
+    converted: String,
+    assignee: String,
+    team: String,
+    page: i64,
+) -> Result<super::word_of_mouth::ReferralPage, AppError> {
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let filter = super::word_of_mouth::WordOfMouthQuery {
+            week,
+            converted,
+            assignee,
+            team,
+            page: Some(page),
+        }
+        .filter(db)
+        .await?;
+        super::word_of_mouth::referrals(db, &filter).await
+    })
+    .await
+}
+
+/// The organisation's reviews, posts and testimonials; filters as on the referrals list.
+#[server(prefix = "/fn", endpoint = "loyalty/posts/list")]
+pub async fn list_posts(
+    week: String,
+    assignee: String,
+    team: String,
+    page: i64,
+) -> Result<super::word_of_mouth::PostPage, AppError> {
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let filter = super::word_of_mouth::WordOfMouthQuery {
+            week,
+            assignee,
+            team,
+            page: Some(page),
+            ..Default::default()
+        }
+        .filter(db)
+        .await?;
+        super::word_of_mouth::posts(db, &filter).await
+    })
+    .await
+}

@@ -16,6 +16,8 @@ pub mod queries;
 pub mod recovery_return;
 #[cfg(feature = "ssr")]
 pub mod referrals;
+pub mod word_of_mouth;
+pub mod word_of_mouth_page;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

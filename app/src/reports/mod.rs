@@ -377,7 +377,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Referrals",
             "count",
             |f| count(f.advocacy.referrals),
-            "/customers?standing=advocate".into(),
+            format!("/customers/referrals?week={w}{staff}"),
         ),
         (
             "conversions",
@@ -385,7 +385,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Referrals converted",
             "count",
             |f| count(f.advocacy.conversions),
-            "/customers?standing=advocate".into(),
+            format!("/customers/referrals?week={w}&converted=1{staff}"),
         ),
         (
             "referral_revenue",
@@ -401,7 +401,8 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Audience reached",
             "count",
             |f| count(f.advocacy.audience_reached),
-            "/customers?standing=advocate".into(),
+            // The week's posts, each with its audience.
+            format!("/customers/posts?week={w}{staff}"),
         ),
         (
             "return_on_recovery",
@@ -433,11 +434,13 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
 }
 
 /// The list pages whose lists the API serves with the same filters, and where.
-const LIST_APIS: [(&str, &str); 4] = [
+const LIST_APIS: [(&str, &str); 6] = [
     ("/incidents?", "/api/v1/incidents?"),
     ("/feedback?", "/api/v1/feedback?"),
     ("/follow-ups?", "/api/v1/follow-ups?"),
     ("/stories?", "/api/v1/stories?"),
+    ("/customers/referrals?", "/api/v1/referrals?"),
+    ("/customers/posts?", "/api/v1/posts?"),
 ];
 
 /// The API URL of the list a figure's page link opens, if the API serves it.

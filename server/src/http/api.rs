@@ -12,6 +12,7 @@ pub mod reports;
 pub mod signals;
 pub mod stories;
 pub mod webhooks;
+pub mod word_of_mouth;
 
 use app::accounts::guard::RequestContext;
 use app::admin::tokens::queries::{authenticate, ApiClient};
@@ -46,6 +47,8 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(incidents::get))
         .routes(routes!(reports::weekly))
         .routes(routes!(stories::list))
+        .routes(routes!(word_of_mouth::referrals))
+        .routes(routes!(word_of_mouth::posts))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

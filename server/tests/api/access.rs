@@ -420,6 +420,25 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             "loyalty/recovery-return",
             vec![("period", s("12m")), ("page", s("1"))],
         ),
+        (
+            "loyalty/referrals/list",
+            vec![
+                ("week", s("2026-W47")),
+                ("converted", s("1")),
+                ("assignee", s("")),
+                ("team", s("")),
+                ("page", s("1")),
+            ],
+        ),
+        (
+            "loyalty/posts/list",
+            vec![
+                ("week", s("2026-W47")),
+                ("assignee", s("")),
+                ("team", s("")),
+                ("page", s("1")),
+            ],
+        ),
         ("imports/recent", vec![]),
         ("imports/start", vec![("id", s("999999"))]),
         ("stories/spotlights", vec![]),
@@ -633,6 +652,8 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/feedback/surveys",
         "/stories",
         "/customers",
+        "/customers/referrals",
+        "/customers/posts",
         "/admin/users",
     ] {
         let res = app.get(&browser(), path).await;

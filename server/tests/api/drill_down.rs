@@ -449,3 +449,95 @@ async fn every_story_figure_of_every_scope_and_week_totals_exactly_its_records()
         );
     }
 }
+
+#[tokio::test]
+async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_records() {
+    let scene = scene().await;
+    let (app, staff, owners) = (&scene.app, &scene.staff, scene.owners);
+    let mut rng = seeded_rng();
+    let referrer = customer(app, staff, "Ana Advocate", "c-2").await;
+    // Word of mouth is attributed to an incident's assignee, else a story's associate.
+    let mut incidents = Vec::new();
+    let mut stories = Vec::new();
+    for _ in 0..6 {
+        let id = log_incident(app, staff, "c-1", "complaint").await;
+        sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
+            .bind(owners[rng.gen_range(0..owners.len())])
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        incidents.push(id);
+        let story = logged_story(app, staff, &[]).await;
+        sqlx::query("UPDATE stories SET associate_id = $1 WHERE id = $2")
+            .bind(owners[rng.gen_range(0..3)])
+            .bind(story)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        stories.push(story);
+    }
+    let first = W38_MONDAY - 7 * 24 * HOUR;
+    for n in 0..80 {
+        let at = first + rng.gen_range(0..35 * 24) * HOUR;
+        let (incident, story) = match rng.gen_range(0..3) {
+            0 => (Some(incidents[rng.gen_range(0..6)]), None),
+            1 => (None, Some(stories[rng.gen_range(0..6)])),
+            _ => (None, None),
+        };
+        if n % 2 == 0 {
+            sqlx::query(
+                "INSERT INTO referrals (referrer_id, prospect_name, converted, revenue_minor, currency,
+                     source, incident_id, story_id, occurred_at, created_by_label, created_at)
+                 VALUES ($1, 'A friend', $2, 0, 'USD', 'staff', $3, $4, $5, 'Test', $5)",
+            )
+            .bind(referrer)
+            .bind(i64::from(rng.gen_bool(0.5)))
+            .bind(incident)
+            .bind(story)
+            .bind(at)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        } else {
+            sqlx::query(
+                "INSERT INTO advocacy_events (customer_id, kind, platform, audience, sentiment,
+                     occurred_at, incident_id, story_id, created_by_label, created_at)
+                 VALUES ($1, 'post', 'Instagram', $2, 'positive', $3, $4, $5, 'Test', $3)",
+            )
+            .bind(referrer)
+            .bind(rng.gen_range(0..500_i64))
+            .bind(at)
+            .bind(incident)
+            .bind(story)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        }
+    }
+
+    let drills = scene.drills("Advocacy").await;
+    for d in &drills {
+        let (at, total, items) = (&d.at, d.total, &d.items);
+        assert_eq!(items.len() as i64, total, "{at}: the list holds its total");
+        let got = match d.key.as_str() {
+            "referrals" => total,
+            "conversions" => {
+                assert!(items.iter().all(|r| r["converted"] == true), "{at}");
+                total
+            }
+            "audience_reached" => items.iter().map(|p| p["audience"].as_i64().unwrap()).sum(),
+            other => panic!("{other} ({}) has records but no check here", d.group),
+        };
+        assert_eq!(Some(got as f64), d.value(), "{at}");
+    }
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 3);
+    for key in ["referrals", "conversions", "audience_reached"] {
+        assert!(
+            drills
+                .iter()
+                .any(|d| d.key == key && d.value().unwrap_or(0.0) > 0.0),
+            "{key} is never above zero"
+        );
+    }
+}
