@@ -108,14 +108,7 @@ impl FollowUpFilter {
         if self.reached {
             q.push(" AND u.status = 'closed' AND u.outcome <> 'unreachable'");
         }
-        if let Some(id) = self.assignee_id {
-            q.push(" AND u.assignee_id = ").bind(id);
-        }
-        if let Some(team) = self.team_id {
-            q.push(" AND u.assignee_id IN (SELECT id FROM staff_users WHERE team_id = ")
-                .bind(team)
-                .push(")");
-        }
+        crate::org::scope::StaffScope::owned_by(q, "u.assignee_id", self.assignee_id, self.team_id);
     }
 }
 
@@ -212,7 +205,8 @@ async fn count(
     now: i64,
 ) -> Result<i64, AppError> {
     let end_of_day = end_of_today(db, now).await?;
-    let mut q = Sql::new("SELECT COUNT(*) FROM follow_ups u WHERE ");
+    // The statement holds its WHERE once the queue's rule is in.
+    let mut q = Sql::filtered("SELECT COUNT(*) FROM follow_ups u WHERE ");
     queue.narrow(&mut q, viewer, reach, now, end_of_day);
     filter.narrow(&mut q);
     Ok(q.query_scalar().fetch_one(db).await?)
@@ -291,7 +285,8 @@ pub async fn queue(
         _ => "u.risk DESC, u.due_at ASC, u.id ASC",
     };
     let eod = end_of_today(db, now).await?;
-    let mut q = Sql::new(SELECT);
+    // The statement holds its WHERE once the queue's rule is in.
+    let mut q = Sql::filtered(SELECT);
     q.push(" WHERE ");
     queue.narrow(&mut q, who.viewer, who.reach, now, eod);
     filter.narrow(&mut q);

@@ -260,12 +260,7 @@ fn narrow(q: &mut Sql, f: &IncidentFilter, levels: &ServiceLevels, now: i64) {
         }
         q.push(")");
     }
-    if let Some(team) = f.team_id {
-        q.and()
-            .push("i.assignee_id IN (SELECT id FROM staff_users WHERE team_id = ")
-            .bind(team)
-            .push(")");
-    }
+    crate::org::scope::StaffScope::owned_by(q, "i.assignee_id", None, f.team_id);
     if f.overdue {
         overdue(q, levels, now);
     }

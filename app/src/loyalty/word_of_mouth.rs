@@ -125,16 +125,7 @@ mod queries {
                     .push(" AND x.occurred_at < ")
                     .bind(to);
             }
-            if let Some(id) = self.assignee_id {
-                q.and().push(OWNER).push(" = ").bind(id);
-            }
-            if let Some(team) = self.team_id {
-                q.and()
-                    .push(OWNER)
-                    .push(" IN (SELECT id FROM staff_users WHERE team_id = ")
-                    .bind(team)
-                    .push(")");
-            }
+            crate::org::scope::StaffScope::owned_by(q, OWNER, self.assignee_id, self.team_id);
         }
 
         /// A page of `select` (rows `x`) narrowed by the filter, newest first, and the total.

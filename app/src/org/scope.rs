@@ -72,6 +72,27 @@ impl StaffScope {
         }
     }
 
+    /// Adds one more condition (`and`) that `column` (a staff id, or an expression giving one)
+    /// is `assignee`, and one that it is a current member of `team`, for each given.
+    #[cfg(feature = "ssr")]
+    pub fn owned_by(
+        q: &mut crate::db::Sql,
+        column: &'static str,
+        assignee: Option<i64>,
+        team: Option<i64>,
+    ) {
+        if let Some(id) = assignee {
+            q.and().push(column).push(" = ").bind(id);
+        }
+        if let Some(t) = team {
+            q.and()
+                .push(column)
+                .push(" IN (SELECT id FROM staff_users WHERE team_id = ")
+                .bind(t)
+                .push(")");
+        }
+    }
+
     /// The query string naming this scope, for links ("" for the organisation).
     pub fn query(self) -> String {
         match self {

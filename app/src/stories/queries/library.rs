@@ -181,12 +181,7 @@ fn filtered(mut q: Sql, f: &StoryFilter, keyword: Option<&Keyword>) -> Sql {
     if f.spotlighted {
         q.and().push("s.spotlighted_at IS NOT NULL");
     }
-    if let Some(team) = f.team_id {
-        q.and()
-            .push("s.associate_id IN (SELECT id FROM staff_users WHERE team_id = ")
-            .bind(team)
-            .push(")");
-    }
+    crate::org::scope::StaffScope::owned_by(&mut q, "s.associate_id", None, f.team_id);
     if let Some((from, to)) = f.spotlight_range {
         q.and()
             .push("s.spotlighted_at >= ")
