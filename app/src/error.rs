@@ -147,6 +147,16 @@ impl AppError {
         }
     }
 
+    /// A yes/no filter as a checkbox or the API sends it: empty means no; anything but
+    /// `1`/`true`/`0`/`false` is an error on `field`.
+    pub fn optional_flag(value: &str, field: &str) -> Result<bool, AppError> {
+        match value.trim() {
+            "" | "0" | "false" => Ok(false),
+            "1" | "true" => Ok(true),
+            _ => Err(AppError::field(field, "Use true or false.")),
+        }
+    }
+
     /// The message for one field, if that field failed.
     pub fn field_message(&self, field: &str) -> Option<String> {
         match self {

@@ -3,12 +3,26 @@
 //! longer parses is an error naming its row ([`stored`]), never quietly read as some default.
 
 macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
+    ($(#[doc = $doc:literal])* $name:ident { $($variant:ident => $text:literal, $label:literal),+ $(,)? }) => {
+        $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "lowercase")]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        // By hand: the derive does not see renames that arrive through a macro, and would
+        // document the variant names instead of the words sent.
+        #[cfg(feature = "ssr")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($text),+]))
+                    .description(Some(doc.join("\n").trim().to_owned()).filter(|d| !d.is_empty()))
+                    .into()
+            }
+        }
+        #[cfg(feature = "ssr")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -71,7 +85,7 @@ pub fn stored<T>(
 mod tests {
     use crate::error::AppError;
 
-    labelled_enum!(Colour { Red => "red", "Red", Blue => "blue", "Blue" });
+    labelled_enum!(Colour { Red => "red", "Red", Blue => "blue", "Blue", DarkRed => "dark_red", "Dark red" });
 
     #[test]
     fn stored_values_decode_to_their_variant() {
@@ -95,5 +109,28 @@ mod tests {
             Colour::decode_optional(Some(""), "paints", 3),
             Err(AppError::Internal { .. })
         ));
+    }
+
+    #[test]
+    fn the_api_schema_lists_the_words_sent() {
+        let schema = serde_json::to_value(<Colour as utoipa::PartialSchema>::schema()).unwrap();
+        let listed: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let sent: Vec<String> = Colour::ALL
+            .iter()
+            .map(|c| {
+                serde_json::to_value(c)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(listed, sent);
+        assert_eq!(listed, ["red", "blue", "dark_red"]);
     }
 }

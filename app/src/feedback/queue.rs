@@ -183,7 +183,7 @@ impl FollowUpQuery {
                 due,
                 outcome,
                 assessment,
-                reached: matches!(self.reached.trim(), "1" | "true"),
+                reached: AppError::optional_flag(&self.reached, "reached")?,
                 assignee_id: AppError::optional_id(&self.assignee, "assignee")?,
                 team_id: AppError::optional_id(&self.team, "team")?,
             },

@@ -66,7 +66,6 @@ impl IncidentQuery {
         let week = |field: &str, w: &str| {
             crate::org::clock::optional_week(tz, w).map_err(|m| AppError::field(field, m))
         };
-        let flag = |v: &str| v == "1" || v == "true";
         Ok(IncidentFilter {
             status: Status::parse(&self.status),
             category_id: AppError::optional_id(&self.category, "category")?,
@@ -80,8 +79,8 @@ impl IncidentQuery {
             currency: crate::common::money::optional_currency(&self.currency)
                 .map_err(|m| AppError::field("currency", m))?,
             team_id: AppError::optional_id(&self.team, "team")?,
-            overdue: flag(&self.overdue),
-            proactive: flag(&self.proactive),
+            overdue: AppError::optional_flag(&self.overdue, "overdue")?,
+            proactive: AppError::optional_flag(&self.proactive, "proactive")?,
             q: self.q,
             sort: self.sort,
             page: self.page,
@@ -435,7 +434,7 @@ pub struct OpenWork {
     pub open: i64,
     /// Being recovered (`?status=recovering`).
     pub recovering: i64,
-    /// Past their service level (`?overdue=1`).
+    /// Past their service level (`?overdue=true`).
     pub overdue: i64,
     /// Assigned to the viewer, unresolved (`?assignee=<viewer>`, open and recovering).
     pub mine: i64,

@@ -103,7 +103,7 @@ mod queries {
             Ok(WordOfMouthFilter {
                 week: crate::org::clock::optional_week(tz, &self.week)
                     .map_err(|m| AppError::field("week", m))?,
-                converted: matches!(self.converted.trim(), "1" | "true"),
+                converted: AppError::optional_flag(&self.converted, "converted")?,
                 assignee_id: AppError::optional_id(&self.assignee, "assignee")?,
                 team_id: AppError::optional_id(&self.team, "team")?,
                 page: self.page.unwrap_or(1),

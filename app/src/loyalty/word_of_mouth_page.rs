@@ -50,7 +50,7 @@ fn Frame(referrals: bool) -> impl IntoView {
         <form class="filters" method="get" action=action>
             <input type="week" name="week" aria-label="ISO week" value=move || get("week")/>
             {referrals.then(|| view! {
-                <label class="check"><input type="checkbox" name="converted" value="1" checked=move || get("converted") == "1"/>" Converted only"</label>
+                <label class="check"><input type="checkbox" name="converted" value="true" checked=move || matches!(get("converted").as_str(), "1" | "true")/>" Converted only"</label>
             })}
             <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>

@@ -155,7 +155,7 @@ pub fn DashboardPage() -> impl IntoView {
                         view! {
                             <h2>"Needs attention"</h2>
                             <div class="figures">
-                                <Figure label="Overdue incidents" value=a.overdue href="/incidents?overdue=1".into() alert=true/>
+                                <Figure label="Overdue incidents" value=a.overdue href="/incidents?overdue=true".into() alert=true/>
                                 <Figure label="Open, not yet picked up" value=a.open href="/incidents?status=open".into()/>
                                 <Figure label="Being recovered" value=a.recovering href="/incidents?status=recovering".into()/>
                                 <Figure label="Assigned to you, unresolved" value=a.mine href=format!("/incidents?assignee={}", my_id())/>
@@ -166,7 +166,7 @@ pub fn DashboardPage() -> impl IntoView {
                             <h2>{format!("This week ({})", a.week)}</h2>
                             <div class="figures">
                                 <Figure label="Incidents detected" value=a.incidents_this_week href=format!("/incidents?week={}", a.week)/>
-                                <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&proactive=1", a.week)/>
+                                <Figure label="Detected before a complaint" value=a.proactive_this_week href=format!("/incidents?week={}&proactive=true", a.week)/>
                             </div>
                             <p class="muted">{format!("{share}% of this week's incidents were caught before the customer complained.")}</p>
                             {match a.organisation.clone() {
@@ -200,7 +200,7 @@ fn OrganisationFigures(week: String, figures: OrganisationWeek) -> impl IntoView
                                 <Figure label="CSAT (4–5 of 5)" value=percent(f.csat) href=format!("/feedback?week={}&score_type=csat", week)/>
                                 <Figure label="CES (5–7 of 7)" value=percent(f.ces) href=format!("/feedback?week={}&score_type=ces", week)/>
                                 <Figure label="Lukewarm share" value=percent(f.lukewarm_share) href=format!("/feedback?week={}&assessment=lukewarm", week)/>
-                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href=format!("/follow-ups?queue=closed&closed_week={}&assessment=lukewarm&reached=1", week)/>
+                                <Figure label="“Good” hid a problem" value=percent(f.good_hid_problem_rate) href=format!("/follow-ups?queue=closed&closed_week={}&assessment=lukewarm&reached=true", week)/>
                             </div>
                             <div class="figures" data-testid="story-figures">
                                 <Figure label="Extra-mile stories" value=st.stories href=format!("/stories?week={}", week)/>

@@ -326,7 +326,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "percent",
             |f| f.feedback.good_hid_problem_rate,
             // Its denominator, each row showing whether a problem was found.
-            format!("/follow-ups?queue=closed&closed_week={w}&assessment=lukewarm&reached=1{staff}"),
+            format!("/follow-ups?queue=closed&closed_week={w}&assessment=lukewarm&reached=true{staff}"),
         ),
         (
             "unreachable",
@@ -385,7 +385,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Referrals converted",
             "count",
             |f| count(f.advocacy.conversions),
-            format!("/customers/referrals?week={w}&converted=1{staff}"),
+            format!("/customers/referrals?week={w}&converted=true{staff}"),
         ),
         (
             "referral_revenue",

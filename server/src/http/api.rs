@@ -7,6 +7,7 @@ pub mod jobs;
 pub mod loyalty;
 pub mod notifications;
 pub mod openapi;
+pub mod params;
 pub mod rates;
 pub mod reports;
 pub mod signals;
@@ -101,7 +102,10 @@ pub fn route_table() -> Vec<(String, Method)> {
 pub fn router(state: AppState) -> Router<AppState> {
     // One pass over the routes gives both the router and the document it serves.
     let (protected, doc) = parts();
-    let protected = protected.route_layer(middleware::from_fn_with_state(state, require_token));
+    let typed = std::sync::Arc::new(params::TypedParams::from_document(&doc));
+    let protected = protected
+        .route_layer(middleware::from_fn_with_state(typed, params::check))
+        .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
         .route(
             "/api/openapi.json",

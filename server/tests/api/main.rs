@@ -7,6 +7,7 @@
 mod access;
 mod admin;
 mod aggregates;
+mod api_params;
 mod assets;
 mod audit_trail;
 mod cli;

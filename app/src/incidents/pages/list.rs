@@ -137,8 +137,8 @@ pub fn IncidentsPage() -> impl IntoView {
                 })}
             </Transition>
             <input type="week" name="week" aria-label="ISO week" value=move || get("week")/>
-            <label class="check"><input type="checkbox" name="overdue" value="1" checked=move || get("overdue") == "1"/>" Overdue"</label>
-            <label class="check"><input type="checkbox" name="proactive" value="1" checked=move || get("proactive") == "1"/>" Proactive"</label>
+            <label class="check"><input type="checkbox" name="overdue" value="true" checked=move || matches!(get("overdue").as_str(), "1" | "true")/>" Overdue"</label>
+            <label class="check"><input type="checkbox" name="proactive" value="true" checked=move || matches!(get("proactive").as_str(), "1" | "true")/>" Proactive"</label>
             <select name="sort" aria-label="Sort">
                 {opt("", "Newest first", "sort")}
                 {opt("oldest", "Oldest first", "sort")}

@@ -111,7 +111,7 @@ pub fn StoriesPage() -> impl IntoView {
                 <option value="">"Newest first"</option>
                 <option value="kudos" selected=move || get("sort") == "kudos">"Most kudos"</option>
             </select>
-            <label class="check"><input type="checkbox" name="spotlight" value="1" checked=move || get("spotlight") == "1"/>"Spotlight only"</label>
+            <label class="check"><input type="checkbox" name="spotlight" value="true" checked=move || matches!(get("spotlight").as_str(), "1" | "true")/>"Spotlight only"</label>
             {move || (!get("customer").is_empty()).then(|| view! { <input type="hidden" name="customer" value=get("customer")/> })}
             <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>

@@ -79,7 +79,7 @@ impl StoryQuery {
             customer_id: AppError::optional_id(&self.customer, "customer")?,
             week,
             most_kudos: self.sort == "kudos",
-            spotlighted: matches!(self.spotlight.trim(), "1" | "true"),
+            spotlighted: AppError::optional_flag(&self.spotlight, "spotlight")?,
             team_id: AppError::optional_id(&self.team, "team")?,
             spotlight_range: moments("spotlight_week", &self.spotlight_week)?,
             kudos_range: moments("kudos_week", &self.kudos_week)?,
