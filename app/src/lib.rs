@@ -153,6 +153,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers/return-on-recovery") view=loyalty::overview::RecoveryReturnPage/>
                     <Route path=path!("/customers/referrals") view=loyalty::word_of_mouth_page::ReferralsPage/>
                     <Route path=path!("/customers/posts") view=loyalty::word_of_mouth_page::PostsPage/>
+                    <Route path=path!("/customers/referral-revenue") view=loyalty::referral_revenue_page::ReferralRevenuePage/>
                     <Route path=path!("/customers/import/:id") view=imports::pages::ImportPage/>
                     <Route path=path!("/customers/:id") view=pages::customers::CustomerPage/>
                     <Route path=path!("/customers/:id/edit") view=pages::customers::EditCustomerPage/>

@@ -98,6 +98,7 @@ pub const POLICY: &[(&str, Needs)] = &[
     ("loyalty/referral", ASSOCIATE),
     ("loyalty/post", ASSOCIATE),
     ("loyalty/referrals/list", ASSOCIATE),
+    ("loyalty/referral-revenue/list", ASSOCIATE),
     ("loyalty/posts/list", ASSOCIATE),
     ("referrals/remembered", ASSOCIATE),
     ("reports/weekly", ASSOCIATE),

@@ -275,23 +275,41 @@ pub async fn record_post(
     Ok(id)
 }
 
-/// The customer's referrals, newest first.
-pub async fn referrals_of(db: &Db, customer: i64) -> Result<Vec<ReferralRow>, AppError> {
+/// The customer's referrals, newest first, each with its revenue (the referred customer's
+/// orders, or what staff recorded for a prospect) in the organisation currency.
+pub async fn referrals_of(
+    conn: &mut sqlx::AnyConnection,
+    rates: &crate::org::money::table::Rates,
+    customer: i64,
+) -> Result<Vec<ReferralRow>, AppError> {
     let rows = sqlx::query(
         "SELECT f.id, f.referred_customer_id, COALESCE(c.name, f.prospect_name, '') AS who, f.converted, f.source,
-                f.incident_id, f.story_id, f.occurred_at,
-                CASE WHEN f.referred_customer_id IS NULL THEN f.revenue_minor
-                     ELSE (SELECT CAST(COALESCE(SUM(o.amount_minor), 0) AS BIGINT) FROM orders o WHERE o.customer_id = f.referred_customer_id) END AS revenue
+                f.incident_id, f.story_id, f.occurred_at
          FROM referrals f LEFT JOIN customers c ON c.id = f.referred_customer_id
          WHERE f.referrer_id = $1 ORDER BY f.occurred_at DESC, f.id DESC LIMIT 100",
     )
     .bind(customer)
-    .fetch_all(db)
+    .fetch_all(&mut *conn)
     .await?;
+    let mut amounts = crate::db::Sql::new(
+        "SELECT f.id AS owner, o.currency, o.placed_at AS at, o.amount_minor AS amount
+         FROM referrals f JOIN orders o ON o.customer_id = f.referred_customer_id
+         WHERE f.referrer_id = ",
+    );
+    amounts
+        .bind(customer)
+        .push(
+            " UNION ALL SELECT f.id, f.currency, f.occurred_at, f.revenue_minor FROM referrals f
+             WHERE f.referred_customer_id IS NULL AND f.referrer_id = ",
+        )
+        .bind(customer);
+    let revenue = crate::org::money::sums::by_owner(conn, rates, &amounts).await?;
     rows.iter()
         .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let total = revenue.get(&id).map(|(_, t)| t.clone()).unwrap_or_default();
             Ok(ReferralRow {
-                id: r.try_get("id")?,
+                id,
                 referred_customer_id: r.try_get("referred_customer_id")?,
                 who: r.try_get("who")?,
                 converted: r.try_get::<i64, _>("converted")? == 1,
@@ -299,7 +317,8 @@ pub async fn referrals_of(db: &Db, customer: i64) -> Result<Vec<ReferralRow>, Ap
                 incident_id: r.try_get("incident_id")?,
                 story_id: r.try_get("story_id")?,
                 occurred_at: r.try_get("occurred_at")?,
-                revenue_minor: r.try_get("revenue")?,
+                revenue_minor: total.minor,
+                revenue_unrated: total.unrated.values().sum(),
             })
         })
         .collect()

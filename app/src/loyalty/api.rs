@@ -118,6 +118,7 @@ pub async fn list_referrals(
             assignee,
             team,
             page: Some(page),
+            ..Default::default()
         }
         .filter(db)
         .await?;
@@ -147,6 +148,33 @@ pub async fn list_posts(
         .filter(db)
         .await?;
         super::word_of_mouth::posts(db, &filter).await
+    })
+    .await
+}
+
+/// The amounts behind referral revenue; filters as on the referrals list, and currency.
+#[server(prefix = "/fn", endpoint = "loyalty/referral-revenue/list")]
+pub async fn list_referral_revenue(
+    week: String,
+    currency: String,
+    assignee: String,
+    team: String,
+    page: i64,
+) -> Result<super::referral_revenue::RevenuePage, AppError> {
+    use crate::accounts::Role;
+    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
+        let db = &staff.state.db;
+        let filter = super::word_of_mouth::WordOfMouthQuery {
+            week,
+            currency,
+            assignee,
+            team,
+            page: Some(page),
+            ..Default::default()
+        }
+        .filter(db)
+        .await?;
+        super::referral_revenue::revenue(db, &filter).await
     })
     .await
 }

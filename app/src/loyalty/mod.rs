@@ -14,6 +14,8 @@ pub mod pages;
 pub mod queries;
 #[cfg(feature = "ssr")]
 pub mod recovery_return;
+pub mod referral_revenue;
+pub mod referral_revenue_page;
 #[cfg(feature = "ssr")]
 pub mod referrals;
 pub mod word_of_mouth;
@@ -141,8 +143,11 @@ pub struct ReferralRow {
     pub incident_id: Option<i64>,
     pub story_id: Option<i64>,
     pub occurred_at: i64,
-    /// The referred customer's order revenue, or what staff recorded for a prospect.
+    /// The referred customer's order revenue, or what staff recorded for a prospect, in the
+    /// organisation currency.
     pub revenue_minor: i64,
+    /// Amounts left out of `revenue_minor` for want of a rate.
+    pub revenue_unrated: i64,
 }
 
 /// A review, post or testimonial by the customer.

@@ -151,7 +151,7 @@ fn Profile(p: LoyaltyProfile) -> impl IntoView {
                                 Some(id) => view! { <a href=format!("/customers/{id}")>{f.who.clone()}</a> }.into_any(),
                                 None => view! { <span>{f.who.clone()}</span> }.into_any(),
                             }}
-                            {format!(" · {} · {} · {}", if f.converted { "converted" } else { "not yet" }, money(f.revenue_minor, &cur), format_date(f.occurred_at))}
+                            {format!(" · {} · {} · {}", if f.converted { "converted" } else { "not yet" }, money(f.revenue_minor, &cur), format_date(f.occurred_at))}{unrated(f.revenue_unrated)}
                             {f.incident_id.map(|i| view! { " · after "<a href=format!("/incidents/{i}")>{format!("incident #{i}")}</a> })}
                             {f.story_id.map(|i| view! { " · after "<a href=format!("/stories/{i}")>{format!("story #{i}")}</a> })}
                         </li>

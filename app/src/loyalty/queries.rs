@@ -182,7 +182,7 @@ pub async fn profile(db: &Db, id: i64, now: i64) -> Result<LoyaltyProfile, AppEr
         .await?,
         return_on_recovery,
         timeline: Vec::new(),
-        referrals: super::advocacy::referrals_of(db, id).await?,
+        referrals: super::advocacy::referrals_of(&mut conn, &rates, id).await?,
         posts: super::advocacy::posts_of(db, id).await?,
     }
     .with_timeline(db)

@@ -81,6 +81,8 @@ mod queries {
         pub converted: String,
         pub assignee: String,
         pub team: String,
+        /// Referral revenue only: amounts in this currency (ISO 4217).
+        pub currency: String,
         pub page: Option<i64>,
     }
 
@@ -93,6 +95,7 @@ mod queries {
         pub assignee_id: Option<i64>,
         /// Owned by a current member of this team.
         pub team_id: Option<i64>,
+        pub currency: Option<String>,
         pub page: i64,
     }
 
@@ -106,6 +109,8 @@ mod queries {
                 converted: AppError::optional_flag(&self.converted, "converted")?,
                 assignee_id: AppError::optional_id(&self.assignee, "assignee")?,
                 team_id: AppError::optional_id(&self.team, "team")?,
+                currency: crate::common::money::optional_currency(&self.currency)
+                    .map_err(|m| AppError::field("currency", m))?,
                 page: self.page.unwrap_or(1),
             })
         }
@@ -129,7 +134,7 @@ mod queries {
         }
 
         /// A page of `select` (rows `x`) narrowed by the filter, newest first, and the total.
-        async fn page<T>(
+        pub(in crate::loyalty) async fn page<T>(
             &self,
             db: &Db,
             (count, select): (&'static str, &'static str),

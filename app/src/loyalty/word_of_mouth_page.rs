@@ -1,5 +1,6 @@
 //! The organisation's referrals (`/customers/referrals`) and posts (`/customers/posts`): what
-//! customers did for us by word of mouth, filtered by week, conversion, owner and team.
+//! customers did for us by word of mouth, filtered by week, conversion, owner and team. The
+//! tabs and filters are shared with the referral revenue list.
 use super::api::{list_posts, list_referrals};
 use super::pages::money;
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
@@ -14,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 const LINKED: [(&str, &str); 2] = [("assignee", "Owned by staff member"), ("team", "Team")];
 
 /// The list's query string from the URL, for pagination.
-fn base(path: &str, keys: &[&str], get: impl Fn(&str) -> String) -> String {
+pub(super) fn base(path: &str, keys: &[&str], get: impl Fn(&str) -> String) -> String {
     let mut s = format!("{path}?");
     for k in keys {
         let v = get(k);
@@ -25,16 +26,13 @@ fn base(path: &str, keys: &[&str], get: impl Fn(&str) -> String) -> String {
     s
 }
 
-/// The two lists' header, tabs and filter form.
+/// The word-of-mouth lists' header, tabs and filter form, for the list at `action`.
 #[component]
-fn Frame(referrals: bool) -> impl IntoView {
+pub(super) fn Frame(action: &'static str, noun: &'static str) -> impl IntoView {
     let query = use_query_map();
     let get = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
-    let action = if referrals {
-        "/customers/referrals"
-    } else {
-        "/customers/posts"
-    };
+    let referrals = action == "/customers/referrals";
+    let revenue = action == "/customers/referral-revenue";
     let tab = move |path: &'static str, label: &'static str| {
         let here = path == action;
         view! { <a href=move || format!("{path}?week={}", encode(&get("week"))) class:active=here aria-current=here.then_some("page")>{label}</a> }
@@ -46,17 +44,21 @@ fn Frame(referrals: bool) -> impl IntoView {
         <nav class="tabs" aria-label="Word of mouth">
             {tab("/customers/referrals", "Referrals")}
             {tab("/customers/posts", "Reviews and posts")}
+            {tab("/customers/referral-revenue", "Referral revenue")}
         </nav>
         <form class="filters" method="get" action=action>
             <input type="week" name="week" aria-label="ISO week" value=move || get("week")/>
             {referrals.then(|| view! {
                 <label class="check"><input type="checkbox" name="converted" value="true" checked=move || matches!(get("converted").as_str(), "1" | "true")/>" Converted only"</label>
             })}
+            {revenue.then(|| view! {
+                <input name="currency" aria-label="Currency (ISO code)" placeholder="Currency, e.g. EUR" maxlength="3" size="14" value=move || get("currency")/>
+            })}
             <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Apply"</button>
             <a class="button button-quiet" href=action>"Clear"</a>
         </form>
-        <LinkedFilters keys=&LINKED noun=if referrals { "referrals" } else { "posts" } clear=action/>
+        <LinkedFilters keys=&LINKED noun=noun clear=action/>
     }
 }
 
@@ -73,7 +75,7 @@ pub fn ReferralsPage() -> impl IntoView {
         },
     );
     view! {
-        <Frame referrals=true/>
+        <Frame action="/customers/referrals" noun="referrals"/>
         <Transition fallback=|| view! { <p class="loading">"Loading referrals…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -123,7 +125,7 @@ pub fn PostsPage() -> impl IntoView {
         |([week, assignee, team], page)| list_posts(week, assignee, team, page),
     );
     view! {
-        <Frame referrals=false/>
+        <Frame action="/customers/posts" noun="posts"/>
         <Transition fallback=|| view! { <p class="loading">"Loading posts…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
@@ -163,7 +165,7 @@ pub fn PostsPage() -> impl IntoView {
 }
 
 /// The incident or story a referral or post is attributed to, linked.
-fn attribution(incident: Option<i64>, story: Option<i64>) -> AnyView {
+pub(super) fn attribution(incident: Option<i64>, story: Option<i64>) -> AnyView {
     match (incident, story) {
         (Some(i), _) => {
             view! { <a href=format!("/incidents/{i}")>{format!("Incident #{i}")}</a> }.into_any()

@@ -393,7 +393,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Referral revenue",
             "money",
             |f| count(f.advocacy.referral_revenue_minor),
-            format!("/customers?referral_week={w}"),
+            format!("/customers/referral-revenue?week={w}{staff}"),
         ),
         (
             "audience_reached",
@@ -434,13 +434,14 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
 }
 
 /// The list pages whose lists the API serves with the same filters, and where.
-const LIST_APIS: [(&str, &str); 6] = [
+const LIST_APIS: [(&str, &str); 7] = [
     ("/incidents?", "/api/v1/incidents?"),
     ("/feedback?", "/api/v1/feedback?"),
     ("/follow-ups?", "/api/v1/follow-ups?"),
     ("/stories?", "/api/v1/stories?"),
     ("/customers/referrals?", "/api/v1/referrals?"),
     ("/customers/posts?", "/api/v1/posts?"),
+    ("/customers/referral-revenue?", "/api/v1/referral-revenue?"),
 ];
 
 /// The API URL of the list a figure's page link opens, if the API serves it.
@@ -478,7 +479,9 @@ fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted
         .map(|(currency, amounts)| Unconverted {
             href: match key {
                 "recovery_spend" => format!("/incidents?spend_week={w}&currency={currency}{staff}"),
-                "referral_revenue" => format!("/customers?referral_week={w}&currency={currency}"),
+                "referral_revenue" => {
+                    format!("/customers/referral-revenue?week={w}&currency={currency}{staff}")
+                }
                 _ => "/customers/return-on-recovery?period=12m".into(),
             },
             currency,

@@ -50,6 +50,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(stories::list))
         .routes(routes!(word_of_mouth::referrals))
         .routes(routes!(word_of_mouth::posts))
+        .routes(routes!(word_of_mouth::referral_revenue))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

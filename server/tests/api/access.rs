@@ -431,6 +431,16 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             ],
         ),
         (
+            "loyalty/referral-revenue/list",
+            vec![
+                ("week", s("2026-W47")),
+                ("currency", s("EUR")),
+                ("assignee", s("")),
+                ("team", s("")),
+                ("page", s("1")),
+            ],
+        ),
+        (
             "loyalty/posts/list",
             vec![
                 ("week", s("2026-W47")),
@@ -654,6 +664,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/customers",
         "/customers/referrals",
         "/customers/posts",
+        "/customers/referral-revenue",
         "/admin/users",
     ] {
         let res = app.get(&browser(), path).await;

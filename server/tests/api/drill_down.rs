@@ -477,7 +477,36 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
             .unwrap();
         stories.push(story);
     }
+    let mut referred_customers = Vec::new();
+    for n in 0..3 {
+        referred_customers
+            .push(customer(app, staff, &format!("Friend {n}"), &format!("f-{n}")).await);
+    }
     let first = W38_MONDAY - 7 * 24 * HOUR;
+    // Orders of referred customers count as referral revenue in the week they are placed;
+    // euros from 2026-W40 on have a rate, earlier ones are counted apart.
+    for n in 0..40 {
+        sqlx::query(
+            "INSERT INTO orders (external_id, customer_id, amount_minor, currency, placed_at, created_at)
+             VALUES ($1, $2, $3, $4, $5, $5)",
+        )
+        .bind(format!("o-{n}"))
+        .bind(referred_customers[rng.gen_range(0..3)])
+        .bind(rng.gen_range(100..20_000_i64))
+        .bind(["USD", "EUR"][rng.gen_range(0..2)])
+        .bind(first + rng.gen_range(0..35 * 24) * HOUR)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+    let res = app
+        .api_put(
+            &scene.token,
+            "/api/v1/rates",
+            &serde_json::json!([{"currency": "EUR", "from": "2026-09-28", "rate": "1.1"}]),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     for n in 0..80 {
         let at = first + rng.gen_range(0..35 * 24) * HOUR;
         let (incident, story) = match rng.gen_range(0..3) {
@@ -486,13 +515,24 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
             _ => (None, None),
         };
         if n % 2 == 0 {
+            // A prospect, with or without revenue recorded, or one of the customers who order
+            // (each is referred once).
+            let referred = match n % 8 {
+                0 => referred_customers.pop(),
+                _ => None,
+            };
+            let revenue = [0, rng.gen_range(100..90_000_i64)][rng.gen_range(0..2)];
             sqlx::query(
-                "INSERT INTO referrals (referrer_id, prospect_name, converted, revenue_minor, currency,
-                     source, incident_id, story_id, occurred_at, created_by_label, created_at)
-                 VALUES ($1, 'A friend', $2, 0, 'USD', 'staff', $3, $4, $5, 'Test', $5)",
+                "INSERT INTO referrals (referrer_id, referred_customer_id, prospect_name, converted,
+                     revenue_minor, currency, source, incident_id, story_id, occurred_at,
+                     created_by_label, created_at)
+                 VALUES ($1, $2, 'A friend', $3, $4, $5, 'staff', $6, $7, $8, 'Test', $8)",
             )
             .bind(referrer)
+            .bind(referred)
             .bind(i64::from(rng.gen_bool(0.5)))
+            .bind(revenue)
+            .bind(["USD", "EUR"][rng.gen_range(0..2)])
             .bind(incident)
             .bind(story)
             .bind(at)
@@ -517,6 +557,12 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
     }
 
     let drills = scene.drills("Advocacy").await;
+    assert!(
+        drills.iter().any(|d| d.figure["unconverted"]
+            .as_array()
+            .is_some_and(|u| !u.is_empty())),
+        "some week has euros without a rate"
+    );
     for d in &drills {
         let (at, total, items) = (&d.at, d.total, &d.items);
         assert_eq!(items.len() as i64, total, "{at}: the list holds its total");
@@ -527,12 +573,42 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
                 total
             }
             "audience_reached" => items.iter().map(|p| p["audience"].as_i64().unwrap()).sum(),
+            "referral_revenue" => {
+                // Amounts without a rate are left out of the sum and counted apart, per currency.
+                let mut unrated = std::collections::BTreeMap::<String, i64>::new();
+                for x in items.iter().filter(|x| x["converted_minor"].is_null()) {
+                    *unrated
+                        .entry(x["currency"].as_str().unwrap().into())
+                        .or_default() += 1;
+                }
+                let listed: std::collections::BTreeMap<String, i64> = d.figure["unconverted"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| {
+                        (
+                            u["currency"].as_str().unwrap().into(),
+                            u["amounts"].as_i64().unwrap(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(unrated, listed, "{at}: amounts without a rate");
+                items
+                    .iter()
+                    .filter_map(|x| x["converted_minor"].as_i64())
+                    .sum()
+            }
             other => panic!("{other} ({}) has records but no check here", d.group),
         };
         assert_eq!(Some(got as f64), d.value(), "{at}");
     }
-    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 3);
-    for key in ["referrals", "conversions", "audience_reached"] {
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 4);
+    for key in [
+        "referrals",
+        "conversions",
+        "audience_reached",
+        "referral_revenue",
+    ] {
         assert!(
             drills
                 .iter()

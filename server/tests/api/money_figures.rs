@@ -204,3 +204,62 @@ async fn rates_are_refused_whole_when_any_is_wrong_and_only_admins_keep_them() {
         .await;
     assert_eq!(res.status(), 422);
 }
+
+#[tokio::test]
+async fn a_customers_referral_revenue_is_converted_referral_by_referral() {
+    let app = spawn_app().await;
+    let token = api_token(&app, "Shop").await;
+    let res = app
+        .api_put(
+            &token,
+            "/api/v1/rates",
+            &json!([{"currency": "EUR", "from": "2026-09-28", "rate": "1.10"}]),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let batch = json!([{"external_ref": "c-1", "name": "Dana Reyes"}]);
+    let body: Value = app
+        .api_post(&token, "/api/v1/customers", &batch)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let code = body["items"][0]["referral_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let friends = json!([{"external_ref": "f-1", "name": "Friend One", "referred_by_code": code}]);
+    assert_eq!(
+        app.api_post(&token, "/api/v1/customers", &friends)
+            .await
+            .status(),
+        200
+    );
+    let order = |id: &str, amount: &str, currency: &str, at: &str| json!({"external_id": id, "customer": "f-1", "amount": {"amount": amount, "currency": currency}, "placed_at": at});
+    let res = app
+        .api_post(
+            &token,
+            "/api/v1/orders",
+            &json!([
+                order("o-1", "10.00", "USD", "2026-10-05T10:00:00Z"),
+                order("o-2", "20.00", "EUR", "2026-10-05T10:00:00Z"), // 22.00 USD
+                order("o-3", "5.00", "EUR", "2026-09-20T10:00:00Z"),  // before any rate
+            ]),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    let p: Value = app
+        .api_get(&token, "/api/v1/customers/c-1/profile")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p["referral_revenue_minor"], 3200, "10.00 + 22.00 USD");
+    assert_eq!(p["referral_revenue_unrated"], 1);
+    assert_eq!(
+        p["referrals"][0]["revenue_minor"], 3200,
+        "not 10 + 20 + 5 = 35"
+    );
+    assert_eq!(p["referrals"][0]["revenue_unrated"], 1);
+}
