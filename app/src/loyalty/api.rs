@@ -79,10 +79,13 @@ pub async fn record_post(
     .await
 }
 
-/// Return on recovery across all customers, with the recoveries behind it.
+/// Return on recovery across all customers (or one team's or associate's recoveries), with the
+/// recoveries behind it.
 #[server(prefix = "/fn", endpoint = "loyalty/recovery-return")]
 pub async fn load_recovery_overview(
     #[server(default)] period: String,
+    #[server(default)] assignee: String,
+    #[server(default)] team: String,
     #[server(default)] page: i64,
 ) -> Result<super::RecoveryOverview, AppError> {
     use crate::accounts::Role;
@@ -95,7 +98,8 @@ pub async fn load_recovery_overview(
         {
             return Err(crate::accounts::guard::deny(&staff.state, &staff.ctx).await);
         }
-        super::recovery_return::overview(db, &period, page, crate::db::now_ms()).await
+        let scope = super::recovery_return::staff_scope(&assignee, &team)?;
+        super::recovery_return::overview(db, &period, scope, page, crate::db::now_ms()).await
     })
     .await
 }

@@ -97,6 +97,7 @@ impl RecoveryReturn {
 
 /// One recovery behind the return-on-recovery figures, with what followed its own window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecoveryRecord {
     pub incident_id: i64,
     pub customer_id: i64,
@@ -117,16 +118,21 @@ pub struct RecoveryRecord {
     pub unrated_amounts: i64,
 }
 
-/// Return on recovery across all customers for a period, with the records behind it.
+/// Return on recovery for a period and scope, with one page of the recoveries behind it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RecoveryOverview {
-    /// "90d", "12m" or "all".
+    /// "90d", "12m" or "all" (ending now), or an ISO week: the 52 weeks ending with it.
     pub period: String,
+    /// The figures of every recovery in the period and scope (money in `currency`).
     pub figures: RecoveryReturn,
     pub currency: String,
-    pub records: Vec<RecoveryRecord>,
+    /// One page of those recoveries, latest first.
+    pub items: Vec<RecoveryRecord>,
+    /// How many recoveries: `figures.recoveries`.
+    pub total: i64,
     pub page: i64,
-    pub per_page: i64,
+    pub page_size: i64,
 }
 
 /// A referral the customer made.

@@ -4,6 +4,7 @@ use super::api::load_recovery_overview;
 use super::pages::money;
 use super::RecoveryOverview;
 use crate::components::layout::{EmptyState, LoadError, PageHeader};
+use crate::components::linked_filters::{LinkedFilters, LinkedInputs};
 use crate::components::pagination::Pagination;
 use crate::components::time::format_date;
 use leptos::prelude::*;
@@ -15,9 +16,13 @@ const PERIODS: [(&str, &str); 3] = [
     ("all", "All time"),
 ];
 
+/// The scope a weekly report's figure links to, shown above the figures.
+const LINKED: [(&str, &str); 2] = [("assignee", "Handled by staff member"), ("team", "Team")];
+
 #[component]
 pub fn RecoveryReturnPage() -> impl IntoView {
     let query = use_query_map();
+    let get = move |k: &str| query.with(|m| m.get(k).unwrap_or_default());
     let period = move || query.with(|m| m.get("period").unwrap_or_else(|| "12m".into()));
     let page = move || {
         query.with(|m| {
@@ -27,8 +32,8 @@ pub fn RecoveryReturnPage() -> impl IntoView {
         })
     };
     let overview = Resource::new(
-        move || (period(), page()),
-        |(period, page)| load_recovery_overview(period, page),
+        move || (period(), get("assignee"), get("team"), page()),
+        |(period, assignee, team, page)| load_recovery_overview(period, assignee, team, page),
     );
     view! {
         <PageHeader title="Return on recovery".into()>
@@ -38,9 +43,15 @@ pub fn RecoveryReturnPage() -> impl IntoView {
             <label for="period">"Recoveries made in"</label>
             <select id="period" name="period">
                 {PERIODS.into_iter().map(|(v, l)| view! { <option value=v selected=move || period() == v>{l}</option> }).collect_view()}
+                {move || {
+                    let p = period();
+                    (!PERIODS.iter().any(|(v, _)| *v == p)).then(|| view! { <option value=p.clone() selected>{format!("52 weeks to {p}")}</option> })
+                }}
             </select>
+            <LinkedInputs keys=&LINKED/>
             <button class="button button-quiet" type="submit">"Show"</button>
         </form>
+        <LinkedFilters keys=&LINKED noun="recoveries" clear="/customers/return-on-recovery"/>
         <Transition fallback=|| view! { <p class="loading">"Adding up recoveries…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
@@ -50,7 +61,16 @@ pub fn RecoveryReturnPage() -> impl IntoView {
                             <p>"Recoveries with a refund, credit or reshipment applied appear here with what the customer did afterwards."</p>
                         </EmptyState>
                     }.into_any(),
-                    Ok(o) => view! { <Overview overview=o/> }.into_any(),
+                    Ok(o) => {
+                        let mut base = format!("/customers/return-on-recovery?period={}&", o.period);
+                        for k in ["assignee", "team"] {
+                            let v = get(k);
+                            if !v.is_empty() {
+                                base.push_str(&format!("{k}={}&", crate::url_encoding::encode(&v)));
+                            }
+                        }
+                        view! { <Overview overview=o base=base/> }.into_any()
+                    }
                 }
             })}
         </Transition>
@@ -58,13 +78,12 @@ pub fn RecoveryReturnPage() -> impl IntoView {
 }
 
 #[component]
-fn Overview(overview: RecoveryOverview) -> impl IntoView {
+fn Overview(overview: RecoveryOverview, base: String) -> impl IntoView {
     let o = overview;
     let f = o.figures.clone();
     let cur = o.currency.clone();
     let m = move |minor: i64| money(minor, &cur);
     let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let base = format!("/customers/return-on-recovery?period={}&", o.period);
     view! {
         <div class="figures" data-testid="recovery-figures">
             <div class="figure card"><span class="figure-label">"Spent on recoveries"</span>
@@ -101,7 +120,7 @@ fn Overview(overview: RecoveryOverview) -> impl IntoView {
         <div class="table-wrap"><table class="table" data-testid="recovery-records">
             <thead><tr><th>"Recovery"</th><th>"Customer"</th><th>"Put right"</th><th>"Spent"</th><th>"Orders after"</th><th>"Referred revenue after"</th><th>"Attributed"</th></tr></thead>
             <tbody>
-                {o.records.iter().map(|r| {
+                {o.items.iter().map(|r| {
                     let cur = o.currency.clone();
                     view! {
                         <tr>
@@ -119,6 +138,6 @@ fn Overview(overview: RecoveryOverview) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table></div>
-        <Pagination page=o.page per_page=o.per_page total=f.recoveries base=base/>
+        <Pagination page=o.page per_page=o.page_size total=o.total base=base/>
     }
 }

@@ -351,42 +351,71 @@ async fn record_money(
 
 pub const PER_PAGE: i64 = 25;
 
-/// The start of a period ending now: "90d", "12m" (the default) or "all".
-pub fn period_start(period: &str, now: i64) -> Result<(&'static str, i64), AppError> {
+/// The recoveries of one associate (`assignee`) or team, or ("" both) everyone's.
+pub fn staff_scope(assignee: &str, team: &str) -> Result<StaffScope, AppError> {
+    Ok(
+        match (
+            AppError::optional_id(assignee, "assignee")?,
+            AppError::optional_id(team, "team")?,
+        ) {
+            (Some(a), _) => StaffScope::Associate(a),
+            (None, Some(t)) => StaffScope::Team(t),
+            (None, None) => StaffScope::Organisation,
+        },
+    )
+}
+
+/// A period's label and [from, to): "90d", "12m" (the default) or "all" ending now, or an ISO
+/// week ("2026-W47") for the 52 weeks ending with it, as the weekly report's figure counts.
+pub fn period_range(
+    tz: chrono_tz::Tz,
+    period: &str,
+    now: i64,
+) -> Result<(String, i64, i64), AppError> {
     const DAY: i64 = 86_400_000;
+    let to = now + 1;
     match period.trim() {
-        "90d" => Ok(("90d", now - 90 * DAY)),
-        "" | "12m" => Ok(("12m", now - 365 * DAY)),
-        "all" => Ok(("all", i64::MIN / 2)),
-        other => Err(AppError::field(
-            "period",
-            format!("'{other}' is not a period; use 90d, 12m or all"),
-        )),
+        "90d" => Ok(("90d".into(), now - 90 * DAY, to)),
+        "" | "12m" => Ok(("12m".into(), now - 365 * DAY, to)),
+        "all" => Ok(("all".into(), i64::MIN / 2, to)),
+        week => {
+            let monday = crate::common::moment::parse_week(week).map_err(|_| {
+                AppError::field(
+                    "period",
+                    format!("'{week}' is not a period; use 90d, 12m, all or a week like 2026-W47"),
+                )
+            })?;
+            let first = monday - chrono::Duration::weeks(51);
+            let (from, _) = crate::org::clock::week_range(tz, first);
+            let (_, to) = crate::org::clock::week_range(tz, monday);
+            Ok((week.into(), from, to))
+        }
     }
 }
 
-/// Return on recovery across all customers for recoveries in the period, with a page of the
+/// Return on recovery for recoveries in the period handled by `staff`, with a page of the
 /// records behind it.
 pub async fn overview(
     db: &crate::db::Db,
     period: &str,
+    staff: StaffScope,
     page: i64,
     now: i64,
 ) -> Result<super::RecoveryOverview, AppError> {
-    let (period, from) = period_start(period, now)?;
+    let tz = crate::org::clock::time_zone(db).await?;
+    let (period, from, to) = period_range(tz, period, now)?;
     // An absent page (0, the server function's default) is the first.
     let page = crate::db::page_number(if page == 0 { 1 } else { page })?;
     let scope = Scope {
         customer: None,
         from,
-        to: now + 1,
-        staff: StaffScope::Organisation,
+        to,
+        staff,
     };
-    let tz = crate::org::clock::time_zone(db).await?;
     let mut conn = db.acquire().await?;
     let rates = crate::org::money::queries::rates(&mut conn, tz).await?;
     let figures = figures(&mut conn, &rates, scope, now).await?;
-    let records = records(
+    let items = records(
         &mut conn,
         &rates,
         scope,
@@ -396,11 +425,12 @@ pub async fn overview(
     )
     .await?;
     Ok(super::RecoveryOverview {
-        period: period.into(),
+        period,
+        total: figures.recoveries,
         figures,
         currency: rates.currency,
-        records,
+        items,
         page,
-        per_page: PER_PAGE,
+        page_size: PER_PAGE,
     })
 }

@@ -410,7 +410,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
             "Return on recovery (52 weeks)",
             "ratio",
             |f| return_ratio(&f.recovery_return),
-            "/customers/return-on-recovery?period=12m".into(),
+            format!("/customers/return-on-recovery?period={w}{staff}"),
         ),
     ];
     rows.into_iter()
@@ -434,7 +434,7 @@ pub fn figures_of(now: &WeekFigures, before: &WeekFigures, scope: StaffScope) ->
 }
 
 /// The list pages whose lists the API serves with the same filters, and where.
-const LIST_APIS: [(&str, &str); 7] = [
+const LIST_APIS: [(&str, &str); 8] = [
     ("/incidents?", "/api/v1/incidents?"),
     ("/feedback?", "/api/v1/feedback?"),
     ("/follow-ups?", "/api/v1/follow-ups?"),
@@ -442,6 +442,7 @@ const LIST_APIS: [(&str, &str); 7] = [
     ("/customers/referrals?", "/api/v1/referrals?"),
     ("/customers/posts?", "/api/v1/posts?"),
     ("/customers/referral-revenue?", "/api/v1/referral-revenue?"),
+    ("/customers/return-on-recovery?", "/api/v1/recoveries?"),
 ];
 
 /// The API URL of the list a figure's page link opens, if the API serves it.
@@ -482,7 +483,7 @@ fn unconverted(key: &str, f: &WeekFigures, scope: StaffScope) -> Vec<Unconverted
                 "referral_revenue" => {
                     format!("/customers/referral-revenue?week={w}&currency={currency}{staff}")
                 }
-                _ => "/customers/return-on-recovery?period=12m".into(),
+                _ => format!("/customers/return-on-recovery?period={w}{staff}"),
             },
             currency,
             amounts,

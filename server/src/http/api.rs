@@ -9,6 +9,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod params;
 pub mod rates;
+pub mod recoveries;
 pub mod reports;
 pub mod signals;
 pub mod stories;
@@ -51,6 +52,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(word_of_mouth::referrals))
         .routes(routes!(word_of_mouth::posts))
         .routes(routes!(word_of_mouth::referral_revenue))
+        .routes(routes!(recoveries::list))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

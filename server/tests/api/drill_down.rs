@@ -427,6 +427,25 @@ async fn every_story_figure_of_every_scope_and_week_totals_exactly_its_records()
     for d in &drills {
         let (at, total, items) = (&d.at, d.total, &d.items);
         assert_eq!(items.len() as i64, total, "{at}: the list holds its total");
+        if d.key == "return_on_recovery" {
+            // A ratio: what followed the listed recoveries against what they cost.
+            let body: Value = app
+                .api_get(&scene.token, d.figure["records"].as_str().unwrap())
+                .await
+                .json()
+                .await
+                .unwrap();
+            let f = &body["figures"];
+            assert_eq!(f["recoveries"], total, "{at}");
+            let minor = |k: &str| f[k].as_i64().unwrap() as f64;
+            let spend = minor("spend_minor");
+            let ratio = (spend > 0.0).then(|| {
+                let back = minor("revenue_after_minor") + minor("referral_revenue_after_minor");
+                (back / spend * 10.0).round() / 10.0
+            });
+            assert_eq!(ratio, d.value(), "{at}");
+            continue;
+        }
         let got = match d.key.as_str() {
             "stories" | "spotlighted" => total,
             "associates_with_story" => items
@@ -459,14 +478,31 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
     // Word of mouth is attributed to an incident's assignee, else a story's associate.
     let mut incidents = Vec::new();
     let mut stories = Vec::new();
-    for _ in 0..6 {
-        let id = log_incident(app, staff, "c-1", "complaint").await;
-        sqlx::query("UPDATE incidents SET assignee_id = $1 WHERE id = $2")
+    let first = W38_MONDAY - 7 * 24 * HOUR;
+    for n in 0..6 {
+        // The referrer's own incidents, half of them recovered with money in the weeks shown:
+        // return on recovery weighs what followed against that spend.
+        let id = log_incident(app, staff, "c-2", "complaint").await;
+        let at = first + rng.gen_range(0..35 * 24) * HOUR;
+        sqlx::query("UPDATE incidents SET assignee_id = $1, detected_at = $2 WHERE id = $3")
             .bind(owners[rng.gen_range(0..owners.len())])
+            .bind(at)
             .bind(id)
             .execute(&app.db)
             .await
             .unwrap();
+        if n % 2 == 0 {
+            let res = recovery_action(app, staff, id, "refund", "12.50", "USD").await;
+            assert_eq!(res.status(), 200);
+            sqlx::query(
+                "UPDATE recovery_actions SET status = 'applied', created_at = $1, decided_at = $1
+                 WHERE id = (SELECT MAX(id) FROM recovery_actions)",
+            )
+            .bind(at)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        }
         incidents.push(id);
         let story = logged_story(app, staff, &[]).await;
         sqlx::query("UPDATE stories SET associate_id = $1 WHERE id = $2")
@@ -482,7 +518,6 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
         referred_customers
             .push(customer(app, staff, &format!("Friend {n}"), &format!("f-{n}")).await);
     }
-    let first = W38_MONDAY - 7 * 24 * HOUR;
     // Orders of referred customers count as referral revenue in the week they are placed;
     // euros from 2026-W40 on have a rate, earlier ones are counted apart.
     for n in 0..40 {
@@ -566,6 +601,25 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
     for d in &drills {
         let (at, total, items) = (&d.at, d.total, &d.items);
         assert_eq!(items.len() as i64, total, "{at}: the list holds its total");
+        if d.key == "return_on_recovery" {
+            // A ratio: what followed the listed recoveries against what they cost.
+            let body: Value = app
+                .api_get(&scene.token, d.figure["records"].as_str().unwrap())
+                .await
+                .json()
+                .await
+                .unwrap();
+            let f = &body["figures"];
+            assert_eq!(f["recoveries"], total, "{at}");
+            let minor = |k: &str| f[k].as_i64().unwrap() as f64;
+            let spend = minor("spend_minor");
+            let ratio = (spend > 0.0).then(|| {
+                let back = minor("revenue_after_minor") + minor("referral_revenue_after_minor");
+                (back / spend * 10.0).round() / 10.0
+            });
+            assert_eq!(ratio, d.value(), "{at}");
+            continue;
+        }
         let got = match d.key.as_str() {
             "referrals" => total,
             "conversions" => {
@@ -602,12 +656,13 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
         };
         assert_eq!(Some(got as f64), d.value(), "{at}");
     }
-    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 4);
+    assert_eq!(drills.len(), WEEKS.len() * scene.scopes.len() * 5);
     for key in [
         "referrals",
         "conversions",
         "audience_reached",
         "referral_revenue",
+        "return_on_recovery",
     ] {
         assert!(
             drills
