@@ -17,27 +17,15 @@ pub async fn list_customers(
 ) -> Result<CustomerPage, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         let db = &staff.state.db;
-        let sort = super::CustomerSort::parse(&sort);
-        let currency = crate::common::money::optional_currency(&currency)
-            .map_err(|m| AppError::field("currency", m))?;
-        let referral = match referral_week.trim() {
-            "" if currency.is_some() => {
-                return Err(AppError::field(
-                    "currency",
-                    "A currency narrows referral money: give the referral week too.",
-                ))
-            }
-            "" => None,
-            w => {
-                let tz = crate::org::clock::time_zone(db).await?;
-                Some(super::queries::ReferralMoney {
-                    week: crate::org::clock::iso_week_range(tz, w)
-                        .map_err(|m| AppError::field("referral_week", m))?,
-                    currency,
-                })
-            }
+        let query = super::queries::CustomerQuery {
+            q,
+            sort,
+            standing,
+            referral_week,
+            currency,
         };
-        super::queries::list(db, &q, sort, &standing, referral, page).await
+        let filter = query.filter(db).await?;
+        super::queries::list(db, &filter, page).await
     })
     .await
 }

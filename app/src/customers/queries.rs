@@ -100,44 +100,88 @@ fn referral_money(sql: &mut Sql, r: &ReferralMoney) {
     sql.push(")))");
 }
 
-pub async fn list(
-    db: &Db,
-    q: &str,
+/// The customers list's filters as its page URL (and the export) carry them: "" = any.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CustomerQuery {
+    pub q: String,
+    pub sort: String,
+    pub standing: String,
+    pub referral_week: String,
+    pub currency: String,
+}
+
+/// Which customers the list holds, checked.
+#[derive(Clone, Debug, Default)]
+pub struct CustomerFilter {
+    q: String,
     sort: CustomerSort,
-    standing: &str,
+    standing: Option<&'static str>,
     referral: Option<ReferralMoney>,
-    page: i64,
-) -> Result<CustomerPage, AppError> {
-    let page = crate::db::page_number(page)?;
-    let standing = standing_clause(standing.trim())?;
-    let keyword = Keyword::parse(q, crate::db::dialect(db));
-    let filter = |sql: &mut Sql| {
+}
+
+impl CustomerQuery {
+    /// The filter it names, or the first field that is not valid.
+    pub async fn filter(self, db: &Db) -> Result<CustomerFilter, AppError> {
+        let currency = crate::common::money::optional_currency(&self.currency)
+            .map_err(|m| AppError::field("currency", m))?;
+        let referral = match self.referral_week.trim() {
+            "" if currency.is_some() => {
+                return Err(AppError::field(
+                    "currency",
+                    "A currency narrows referral money: give the referral week too.",
+                ))
+            }
+            "" => None,
+            w => {
+                let tz = crate::org::clock::time_zone(db).await?;
+                Some(ReferralMoney {
+                    week: crate::org::clock::iso_week_range(tz, w)
+                        .map_err(|m| AppError::field("referral_week", m))?,
+                    currency,
+                })
+            }
+        };
+        Ok(CustomerFilter {
+            q: self.q,
+            sort: CustomerSort::parse(&self.sort),
+            standing: standing_clause(self.standing.trim())?,
+            referral,
+        })
+    }
+}
+
+impl CustomerFilter {
+    /// Adds the filter's conditions to `sql`; whether it searches by keyword.
+    fn narrow(&self, sql: &mut Sql, db: &Db) -> bool {
+        let keyword = Keyword::parse(&self.q, crate::db::dialect(db));
         if let Some(k) = &keyword {
             matching(sql.and(), k);
         }
-        if let Some(standing) = standing {
+        if let Some(standing) = self.standing {
             sql.and().push(standing);
         }
-        if let Some(r) = &referral {
+        if let Some(r) = &self.referral {
             referral_money(sql, r);
         }
-    };
+        keyword.is_some()
+    }
+}
+
+pub async fn list(db: &Db, filter: &CustomerFilter, page: i64) -> Result<CustomerPage, AppError> {
+    let page = crate::db::page_number(page)?;
     let mut count = Sql::new("SELECT 1 FROM customers");
-    filter(&mut count);
+    filter.narrow(&mut count, db);
     let (total, total_capped) = crate::db::capped_total(db, count, page, PER_PAGE).await?;
     let mut list = Sql::new(SELECT);
-    filter(&mut list);
-    list.order_by(sort.as_str(), &ORDERS)?
+    let searching = filter.narrow(&mut list, db);
+    list.order_by(filter.sort.as_str(), &ORDERS)?
         .push(" LIMIT ")
         .bind(PER_PAGE)
         .push(" OFFSET ")
         .bind((page - 1) * PER_PAGE);
     // A search runs unnamed, so PostgreSQL plans it with the term in hand.
-    let items = list
-        .query_as()
-        .persistent(keyword.is_none())
-        .fetch_all(db)
-        .await?;
+    let items = list.query_as().persistent(!searching).fetch_all(db).await?;
     Ok(CustomerPage {
         items,
         total,
@@ -145,6 +189,21 @@ pub async fn list(
         page,
         per_page: PER_PAGE,
     })
+}
+
+/// The next chunk of the filtered customers for an export, in id order after `after`.
+pub async fn export_chunk(
+    db: &Db,
+    filter: &CustomerFilter,
+    after: Option<i64>,
+) -> Result<Vec<Customer>, AppError> {
+    let mut q = Sql::new(SELECT);
+    let searching = filter.narrow(&mut q, db);
+    if let Some(id) = after {
+        q.and().push("id > ").bind(id);
+    }
+    q.push(" ORDER BY id LIMIT ").bind(crate::db::EXPORT_CHUNK);
+    Ok(q.query_as().persistent(!searching).fetch_all(db).await?)
 }
 
 pub async fn find(db: &Db, id: i64) -> Result<Customer, AppError> {

@@ -40,6 +40,9 @@ pub fn CustomersPage() -> impl IntoView {
                 .filter(|v| v.has_role(crate::accounts::Role::Manager))
                 .map(|_| view! { <a class="button button-quiet" href="/customers/import">"Import CSV"</a> })}
             <a class="button button-quiet" href="/customers/return-on-recovery">"Return on recovery"</a>
+            <a class="button button-quiet" download="customers.csv" href=move || format!(
+                "/customers.csv?q={}&sort={}&standing={}&referral_week={}&currency={}",
+                encode(&q()), sort().as_str(), encode(&standing()), encode(&referral_week()), encode(&currency()))>"Export CSV"</a>
             <a class="button" href="/customers/new">"Add customer"</a>
         </PageHeader>
         <Flash/>

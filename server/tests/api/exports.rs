@@ -241,3 +241,72 @@ async fn the_story_library_exports_every_matching_story_once_with_its_filters() 
         422
     );
 }
+
+#[tokio::test]
+async fn the_customers_list_exports_every_matching_customer_once_with_its_filters() {
+    let app = spawn_app().await;
+    let staff = app.staff_browser("associate").await;
+    let dana = customer(&app, &staff, "=Dana \"Reyes\"", "c-1").await;
+    // 1,100 more, so the walk crosses chunks; every third an advocate.
+    for n in 0..1_100_i64 {
+        sqlx::query(
+            "INSERT INTO customers (external_ref, name, referral_code, created_at, updated_at,
+                 loyalty_score, loyalty_segment)
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(format!("x-{n}"))
+        .bind(format!("Shopper {n}"))
+        .bind(format!("code{n}"))
+        .bind(1_790_000_000_000 + n)
+        .bind(if n % 3 == 0 { 90 } else { 40 })
+        .bind(if n % 3 == 0 { "advocate" } else { "passive" })
+        .execute(&app.db)
+        .await
+        .unwrap();
+    }
+
+    let res = app.get(&staff, "/customers.csv").await;
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("id,external_ref,name,email"));
+    assert_eq!(lines.len(), 1 + 1_101, "every customer once");
+    let ids: std::collections::BTreeSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 1_101, "no row twice");
+    let first = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{dana},")))
+        .unwrap();
+    assert!(
+        first.contains(",\"'=Dana \"\"Reyes\"\"\","),
+        "defused and quoted: {first}"
+    );
+    assert!(first.ends_with(&format!("/customers/{dana}")));
+
+    // The filters in view narrow it.
+    let advocates = app
+        .get(&staff, "/customers.csv?standing=advocate")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(advocates.lines().count(), 1 + 367, "the advocates only");
+    let found = app
+        .get(&staff, "/customers.csv?q=Dana")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(found.lines().count(), 2, "{found}");
+    assert_eq!(
+        app.get(&staff, "/customers.csv?standing=famous")
+            .await
+            .status(),
+        422
+    );
+    let res = app.get(&browser(), "/customers.csv").await;
+    assert!(res.status().is_redirection() || res.url().path() == "/login");
+}

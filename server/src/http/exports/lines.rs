@@ -1,5 +1,6 @@
 //! Each exported list's header and how one of its rows reads as a CSV line: text cells are
 //! quoted as needed and spreadsheet formulas defused; moments are ISO 8601 UTC.
+use app::customers::Customer;
 use app::feedback::{Feedback, FollowUpRow};
 use app::imports::csv::escape;
 use app::incidents::IncidentRow;
@@ -12,6 +13,8 @@ pub const FEEDBACK: &str = "id,customer_id,customer,received_at,channel,question
 pub const FOLLOW_UPS: &str = "id,feedback_id,customer_id,customer,assessment,risk,opened_at,due_at,closed_at,closed_on_time,assignee,question,score,comment,attempts,outcome,customer_said,link\n";
 
 pub const STORIES: &str = "id,title,kind,occurred_on,week,associate,customer_id,customer,excerpt,tags,kudos,comments,spotlighted,shareable,link\n";
+
+pub const CUSTOMERS: &str = "id,external_ref,name,email,phone,segment,loyalty_score,loyalty_segment,referral_code,added_at,link\n";
 
 /// A moment as an ISO 8601 UTC timestamp, or nothing.
 fn moment(ms: Option<i64>) -> String {
@@ -120,5 +123,21 @@ pub fn story(s: &StoryCard, base: &str) -> String {
         yes(s.spotlighted),
         yes(s.shareable),
         format!("{base}/stories/{}", s.id),
+    ])
+}
+
+pub fn customer(c: &Customer, base: &str) -> String {
+    line([
+        c.id.to_string(),
+        escape(c.external_ref.as_deref().unwrap_or("")),
+        escape(&c.name),
+        escape(c.email.as_deref().unwrap_or("")),
+        escape(c.phone.as_deref().unwrap_or("")),
+        escape(&c.segment),
+        optional(c.loyalty_score),
+        escape(c.loyalty_segment.as_deref().unwrap_or("")),
+        escape(&c.referral_code),
+        moment(Some(c.created_at)),
+        format!("{base}/customers/{}", c.id),
     ])
 }

@@ -1,11 +1,11 @@
-//! Lists people take away: `GET /incidents.csv`, `/feedback.csv`, `/follow-ups.csv` and
-//! `/stories.csv` with the
-//! filters of the list in view, each streamed a chunk at a time (keyset order) so a hundred
+//! Lists people take away: `GET /incidents.csv`, `/feedback.csv`, `/follow-ups.csv`,
+//! `/stories.csv` and `/customers.csv` with the filters of the list in view, each streamed a chunk at a time (keyset order) so a hundred
 //! thousand rows never sit in memory at once.
 mod lines;
 
 use app::accounts::guard::RequestContext;
 use app::accounts::{StaffViewer, Viewer};
+use app::customers::queries::CustomerQuery;
 use app::error::AppError;
 use app::feedback::queries::FeedbackQuery;
 use app::feedback::queue::{FollowUpQuery, Looker, Queue};
@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/feedback.csv", get(feedback))
         .route("/follow-ups.csv", get(follow_ups))
         .route("/stories.csv", get(stories))
+        .route("/customers.csv", get(customers))
 }
 
 /// The staff member asking, if staff are asking.
@@ -160,6 +161,33 @@ async fn stories(
         },
         |s| (s.id, s.id),
         move |s| lines::story(s, &base),
+    )
+}
+
+async fn customers(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<CustomerQuery>,
+) -> Response {
+    if staff(&ctx).is_none() {
+        return sign_in("customers");
+    }
+    let db = state.db.clone();
+    let filter = match q.filter(&db).await {
+        Ok(f) => f,
+        Err(e) => return e.into_response(),
+    };
+    let base = base(&state);
+    csv(
+        "customers",
+        lines::CUSTOMERS,
+        move |after| {
+            let (db, filter) = (db.clone(), filter.clone());
+            let after = after.map(|(_, id)| id);
+            async move { app::customers::queries::export_chunk(&db, &filter, after).await }
+        },
+        |c| (c.id, c.id),
+        move |c| lines::customer(c, &base),
     )
 }
 
