@@ -28,7 +28,16 @@ pub fn week_label(day: NaiveDate) -> String {
 
 /// The Monday of an ISO week label.
 pub fn parse_week(input: &str) -> Result<NaiveDate, String> {
-    let err = || format!("'{}' is not an ISO week like 2026-W47.", input.trim());
+    // Quotes at most a few characters back: the input may be a megabyte of query string.
+    let err = || {
+        let shown: String = input.trim().chars().take(20).collect();
+        let more = if input.trim().chars().count() > 20 {
+            "…"
+        } else {
+            ""
+        };
+        format!("'{shown}{more}' is not an ISO week like 2026-W47.")
+    };
     let (year, week) = input.trim().split_once("-W").ok_or_else(err)?;
     let year: i32 = year.parse().map_err(|_| err())?;
     let week: u32 = week.parse().map_err(|_| err())?;
@@ -46,6 +55,12 @@ pub fn parse_day(input: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_bad_week_is_not_quoted_whole() {
+        let message = parse_week(&"x".repeat(5_000)).unwrap_err();
+        assert!(message.len() < 80, "{message}");
+    }
 
     #[test]
     fn weeks_outside_2000_to_2100_are_refused() {

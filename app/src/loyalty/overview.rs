@@ -131,7 +131,7 @@ fn Overview(overview: RecoveryOverview, base: String) -> impl IntoView {
                             <td data-label="Spent">{money(r.spend_minor, &cur)}</td>
                             <td data-label="Orders after">{format!("{} · {}", r.orders_after, money(r.revenue_after_minor, &cur))}</td>
                             <td data-label="Referred revenue after">{money(r.referral_revenue_after_minor, &cur)}</td>
-                            <td data-label="Attributed">{format!("{} referrals, {} posts", r.attributed_referrals, r.attributed_posts)}
+                            <td data-label="Attributed">{format!("{}, {}", plural(r.attributed_referrals, "referral", "referrals"), plural(r.attributed_posts, "post", "posts"))}
                                 {(r.unrated_amounts > 0).then(|| view! { <span class="small muted">{format!(" · {} amounts without a rate left out", r.unrated_amounts)}</span> })}</td>
                         </tr>
                     }

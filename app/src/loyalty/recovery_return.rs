@@ -380,10 +380,7 @@ pub fn period_range(
         "all" => Ok(("all".into(), i64::MIN / 2, to)),
         week => {
             let monday = crate::common::moment::parse_week(week).map_err(|_| {
-                AppError::field(
-                    "period",
-                    format!("'{week}' is not a period; use 90d, 12m, all or a week like 2026-W47"),
-                )
+                AppError::field("period", "Choose 90d, 12m, all or a week like 2026-W47.")
             })?;
             let first = monday - chrono::Duration::weeks(51);
             let (from, _) = crate::org::clock::week_range(tz, first);

@@ -35,7 +35,7 @@ pub fn ReferralRevenuePage() -> impl IntoView {
                     Ok(p) => view! {
                         <div class="table-wrap">
                             <table class="table">
-                                <thead><tr><th>"Referred by"</th><th>"Who"</th><th>"What"</th><th>"Amount"</th><th>"Converted"</th><th>"Attributed to"</th><th>"When"</th></tr></thead>
+                                <thead><tr><th>"Referred by"</th><th>"Who"</th><th>"What"</th><th>"Amount"</th><th>{format!("In {}", p.currency)}</th><th>"Attributed to"</th><th>"When"</th></tr></thead>
                                 <tbody>
                                     {p.items.into_iter().map(|x| view! {
                                         <tr>
@@ -50,8 +50,9 @@ pub fn ReferralRevenuePage() -> impl IntoView {
                                             }}</td>
                                             <td data-label="Amount" class="num">{money(x.amount_minor, &x.currency)}</td>
                                             <td data-label="Converted" class="num">{match x.converted_minor {
-                                                Some(m) => money(m, &p.currency),
-                                                None => "no rate".into(),
+                                                _ if x.currency == p.currency => "—".to_string(),
+                                                Some(m) => format!("= {}", money(m, &p.currency)),
+                                                None => format!("no rate to {}", p.currency),
                                             }}</td>
                                             <td data-label="Attributed to">{attribution(x.incident_id, x.story_id)}</td>
                                             <td data-label="When">{format_short(x.at)}</td>

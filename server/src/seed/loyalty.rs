@@ -1,5 +1,6 @@
 //! Demo orders and referrals: a year of orders for the demo customers, and Mei — whose
-//! rental was refunded before she complained — bringing three friends who buy.
+//! rental was refunded before she complained — bringing three friends who buy. Two customers
+//! and one friend pay in euros, with a year of euro rates, so money figures show conversion.
 use app::audit::Actor;
 use app::common::money::Money;
 use app::customers::bulk::{self, CustomerIn};
@@ -7,8 +8,24 @@ use app::customers::fields::CustomerFields;
 use app::db::{now_ms, Db};
 use app::error::AppError;
 use app::loyalty::orders::{self, OrderIn};
+use app::org::money::ExchangeRate;
 
 const DAY: i64 = 86_400_000;
+
+/// Customers who pay in euros.
+const EURO: [&str; 3] = ["c-1006", "c-1011", "c-2003"];
+
+/// Euro rates in US dollars, from so many days ago.
+const EURO_RATES: [(i64, &str); 3] = [(400, "1.08"), (180, "1.1"), (45, "1.12")];
+
+fn currency_of(customer: &str) -> String {
+    if EURO.contains(&customer) {
+        "EUR"
+    } else {
+        "USD"
+    }
+    .into()
+}
 
 /// (customer, days ago of each order, amount in cents)
 const ORDERS: &[(&str, &[i64], i64)] = &[
@@ -57,7 +74,7 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
                 customer: customer.to_string(),
                 amount: Money {
                     minor: cents + (n as i64 * 137) % 900,
-                    currency: "USD".into(),
+                    currency: currency_of(customer),
                 },
                 placed_at: now - ago * DAY,
             });
@@ -69,11 +86,22 @@ pub async fn seed(db: &Db) -> Result<(), AppError> {
             customer: friend.to_string(),
             amount: Money {
                 minor: 3500 + n as i64 * 1200,
-                currency: "USD".into(),
+                currency: currency_of(friend),
             },
             placed_at: now - (2 - n as i64) * DAY,
         });
     }
+    let rates: Vec<ExchangeRate> = EURO_RATES
+        .iter()
+        .map(|(ago, rate)| ExchangeRate {
+            currency: "EUR".into(),
+            from: (chrono::Utc::now() - chrono::Duration::days(*ago))
+                .format("%Y-%m-%d")
+                .to_string(),
+            rate: rate.to_string(),
+        })
+        .collect();
+    app::org::money::queries::put(db, &rates, &actor).await?;
     orders::ingest(db, items, &actor)
         .await
         .map_err(|e| AppError::internal("demo orders", format!("{e:?}")))?;

@@ -273,7 +273,8 @@ async fn the_profile_shows_what_followed_a_recovery_and_says_what_is_only_coinci
     assert_eq!(f["revenue_before_minor"], 2000);
     assert_eq!(f["referral_revenue_after_minor"], 7500);
     assert_eq!(f["open_windows"], 2);
-    let records = overall["records"].as_array().unwrap();
+    assert_eq!(overall["total"], 2);
+    let records = overall["items"].as_array().unwrap();
     assert_eq!(records.len(), 2);
     assert_eq!(records[0]["incident_id"], second, "newest first");
     assert_eq!(records[1]["revenue_after_minor"], 4200);
