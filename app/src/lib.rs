@@ -39,6 +39,8 @@ pub mod standing;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stories;
+#[cfg(feature = "ssr")]
+pub mod themes;
 pub mod url_encoding;
 pub mod webhooks;
 

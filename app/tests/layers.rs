@@ -35,6 +35,7 @@ const LAYERS: &[&str] = &[
     "loyalty",
     "stories",
     "imports",
+    "themes",
     "reports",
     // Deletes what is past retention from many domains' tables.
     "retention",
