@@ -108,10 +108,7 @@ fn main() {
                         said.remove(at);
                     }
                 }
-                format!(
-                    "{} {said} (order {i})",
-                    FILLER[rng.gen_range(0..FILLER.len())]
-                )
+                format!("{} {said} #{i}", FILLER[rng.gen_range(0..FILLER.len())])
             };
             Text { id: i as i64, text }
         })

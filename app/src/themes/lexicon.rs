@@ -76,7 +76,7 @@ const CURATED: &[(&str, &[&str])] = &[
         "half the order",
     ]),
     ("long wait to reach us", &[
-        "on hold", "hold music", "queue", "waited an hour", "call back", "callback",
+        "hold", "hold music", "queue", "waited an hour", "call back", "callback",
         "no one answered", "nobody answered", "not answer", "not reply", "no reply",
         "not respond", "unanswered", "transferred", "ignored",
     ]),
@@ -113,7 +113,11 @@ impl Lexicon {
             .into_iter()
             .map(|w| w.stem)
             .collect();
-        if folded.is_empty() {
+        // "still waiting" folds to `wait` alone, which would claim every wait: a phrase that
+        // loses all but one word to the stop list is not a phrase any more.
+        let written: Vec<&str> = phrase.split_whitespace().collect();
+        let negated = written.iter().any(|w| is_negation(&w.to_lowercase()));
+        if folded.is_empty() || (folded.len() == 1 && written.len() > 1 && !negated) {
             return;
         }
         self.entries.push((folded, concept.to_string()));
