@@ -104,6 +104,23 @@ pub async fn load_recovery_overview(
     .await
 }
 
+/// One of the word-of-mouth lists, for staff, narrowed by `query`.
+#[cfg(feature = "ssr")]
+async fn word_of_mouth<T, Fut>(
+    query: super::word_of_mouth::WordOfMouthQuery,
+    list: impl FnOnce(crate::db::Db, super::word_of_mouth::WordOfMouthFilter) -> Fut,
+) -> Result<T, AppError>
+where
+    Fut: std::future::Future<Output = Result<T, AppError>>,
+{
+    crate::accounts::guard::as_staff(crate::accounts::Role::Associate, move |staff| async move {
+        let db = staff.state.db.clone();
+        let filter = query.filter(&db).await?;
+        list(db, filter).await
+    })
+    .await
+}
+
 /// The organisation's referrals; filters as strings from the page URL ("" = any).
 #[server(prefix = "/fn", endpoint = "loyalty/referrals/list")]
 pub async fn list_referrals(
@@ -113,20 +130,16 @@ pub async fn list_referrals(
     team: String,
     page: i64,
 ) -> Result<super::word_of_mouth::ReferralPage, AppError> {
-    use crate::accounts::Role;
-    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        let db = &staff.state.db;
-        let filter = super::word_of_mouth::WordOfMouthQuery {
-            week,
-            converted,
-            assignee,
-            team,
-            page: Some(page),
-            ..Default::default()
-        }
-        .filter(db)
-        .await?;
-        super::word_of_mouth::referrals(db, &filter).await
+    let query = super::word_of_mouth::WordOfMouthQuery {
+        week,
+        converted,
+        assignee,
+        team,
+        page: Some(page),
+        ..Default::default()
+    };
+    word_of_mouth(query, |db, f| async move {
+        super::word_of_mouth::referrals(&db, &f).await
     })
     .await
 }
@@ -139,19 +152,15 @@ pub async fn list_posts(
     team: String,
     page: i64,
 ) -> Result<super::word_of_mouth::PostPage, AppError> {
-    use crate::accounts::Role;
-    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        let db = &staff.state.db;
-        let filter = super::word_of_mouth::WordOfMouthQuery {
-            week,
-            assignee,
-            team,
-            page: Some(page),
-            ..Default::default()
-        }
-        .filter(db)
-        .await?;
-        super::word_of_mouth::posts(db, &filter).await
+    let query = super::word_of_mouth::WordOfMouthQuery {
+        week,
+        assignee,
+        team,
+        page: Some(page),
+        ..Default::default()
+    };
+    word_of_mouth(query, |db, f| async move {
+        super::word_of_mouth::posts(&db, &f).await
     })
     .await
 }
@@ -165,20 +174,16 @@ pub async fn list_referral_revenue(
     team: String,
     page: i64,
 ) -> Result<super::referral_revenue::RevenuePage, AppError> {
-    use crate::accounts::Role;
-    crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
-        let db = &staff.state.db;
-        let filter = super::word_of_mouth::WordOfMouthQuery {
-            week,
-            currency,
-            assignee,
-            team,
-            page: Some(page),
-            ..Default::default()
-        }
-        .filter(db)
-        .await?;
-        super::referral_revenue::revenue(db, &filter).await
+    let query = super::word_of_mouth::WordOfMouthQuery {
+        week,
+        currency,
+        assignee,
+        team,
+        page: Some(page),
+        ..Default::default()
+    };
+    word_of_mouth(query, |db, f| async move {
+        super::referral_revenue::revenue(&db, &f).await
     })
     .await
 }

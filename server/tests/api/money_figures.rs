@@ -2,27 +2,12 @@
 //! each amount converted at the rate in force on its own date, amounts without a rate counted
 //! apart and linked to, never added.
 use crate::helpers::*;
-use reqwest::Client;
 use serde_json::{json, Value};
 
 /// 2026-W40 starts on Monday 2026-09-28 (UTC, the default time zone).
 const W40_MONDAY: i64 = 1_790_553_600_000;
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
-
-/// Records an applied recovery action of `amount` `currency` on incident `id` at `at`.
-async fn applied(app: &TestApp, staff: &Client, id: i64, amount: &str, currency: &str, at: i64) {
-    let res = recovery_action(app, staff, id, "refund", amount, currency).await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    sqlx::query(
-        "UPDATE recovery_actions SET status = 'applied', created_at = $1, decided_at = $1
-         WHERE id = (SELECT MAX(id) FROM recovery_actions)",
-    )
-    .bind(at)
-    .execute(&app.db)
-    .await
-    .unwrap();
-}
 
 async fn spend(app: &TestApp, token: &str) -> Value {
     let res = app
@@ -64,11 +49,11 @@ async fn money_figures_convert_each_amount_at_its_dates_rate_and_count_amounts_w
     let a = log_incident(&app, &staff, "c-1", "complaint").await;
     let b = log_incident(&app, &staff, "c-2", "complaint").await;
     let monday = W40_MONDAY + 9 * HOUR;
-    applied(&app, &staff, a, "10.00", "USD", monday).await;
-    applied(&app, &staff, a, "10.00", "EUR", monday + DAY).await; // 11.00 USD
-    applied(&app, &staff, a, "10.05", "EUR", monday + 3 * DAY).await; // 12.06 USD
-    applied(&app, &staff, b, "1000", "JPY", monday + 2 * DAY).await; // no rate
-    applied(&app, &staff, b, "10.00", "EUR", monday - DAY).await; // the week before
+    applied_action(&app, &staff, a, "10.00", "USD", monday).await;
+    applied_action(&app, &staff, a, "10.00", "EUR", monday + DAY).await; // 11.00 USD
+    applied_action(&app, &staff, a, "10.05", "EUR", monday + 3 * DAY).await; // 12.06 USD
+    applied_action(&app, &staff, b, "1000", "JPY", monday + 2 * DAY).await; // no rate
+    applied_action(&app, &staff, b, "10.00", "EUR", monday - DAY).await; // the week before
 
     let f = spend(&app, &token).await;
     assert_eq!(f["value"], 3306.0, "10.00 + 11.00 + 12.06 USD");

@@ -87,6 +87,27 @@ pub async fn recovery_action(
     .await
 }
 
+/// Records a refund of `amount` `currency` on incident `id`, applied at `at`.
+pub async fn applied_action(
+    app: &TestApp,
+    client: &Client,
+    id: i64,
+    amount: &str,
+    currency: &str,
+    at: i64,
+) {
+    let res = recovery_action(app, client, id, "refund", amount, currency).await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    sqlx::query(
+        "UPDATE recovery_actions SET status = 'applied', created_at = $1, decided_at = $1
+         WHERE id = (SELECT MAX(id) FROM recovery_actions)",
+    )
+    .bind(at)
+    .execute(&app.db)
+    .await
+    .unwrap();
+}
+
 /// Approves or declines the recovery action `action` waiting for a decision.
 pub async fn decide(
     app: &TestApp,
