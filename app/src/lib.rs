@@ -39,7 +39,6 @@ pub mod standing;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod stories;
-#[cfg(feature = "ssr")]
 pub mod themes;
 pub mod url_encoding;
 pub mod webhooks;
@@ -130,6 +129,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications") view=notifications::pages::NotificationsPage/>
                     <Route path=path!("/notifications/settings") view=notifications::pages::NotificationSettingsPage/>
                     <Route path=path!("/reports/weekly") view=reports::pages::WeeklyReportPage/>
+                    <Route path=path!("/reports/themes") view=themes::pages::ThemesPage/>
+                    <Route path=path!("/reports/themes/:id") view=themes::pages::ThemePage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>
                     <Route path=path!("/incidents/approvals") view=incidents::pages::approvals::ApprovalsPage/>

@@ -126,7 +126,7 @@ impl Counts {
         Counts::from_entries(|k| a.iter().chain(&b).filter(|e| e.0 == k).map(|e| e.1).sum())
     }
 
-    fn add_answer(&mut self, (kind, score, assessment): (ScoreType, i64, Assessment)) {
+    pub fn add_answer(&mut self, (kind, score, assessment): (ScoreType, i64, Assessment)) {
         self.answers += 1;
         match kind {
             ScoreType::Nps => {

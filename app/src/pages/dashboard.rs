@@ -180,7 +180,24 @@ pub fn DashboardPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        <RisingThemesCard/>
         <crate::stories::pages::home::SpotlightCard/>
+    }
+}
+
+/// Themes rising over the last seven days, for managers.
+#[component]
+fn RisingThemesCard() -> impl IntoView {
+    let rising = Resource::new(|| (), |_| crate::themes::api::load_rising_themes());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                rising.await.ok().flatten().filter(|l| !l.themes.is_empty()).map(|l| {
+                    let query = format!("from={}&to={}&team=", l.from, l.to);
+                    view! { <crate::themes::pages::RisingThemes themes=l.themes query/> }
+                })
+            })}
+        </Transition>
     }
 }
 

@@ -20,6 +20,7 @@ fn SignOut(action: &'static str) -> impl IntoView {
 pub fn StaffLayout() -> impl IntoView {
     let viewer = use_viewer();
     let is_admin = move || signed_in(viewer).is_some_and(|v| v.has_role(Role::Admin));
+    let is_manager = move || signed_in(viewer).is_some_and(|v| v.has_role(Role::Manager));
     let name = move || {
         signed_in(viewer)
             .map(|v| v.name().to_string())
@@ -41,6 +42,11 @@ pub fn StaffLayout() -> impl IntoView {
             <A href="/follow-ups">"Follow-ups"<FollowUpBadge/></A>
             <A href="/stories">"Stories"</A>
             <A href="/customers">"Customers"</A>
+            <Transition fallback=|| ()>
+                <Show when=is_manager>
+                    <A href="/reports/themes">"Themes"</A>
+                </Show>
+            </Transition>
             <Transition fallback=|| ()>
                 <Show when=is_admin>
                     <A href="/admin">"Admin"</A>

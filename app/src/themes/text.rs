@@ -28,6 +28,28 @@ impl Phrase {
         }
     }
 
+    /// The phrase as stored with its theme ("concept:late delivery", "pair:charg twice",
+    /// "word:rude"), so a lexicon concept never meets a word of the same spelling.
+    pub fn stored(&self) -> String {
+        match self {
+            Self::Concept(k) => format!("concept:{k}"),
+            Self::Pair(k) => format!("pair:{k}"),
+            Self::Single(k) => format!("word:{k}"),
+        }
+    }
+
+    /// Reads back what `stored` wrote.
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        let (kind, key) = stored.split_once(':')?;
+        let key = key.to_string();
+        match kind {
+            "concept" => Some(Self::Concept(key)),
+            "pair" => Some(Self::Pair(key)),
+            "word" => Some(Self::Single(key)),
+            _ => None,
+        }
+    }
+
     /// How much a shared phrase says about two comments being about the same thing.
     pub fn weight(&self) -> f64 {
         match self {

@@ -13,6 +13,7 @@ pub mod recoveries;
 pub mod reports;
 pub mod signals;
 pub mod stories;
+pub mod themes;
 pub mod webhooks;
 pub mod word_of_mouth;
 
@@ -53,6 +54,8 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(word_of_mouth::posts))
         .routes(routes!(word_of_mouth::referral_revenue))
         .routes(routes!(recoveries::list))
+        .routes(routes!(themes::list))
+        .routes(routes!(themes::comments))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

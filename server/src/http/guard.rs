@@ -23,7 +23,8 @@ const STAFF_PREFIXES: [&str; 9] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 6] = [
+const MANAGER_PAGES: [&str; 7] = [
+    "/reports/themes",
     "/customers/import",
     "/stories/cadence",
     "/follow-ups/settings",

@@ -441,6 +441,43 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
             ],
         ),
         (
+            "themes/list",
+            vec![
+                ("from", s("2026-11-01")),
+                ("to", s("2026-11-30")),
+                ("team", s("")),
+            ],
+        ),
+        (
+            "themes/comments",
+            vec![
+                ("id", s("999999")),
+                ("from", s("")),
+                ("to", s("")),
+                ("page", s("1")),
+            ],
+        ),
+        (
+            "themes/rename",
+            vec![("id", s("999999")), ("name", s("Late parcels"))],
+        ),
+        (
+            "themes/merge",
+            vec![("id", s("999999")), ("into", s("999998"))],
+        ),
+        (
+            "themes/split",
+            vec![("id", s("999999")), ("phrase", s("word:late"))],
+        ),
+        (
+            "themes/teach",
+            vec![
+                ("concept", s("late delivery")),
+                ("phrase", s("parcel went walkabout")),
+            ],
+        ),
+        ("themes/rising", vec![]),
+        (
             "loyalty/posts/list",
             vec![
                 ("week", s("2026-W47")),
@@ -665,6 +702,8 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/customers/referrals",
         "/customers/posts",
         "/customers/referral-revenue",
+        "/reports/themes",
+        "/reports/themes/1",
         "/admin/users",
     ] {
         let res = app.get(&browser(), path).await;

@@ -36,6 +36,7 @@ mod signals;
 mod signin;
 mod smtp_sink;
 mod stories;
+mod themes;
 mod throttling;
 mod visibility;
 mod webhooks;

@@ -50,7 +50,7 @@ pub fn quoted(comment: &str) -> String {
 pub fn CustomerFeedbackSection(customer_id: i64) -> impl IntoView {
     let data = Resource::new(move || customer_id, customer_feedback);
     view! {
-        <section class="card">
+        <section class="card" id="feedback">
             <div class="section-head">
                 <h2>"Feedback and follow-ups"</h2>
                 <a class="button button-quiet" href=format!("/feedback/new?customer={customer_id}")>"Add feedback"</a>

@@ -16,6 +16,11 @@ pub fn IncidentSettingsPage() -> impl IntoView {
     );
     let save_error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let category_error = Signal::derive(move || category.value().get().and_then(|r| r.err()));
+    // A rising theme links here with its name, to make a category of it in one step.
+    let suggested = StoredValue::new(
+        leptos_router::hooks::use_query_map()
+            .with_untracked(|q| q.get("category_name").unwrap_or_default()),
+    );
     view! {
         <PageHeader title="Incident settings".into()/>
         <Flash/>
@@ -81,12 +86,12 @@ pub fn IncidentSettingsPage() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table></div>
-                                <h3>"Add a category"</h3>
+                                <h3 id="add-category">"Add a category"</h3>
                                 <ActionForm action=category attr:class="inline-form">
                                     <input type="hidden" name="id" value=""/>
                                     <input type="hidden" name="active" value="1"/>
                                     <label class="visually-hidden" for="new-category">"New category name"</label>
-                                    <input id="new-category" name="name" placeholder="New category name"/>
+                                    <input id="new-category" name="name" placeholder="New category name" value=suggested.get_value()/>
                                     <SeveritySelect id="new-category-severity".into() selected=Severity::Minor label="Default severity of the new category".into()/>
                                     <button class="button" type="submit">"Add category"</button>
                                 </ActionForm>
