@@ -73,6 +73,12 @@ pub const JOBS: &[Job] = &[
         every_ms: MINUTE,
     },
     Job {
+        name: "theme_alerts",
+        title: "Rising themes",
+        about: "Tells managers when a theme of what customers say rises well above its usual volume, once per theme and week.",
+        every_ms: HOUR,
+    },
+    Job {
         name: "import_sweep",
         title: "Import sweep",
         about: "Marks imports cut off by a restart as failed, so nobody waits on them.",

@@ -96,6 +96,13 @@ pub async fn run(job: &Job, ctx: &Context, now: i64) -> Result<String, AppError>
             ))
         }
         "loyalty_recompute" => loyalty(db, now).await,
+        "theme_alerts" => {
+            let sent = crate::themes::alerts::announce_rising(db, now).await?;
+            Ok(format!(
+                "{} sent.",
+                plural(sent, "notification", "notifications")
+            ))
+        }
         "import_sweep" => {
             let swept = crate::imports::run::sweep_abandoned(db, now).await?;
             Ok(format!(

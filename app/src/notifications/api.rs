@@ -74,6 +74,7 @@ pub async fn save_notification_preferences(
     #[server(default)] story_spotlight: String,
     #[server(default)] import_finished: String,
     #[server(default)] weekly_report: String,
+    #[server(default)] theme_rising: String,
     #[server(default)] daily_digest: Option<String>,
 ) -> Result<(), AppError> {
     use super::{Delivery, Kind};
@@ -91,6 +92,7 @@ pub async fn save_notification_preferences(
         (Kind::StorySpotlight, story_spotlight),
         (Kind::ImportFinished, import_finished),
         (Kind::WeeklyReport, weekly_report),
+        (Kind::ThemeRising, theme_rising),
     ];
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         let mut kinds = Vec::new();

@@ -17,6 +17,7 @@ labelled_enum!(
         StorySpotlight => "story_spotlight", "Your story was spotlighted",
         ImportFinished => "import_finished", "Your import finished or failed",
         WeeklyReport => "weekly_report", "The weekly report (managers)",
+        ThemeRising => "theme_rising", "A theme of what customers say is rising (managers)",
     }
 );
 

@@ -151,10 +151,26 @@ fn Report(report: WeeklyReport, scopes: super::ScopeMenu) -> impl IntoView {
             }
         }).collect_view()}
         <Lists lists=r.lists.clone() export=export.clone()/>
+        {rising_themes(&r)}
         <Trends report=r.clone()/>
         <p class="muted small">"Return on recovery counts orders and referred revenue in the 180 days after recoveries made in the 52 weeks to this week: coincident in time, not proven caused. Figures for a team or a person cover the incidents and follow-ups assigned to them and their stories."</p>
     }
     .into_any()
+}
+
+/// The week's rising themes for the organisation or a team (themes are not read per person).
+fn rising_themes(r: &WeeklyReport) -> Option<impl IntoView> {
+    use crate::org::scope::StaffScope;
+    let team = match r.scope {
+        StaffScope::Organisation => String::new(),
+        StaffScope::Team(t) => t.to_string(),
+        StaffScope::Associate(_) => return None,
+    };
+    let monday = crate::common::moment::parse_week(&r.week).ok()?;
+    let sunday = monday + chrono::Duration::days(6);
+    Some(view! {
+        <crate::themes::pages::RisingThemesCard from=monday.to_string() to=sunday.to_string() team/>
+    })
 }
 
 #[component]

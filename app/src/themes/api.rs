@@ -131,26 +131,32 @@ pub async fn teach_theme_phrase(
     .await
 }
 
-/// Rising themes of the last seven days (today included), for a manager's dashboard; none for
-/// others, whose dashboard has no room for them.
+/// Rising themes of a period (default: the last seven days, today included) for a manager's
+/// dashboard and weekly report; none for others, whose pages have no room for them.
 #[server(prefix = "/fn", endpoint = "themes/rising")]
-pub async fn load_rising_themes() -> Result<Option<ThemeList>, AppError> {
+pub async fn load_rising_themes(
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    #[server(default)] team: String,
+) -> Result<Option<ThemeList>, AppError> {
     crate::accounts::guard::as_staff(Role::Associate, move |staff| async move {
         if !staff.viewer.role.at_least(Role::Manager) {
             return Ok(None);
         }
         let db = &staff.state.db;
         let now = crate::db::now_ms();
-        let tz = crate::org::clock::time_zone(db).await?;
-        let today = crate::org::clock::day_of(tz, now);
-        let from = (today - chrono::Duration::days(6)).to_string();
-        let mut list = super::report::list(
-            db,
-            (&from, &today.to_string()),
-            crate::org::scope::StaffScope::Organisation,
-            now,
-        )
-        .await?;
+        let scope = scope_of(&team)?;
+        let (from, to) = if from.trim().is_empty() && to.trim().is_empty() {
+            let tz = crate::org::clock::time_zone(db).await?;
+            let today = crate::org::clock::day_of(tz, now);
+            (
+                (today - chrono::Duration::days(6)).to_string(),
+                today.to_string(),
+            )
+        } else {
+            (from, to)
+        };
+        let mut list = super::report::list(db, (&from, &to), scope, now).await?;
         list.themes.retain(|t| t.rising);
         Ok(Some(list))
     })

@@ -7,6 +7,8 @@
 //! apply to every text read afterwards; texts no known phrase places are grouped into new ones.
 use serde::{Deserialize, Serialize};
 
+#[cfg(feature = "ssr")]
+pub mod alerts;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod assign;

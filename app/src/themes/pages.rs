@@ -191,6 +191,25 @@ pub fn RisingThemes(themes: Vec<ThemeSummary>, query: String) -> impl IntoView {
     }
 }
 
+/// The rising themes of a period and team, for managers (nothing for others, or when none rise).
+#[component]
+pub fn RisingThemesCard(from: String, to: String, team: String) -> impl IntoView {
+    let rising = Resource::new(
+        move || (from.clone(), to.clone(), team.clone()),
+        |(f, t, team)| super::api::load_rising_themes(f, t, team),
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                rising.await.ok().flatten().filter(|l| !l.themes.is_empty()).map(|l| {
+                    let query = period_query(&l.from, &l.to, l.team);
+                    view! { <RisingThemes themes=l.themes query/> }
+                })
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn ThemePage() -> impl IntoView {
     let params = use_params_map();

@@ -459,3 +459,43 @@ async fn bad_periods_and_unknown_themes_are_refused_and_only_managers_see_themes
     let associate = s.app.staff_browser("associate").await;
     assert_eq!(s.app.get(&associate, "/reports/themes").await.status(), 403);
 }
+
+#[tokio::test]
+async fn a_rising_theme_reaches_managers_on_the_dashboard_the_report_and_in_notifications() {
+    let s = scene().await;
+    let list = themes(&s).await;
+    let late = theme_of(&list, s.late[0]);
+    // Four texts this week and none in the four weeks before.
+    assert_eq!(late["rising"], true, "{late:#}");
+    assert_eq!(late["usual_count"], 0.0);
+
+    let dashboard = s.app.page_text(&s.manager, "/dashboard").await;
+    assert!(dashboard.contains("Rising themes"), "{dashboard}");
+    assert!(dashboard.contains(&format!("/reports/themes/{}?", late["id"])));
+    assert!(dashboard.contains("/incidents/settings?category_name="));
+    let yesterday = Utc::now().date_naive() - Duration::days(1);
+    let week = yesterday.format("%G-W%V").to_string();
+    let report = s
+        .app
+        .page_text(&s.manager, &format!("/reports/weekly?week={week}"))
+        .await;
+    assert!(report.contains("Rising themes"), "{report}");
+    // Associates see neither.
+    let associate = s.app.staff_browser("associate").await;
+    assert!(!s
+        .app
+        .page_text(&associate, "/dashboard")
+        .await
+        .contains("Rising themes"));
+
+    // The background job tells each manager once per theme and week.
+    s.app.advance(std::time::Duration::from_secs(3_600)).await;
+    let sql = format!(
+        "SELECT COUNT(*) FROM notifications WHERE kind = 'theme_rising' AND link LIKE '/reports/themes/{}?%'",
+        late["id"]
+    );
+    let told = s.app.count(&sql).await;
+    assert!(told >= 1, "no manager was told");
+    s.app.advance(std::time::Duration::from_secs(3_600)).await;
+    assert_eq!(s.app.count(&sql).await, told);
+}
