@@ -27,6 +27,7 @@ pub mod org;
 pub mod org_settings;
 pub mod outbox;
 pub mod pages;
+pub mod playbook;
 pub mod portal;
 pub mod reports;
 pub mod request_id;
@@ -130,6 +131,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/notifications/settings") view=notifications::pages::NotificationSettingsPage/>
                     <Route path=path!("/reports/weekly") view=reports::pages::WeeklyReportPage/>
                     <Route path=path!("/reports/themes") view=themes::pages::ThemesPage/>
+                    <Route path=path!("/reports/playbook") view=playbook::pages::PlaybookPage/>
                     <Route path=path!("/reports/themes/:id") view=themes::pages::ThemePage/>
                     <Route path=path!("/incidents") view=incidents::pages::list::IncidentsPage/>
                     <Route path=path!("/incidents/new") view=incidents::pages::new::NewIncidentPage/>

@@ -30,6 +30,8 @@ const LAYERS: &[&str] = &[
     "customers",
     "admin",
     "feedback",
+    // Reads incidents' tables to compare recoveries; the incident page shows its panel.
+    "playbook",
     "incidents",
     "signals",
     "loyalty",

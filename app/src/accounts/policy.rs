@@ -111,6 +111,8 @@ pub const POLICY: &[(&str, Needs)] = &[
     ("themes/split", MANAGER),
     ("themes/teach", MANAGER),
     ("themes/rising", ASSOCIATE),
+    ("playbook/get", MANAGER),
+    ("playbook/suggest", ASSOCIATE),
     ("incidents/decide", MANAGER),
     ("incidents/settings", MANAGER),
     ("incidents/settings/save", MANAGER),

@@ -45,6 +45,7 @@ pub fn StaffLayout() -> impl IntoView {
             <Transition fallback=|| ()>
                 <Show when=is_manager>
                     <A href="/reports/themes">"Themes"</A>
+                    <A href="/reports/playbook">"Playbook"</A>
                 </Show>
             </Transition>
             <Transition fallback=|| ()>

@@ -151,22 +151,27 @@ impl Draw<'_> {
         };
         for _ in 0..count {
             let at = self.rng.gen_range(c.created..now);
-            c.last_order = c.last_order.max(Some(at));
-            if at > now - 365 * DAY {
-                c.orders_12m += 1;
-            }
-            let id = self.ids.order;
-            self.rows.orders.push(vec![
-                id.into(),
-                format!("gen-o-{id}").into(),
-                c.id.into(),
-                self.rng.gen_range(500..25_000_i64).into(),
-                "USD".into(),
-                at.into(),
-                at.into(),
-            ]);
-            self.ids.order += 1;
+            self.order(c, at);
         }
+    }
+
+    /// One order of the customer's, placed `at`.
+    fn order(&mut self, c: &mut Customer, at: i64) {
+        c.last_order = c.last_order.max(Some(at));
+        if at > self.world.now - 365 * DAY {
+            c.orders_12m += 1;
+        }
+        let id = self.ids.order;
+        self.rows.orders.push(vec![
+            id.into(),
+            format!("gen-o-{id}").into(),
+            c.id.into(),
+            self.rng.gen_range(500..25_000_i64).into(),
+            "USD".into(),
+            at.into(),
+            at.into(),
+        ]);
+        self.ids.order += 1;
     }
 
     /// An incident, a third of them noticed from a signal before any complaint, most with a
@@ -202,7 +207,7 @@ impl Draw<'_> {
                 "open"
             })
             .into(),
-            "Generated incident".into(),
+            DESCRIPTIONS[self.rng.gen_range(0..DESCRIPTIONS.len())].into(),
             detected.into(),
             detected.into(),
             resolved.into(),
@@ -216,16 +221,42 @@ impl Draw<'_> {
             self.signal(c, "delivery.delay_hours", value, detected, Some(id));
         }
         if self.rng.gen_bool(0.6) {
+            let kind = ["refund", "credit", "replacement", "apology", "callback"]
+                [self.rng.gen_range(0..5)];
+            let amount = match kind {
+                "refund" | "credit" => self.rng.gen_range(300..6_000_i64),
+                _ => 0,
+            };
+            // Within the hour, later that day, or days later.
+            let delay = match self.rng.gen_range(0..3) {
+                0 => self.rng.gen_range(5 * 60_000..HOUR),
+                1 => self.rng.gen_range(HOUR + 1..6 * HOUR),
+                _ => self.rng.gen_range(DAY + HOUR..4 * DAY),
+            };
+            let at = (detected + delay).min(now);
             self.rows.actions.push(vec![
                 self.ids.action.into(),
                 id.into(),
-                ["refund", "credit", "replacement"][self.rng.gen_range(0..3)].into(),
-                self.rng.gen_range(300..6_000_i64).into(),
+                kind.into(),
+                amount.into(),
                 "USD".into(),
                 "applied".into(),
-                resolved.unwrap_or(detected).into(),
+                at.into(),
             ]);
             self.ids.action += 1;
+            // The planted effect the playbook should find: customers credited within the hour
+            // come back far more often than the rest.
+            let comes_back = match (kind, delay < HOUR) {
+                ("credit", true) => 0.65,
+                (_, true) => 0.25,
+                _ => 0.15,
+            };
+            if self.rng.gen_bool(comes_back) {
+                let placed = at + self.rng.gen_range(DAY..85 * DAY);
+                if placed < now {
+                    self.order(c, placed);
+                }
+            }
         }
         c.incident = Some(id);
         self.ids.incident += 1;
@@ -362,6 +393,22 @@ impl Draw<'_> {
         self.ids.referral += 1;
     }
 }
+
+/// What went wrong, as staff describe it: the incidents the themes read.
+const DESCRIPTIONS: [&str; 12] = [
+    "Parcel arrived three days late",
+    "Delivery missed the promised date again",
+    "Charged twice for the same order",
+    "Refund still not received after two weeks",
+    "Item arrived damaged, box crushed",
+    "Wrong item in the parcel",
+    "App crashed at checkout",
+    "Could not log in to the app",
+    "Video kept buffering all evening",
+    "Agent was rude on the phone",
+    "Nobody called back as promised",
+    "Invoice showed the wrong price",
+];
 
 /// (type, score, assessment) with believable shares: most answers fine, a fifth lukewarm.
 fn answer(rng: &mut StdRng) -> (&'static str, i64, &'static str) {

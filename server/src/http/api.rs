@@ -8,6 +8,7 @@ pub mod loyalty;
 pub mod notifications;
 pub mod openapi;
 pub mod params;
+pub mod playbook;
 pub mod rates;
 pub mod recoveries;
 pub mod reports;
@@ -56,6 +57,7 @@ fn protected() -> OpenApiRouter<AppState> {
         .routes(routes!(recoveries::list))
         .routes(routes!(themes::list))
         .routes(routes!(themes::comments))
+        .routes(routes!(playbook::get))
         .routes(routes!(rates::list, rates::put))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))

@@ -23,8 +23,9 @@ const STAFF_PREFIXES: [&str; 9] = [
 ];
 
 /// Pages for managers and admins only.
-const MANAGER_PAGES: [&str; 7] = [
+const MANAGER_PAGES: [&str; 8] = [
     "/reports/themes",
+    "/reports/playbook",
     "/customers/import",
     "/stories/cadence",
     "/follow-ups/settings",

@@ -13,7 +13,73 @@ use axum::{Extension, Router};
 use serde::Deserialize;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/reports/weekly.csv", get(weekly_csv))
+    Router::new()
+        .route("/reports/weekly.csv", get(weekly_csv))
+        .route("/reports/playbook.csv", get(playbook_csv))
+}
+
+#[derive(Deserialize, Default)]
+struct PlaybookQuery {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    severity: String,
+}
+
+/// `GET /reports/playbook.csv`: every cell of the playbook, for managers.
+async fn playbook_csv(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<RequestContext>,
+    Query(q): Query<PlaybookQuery>,
+) -> Response {
+    let Some(Viewer::Staff(viewer)) = ctx.viewer.clone() else {
+        return Redirect::to("/login?next=/reports/playbook").into_response();
+    };
+    if !viewer.role.at_least(app::accounts::Role::Manager) {
+        deny(&state, &ctx).await;
+        return super::guard::forbidden_page();
+    }
+    let built = async {
+        let filter =
+            app::playbook::cases::Filter::parse(&state.db, &q.category, &q.severity).await?;
+        app::playbook::cases::playbook(&state.db, &filter, app::db::now_ms()).await
+    };
+    let book = match built.await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let category = book
+        .category
+        .as_ref()
+        .map_or("All categories".to_string(), |c| c.name.clone());
+    let severity = book.severity.clone().unwrap_or_else(|| "any".into());
+    let mut body =
+        "category,severity,breakdown,approach,cases,outcome,count,of,rate,low,high\r\n".to_string();
+    let mut rows = vec![("baseline", &book.baseline)];
+    rows.extend(book.approaches.iter().map(|r| ("approach", r)));
+    for g in &book.groups {
+        rows.extend(g.rows.iter().map(|r| (g.key.as_str(), r)));
+    }
+    let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    for (breakdown, r) in rows {
+        for c in &r.outcomes {
+            body.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{}\r\n",
+                escape(&category),
+                severity,
+                breakdown,
+                escape(&r.label),
+                r.cases,
+                c.outcome,
+                c.count,
+                c.of,
+                opt(c.rate),
+                opt(c.low),
+                opt(c.high),
+            ));
+        }
+    }
+    super::csv_attachment("recovery-playbook.csv", body)
 }
 
 #[derive(Deserialize, Default)]

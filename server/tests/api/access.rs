@@ -478,6 +478,11 @@ fn server_functions(customer_id: &str, other_customer: &str) -> Vec<Endpoint> {
         ),
         ("themes/rising", vec![]),
         (
+            "playbook/get",
+            vec![("category", s("")), ("severity", s(""))],
+        ),
+        ("playbook/suggest", vec![("id", s("999999"))]),
+        (
             "loyalty/posts/list",
             vec![
                 ("week", s("2026-W47")),
@@ -704,6 +709,7 @@ async fn staff_pages_send_anonymous_visitors_to_the_staff_sign_in() {
         "/customers/referral-revenue",
         "/reports/themes",
         "/reports/themes/1",
+        "/reports/playbook",
         "/admin/users",
     ] {
         let res = app.get(&browser(), path).await;

@@ -145,6 +145,15 @@ async fn generate_fills_an_empty_database_that_the_report_then_reads() {
         ok_json(app.api_get(&token, "/api/v1/reports/weekly").await).await;
     let opened = figure(&report, "incidents_opened");
     assert!(opened["value"].as_f64().unwrap() > 0.0, "{opened}");
+    // The generator plants an effect (credits within the hour bring customers back far more
+    // often); the playbook finds it and ranks that approach first.
+    let book: serde_json::Value = ok_json(app.api_get(&token, "/api/v1/playbook").await).await;
+    assert_eq!(
+        book["approaches"][0]["key"], "credit:under_hour",
+        "{:#}",
+        book["approaches"]
+    );
+    assert!(book["cases"].as_i64().unwrap() > 300, "{}", book["cases"]);
 
     let again = extramile(&app, &["generate", "--customers", "10"], "");
     assert!(!again.status.success());

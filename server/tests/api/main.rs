@@ -26,6 +26,7 @@ mod money_controls;
 mod money_figures;
 mod notifications;
 mod passwords;
+mod playbook;
 mod portal_privacy;
 mod reports;
 mod schema_parity;

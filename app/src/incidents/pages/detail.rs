@@ -260,6 +260,7 @@ fn RecoverySection(d: IncidentDetail, actions: Actions) -> impl IntoView {
                 }.into_any()
             }}
             <FormAlert error=err(actions.decide.value())/>
+            {(!resolved).then(|| view! { <crate::playbook::pages::WhatHasWorked id/> })}
             {(!resolved).then(|| view! {
                 <details class="add-action" open=true>
                     <summary>"Record a recovery action"</summary>
