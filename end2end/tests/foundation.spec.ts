@@ -122,6 +122,9 @@ test("no staff list page is wider than a 390 px phone", async ({ browser }) => {
     "/customers/referral-revenue",
     "/customers/return-on-recovery",
     "/reports/weekly",
+    "/reports/themes",
+    "/reports/playbook",
+    "/reports/playbook?category=1",
   ]) {
     await page.goto(path);
     // Against the phone's width: a mobile browser zooms out to fit a wider page, so its own

@@ -10,6 +10,7 @@ use app::error::AppError;
 mod feedback;
 mod history;
 mod loyalty;
+mod past;
 mod stories;
 
 /// The password of every demo account. Demo data is for trying the product, never production.
@@ -143,6 +144,7 @@ pub async fn seed_if_empty(db: &Db, public_url: &str) -> Result<bool, AppError> 
     .await?;
     seed_incidents(db, public_url).await?;
     history::seed(db).await?;
+    past::seed(db).await?;
     seed_rules(db).await?;
     feedback::seed(db).await?;
     stories::seed(db).await?;

@@ -145,15 +145,22 @@ pub async fn playbook(db: &Db, filter: &Filter, now: i64) -> Result<Playbook, Ap
         let detected: i64 = r.try_get("detected_at")?;
         let done = actions.remove(&id).unwrap_or_default();
         let mut kinds: Vec<String> = Vec::new();
-        let mut amount = Some(0i64);
+        let mut kind_amounts: Vec<(String, Option<i64>)> = Vec::new();
         for (kind, minor, currency, at) in &done {
             if !kinds.contains(kind) {
                 kinds.push(kind.clone());
+                kind_amounts.push((kind.clone(), Some(0)));
             }
             if *minor != 0 {
-                amount = amount.and_then(|sum| Some(sum + rates.convert(currency, *at, *minor)?));
+                let converted = rates.convert(currency, *at, *minor);
+                if let Some((_, sum)) = kind_amounts.iter_mut().find(|(k, _)| k == kind) {
+                    *sum = sum.and_then(|s| Some(s + converted?));
+                }
             }
         }
+        let amount = kind_amounts
+            .iter()
+            .try_fold(0i64, |total, (_, m)| m.map(|m| total + m));
         let speed = match done.first() {
             None => Speed::NoAction,
             Some(_) if t - detected < HOUR => Speed::UnderHour,
@@ -171,6 +178,7 @@ pub async fn playbook(db: &Db, filter: &Filter, now: i64) -> Result<Playbook, Ap
             kinds,
             speed,
             amount_minor: amount,
+            kind_amounts,
             outcomes: Outcomes {
                 ordered_again: r.try_get::<i64, _>("ordered")? != 0,
                 referred: r.try_get::<i64, _>("referred")? != 0,

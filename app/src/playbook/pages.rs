@@ -181,7 +181,8 @@ pub fn WhatHasWorked(id: i64) -> impl IntoView {
                                 <ol class="plain-list">
                                     {s.approaches.into_iter().map(|a| {
                                         let ordered = &a.outcomes[0];
-                                        let amount = a.typical_amount_minor.filter(|m| *m > 0 && matches!(a.kind.as_deref(), Some("refund" | "credit")));
+                                        let money = matches!(a.kind.as_deref(), Some("refund" | "credit"));
+                                        let amount = a.typical_amount_minor.filter(|m| *m > 0 && money);
                                         let amount_text = amount.map(|m| amount_text(m, &currency)).unwrap_or_default();
                                         let button = match amount {
                                             Some(_) => format!("Add a {} of {amount_text} {currency}", a.label.split(' ').next().unwrap_or_default().to_lowercase()),
@@ -191,6 +192,7 @@ pub fn WhatHasWorked(id: i64) -> impl IntoView {
                                             <li data-testid="suggested-approach">
                                                 <strong>{a.label.clone()}</strong>
                                                 <p class="small">{format!("{} of {} customers ordered again within {} days: {}.", ordered.count, ordered.of, s.window_days, shown(ordered))}</p>
+                                                {(amount.is_some() || !money).then(|| view! {
                                                 <form method="post" action="/fn/incidents/action" class="inline-form">
                                                     <input type="hidden" name="id" value=id/>
                                                     <input type="hidden" name="kind" value=a.kind.clone().unwrap_or_default()/>
@@ -199,6 +201,7 @@ pub fn WhatHasWorked(id: i64) -> impl IntoView {
                                                     <input type="hidden" name="note" value=format!("From the playbook: {}", a.label)/>
                                                     <button class="button button-quiet" type="submit">{button}</button>
                                                 </form>
+                                                })}
                                             </li>
                                         }
                                     }).collect_view()}

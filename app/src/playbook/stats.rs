@@ -52,6 +52,8 @@ pub struct Case {
     pub speed: Speed,
     /// Money applied in the organisation currency; none when an amount had no rate.
     pub amount_minor: Option<i64>,
+    /// The same per applied kind (stored word), for what one action of that kind usually was.
+    pub kind_amounts: Vec<(String, Option<i64>)>,
     pub outcomes: Outcomes,
 }
 
@@ -108,7 +110,19 @@ pub fn row(key: &str, label: &str, kind: Option<&str>, cases: &[&Case]) -> Playb
         .iter()
         .filter(|c| c.outcomes.promoter.is_some())
         .count() as i64;
-    let mut amounts: Vec<i64> = cases.iter().filter_map(|c| c.amount_minor).collect();
+    // An approach's usual amount is what its own kind of action came to; a row's, the total.
+    let mut amounts: Vec<i64> = match kind {
+        Some(k) => cases
+            .iter()
+            .filter_map(|c| {
+                c.kind_amounts
+                    .iter()
+                    .find(|(x, _)| x == k)
+                    .and_then(|(_, m)| *m)
+            })
+            .collect(),
+        None => cases.iter().filter_map(|c| c.amount_minor).collect(),
+    };
     amounts.sort_unstable();
     let mut ids: Vec<i64> = cases.iter().map(|c| c.incident).collect();
     ids.sort_unstable_by(|a, b| b.cmp(a));
@@ -314,6 +328,7 @@ mod tests {
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
             speed,
             amount_minor: amount,
+            kind_amounts: kinds.iter().map(|k| (k.to_string(), amount)).collect(),
             outcomes: Outcomes {
                 ordered_again: ordered,
                 referred: id % 5 == 0,
@@ -409,6 +424,36 @@ mod tests {
         assert_eq!(approaches[0].kind.as_deref(), Some("credit"));
         assert_eq!(approaches[0].typical_amount_minor, Some(1_500));
         assert_eq!(approaches.last().unwrap().key, "apology_only:same_day");
+    }
+
+    #[test]
+    fn an_approach_offers_what_its_own_kind_of_action_came_to() {
+        let mut cases = Vec::new();
+        for i in 0..10 {
+            let mut c = case(
+                i,
+                &["refund", "credit"],
+                Speed::UnderHour,
+                Some(7_500),
+                true,
+            );
+            c.kind_amounts = vec![
+                ("refund".into(), Some(6_000)),
+                ("credit".into(), Some(1_500)),
+            ];
+            cases.push(c);
+        }
+        let (_, approaches) = breakdowns(&cases, 2);
+        let credit = approaches
+            .iter()
+            .find(|a| a.key == "credit:under_hour")
+            .unwrap();
+        assert_eq!(credit.typical_amount_minor, Some(1_500));
+        let refund = approaches
+            .iter()
+            .find(|a| a.key == "refund:under_hour")
+            .unwrap();
+        assert_eq!(refund.typical_amount_minor, Some(6_000));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Tells managers when a theme rises: well above its usual volume over the last seven days,
-//! once per theme and ISO week, linking to the theme's texts.
+//! linking to the theme's texts; a theme told of is not told again for seven days, however the
+//! burst falls across weeks.
 use crate::audit::Actor;
 use crate::db::{begin_write, Db};
 use crate::error::AppError;
@@ -19,7 +20,6 @@ pub async fn announce_rising(db: &Db, now: i64) -> Result<usize, AppError> {
     if rising.is_empty() {
         return Ok(0);
     }
-    let week = crate::common::moment::week_label(today);
     let by = Actor::system("Themes");
     let mut tx = begin_write(db).await?;
     let managers: Vec<i64> = sqlx::query_scalar(
@@ -29,12 +29,23 @@ pub async fn announce_rising(db: &Db, now: i64) -> Result<usize, AppError> {
     .await?;
     let mut sent = 0;
     for theme in &rising {
+        let told: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE kind = $1 AND dedupe_key LIKE $2 AND created_at > $3",
+        )
+        .bind(Kind::ThemeRising.as_str())
+        .bind(format!("theme:{}:%", theme.id))
+        .bind(now - 7 * 86_400_000)
+        .fetch_one(&mut *tx)
+        .await?;
+        if told > 0 {
+            continue;
+        }
         let title = format!(
-            "Customers are talking about “{}”: {} texts this week, usually {:.1}",
+            "Customers are talking about “{}”: {} texts in the last 7 days, usually {:.1}",
             theme.name, theme.count, theme.usual_count
         );
         let link = format!("/reports/themes/{}?from={from}&to={to}&team=", theme.id);
-        let dedupe = format!("theme:{}:{week}", theme.id);
+        let dedupe = format!("theme:{}:{to}", theme.id);
         let note = Note {
             kind: Kind::ThemeRising,
             title: &title,

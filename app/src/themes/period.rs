@@ -26,10 +26,19 @@ impl Period {
             });
         }
         let day = |v: &str, field: &str| -> Result<NaiveDate, FieldError> {
-            parse_day(v).ok_or_else(|| {
-                let shown: String = v.chars().take(20).collect();
-                FieldError::new(field, format!("'{shown}' is not a date: use YYYY-MM-DD."))
-            })
+            use chrono::Datelike;
+            let shown: String = v.chars().take(20).collect();
+            match parse_day(v) {
+                Some(d) if (2000..=2100).contains(&d.year()) => Ok(d),
+                Some(_) => Err(FieldError::new(
+                    field,
+                    format!("'{shown}': choose a day between 2000 and 2100."),
+                )),
+                None => Err(FieldError::new(
+                    field,
+                    format!("'{shown}' is not a date: use YYYY-MM-DD."),
+                )),
+            }
         };
         let mut errors = Vec::new();
         let first = match from {
@@ -125,6 +134,15 @@ mod tests {
             .field_message("to")
             .is_some());
         assert!(parse("2025-01-01", "2026-12-01")
+            .unwrap_err()
+            .field_message("to")
+            .is_some());
+        // Years chrono accepts but no period of texts reaches.
+        assert!(parse("+262143-12-31", "")
+            .unwrap_err()
+            .field_message("from")
+            .is_some());
+        assert!(parse("", "-262144-01-03")
             .unwrap_err()
             .field_message("to")
             .is_some());

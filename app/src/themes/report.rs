@@ -43,7 +43,7 @@ impl Placed {
             let mut conn = db.acquire().await?;
             sources::read(&mut conn, window, scope).await?
         };
-        let placed = store::place_all(db, &texts).await?;
+        let placed = store::place_all(db, &texts, scope == StaffScope::Organisation).await?;
         Ok(Self {
             tz,
             period,

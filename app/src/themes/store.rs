@@ -52,63 +52,87 @@ pub fn auto_name(shown: &[String]) -> String {
     name.join(" · ")
 }
 
-/// Where each of `texts` belongs. Texts no kept phrase places are grouped, and the themes found
-/// among them kept.
-pub async fn place_all(db: &Db, texts: &[SourceText]) -> Result<Vec<Vec<Placement>>, AppError> {
+/// Where each of `texts` belongs. With `discover` (organisation-wide readings only, so a small
+/// team's texts never define themes for everyone), texts no kept phrase places are grouped and
+/// the themes found among them kept; every text is then placed by the kept phrases alone, so the
+/// first reading counts exactly as every later one.
+pub async fn place_all(
+    db: &Db,
+    texts: &[SourceText],
+    discover: bool,
+) -> Result<Vec<Vec<Placement>>, AppError> {
     let mut conn = db.acquire().await?;
     let lexicon = lexicon(&mut conn).await?;
-    let known = known(&mut conn).await?;
+    let mut known = known(&mut conn).await?;
     drop(conn);
     let found: Vec<Vec<(Phrase, String)>> =
         texts.iter().map(|t| phrases(&t.text, &lexicon)).collect();
-    let mut placed: Vec<Vec<Placement>> = found.iter().map(|f| place(f, &known)).collect();
-    let left: Vec<usize> = (0..texts.len()).filter(|i| placed[*i].is_empty()).collect();
-    if left.len() < Settings::default().min_count {
-        return Ok(placed);
-    }
-    let unplaced: Vec<Text> = left
-        .iter()
-        .map(|&i| Text {
-            id: i as i64,
-            text: texts[i].text.clone(),
-        })
+    let left: Vec<usize> = (0..texts.len())
+        .filter(|i| place(&found[*i], &known).is_empty())
         .collect();
-    let (found_themes, _) = grouping::group(&unplaced, &lexicon, Settings::default());
-    if found_themes.is_empty() {
-        return Ok(placed);
-    }
-    let mut tx = begin_write(db).await?;
-    for theme in found_themes {
-        // How each phrase was first written among the texts that hold it.
-        let shown: Vec<String> = theme
-            .phrases
+    if discover && left.len() >= Settings::default().min_count {
+        let unplaced: Vec<Text> = left
             .iter()
-            .map(|p| match p {
-                Phrase::Concept(c) => c.clone(),
-                other => theme
-                    .members
-                    .iter()
-                    .find_map(|m| {
-                        found[left[m.index]]
-                            .iter()
-                            .find(|(q, _)| q == other)
-                            .map(|(_, w)| w.clone())
-                    })
-                    .unwrap_or_else(|| other.key().to_string()),
+            .map(|&i| Text {
+                id: i as i64,
+                text: texts[i].text.clone(),
             })
             .collect();
-        let Some(id) = keep(&mut tx, &theme.phrases, &shown).await? else {
-            continue;
-        };
-        for m in theme.members {
-            placed[left[m.index]].push(Placement {
-                theme: id,
-                because: m.because,
-            });
+        let (found_themes, _) = grouping::group(&unplaced, &lexicon, Settings::default());
+        if !found_themes.is_empty() {
+            let mut tx = begin_write(db).await?;
+            lock(db, &mut tx).await?;
+            // Another instance may have kept some of these phrases since they were read.
+            let kept = known_in(&mut tx).await?;
+            for theme in found_themes {
+                let mut phrases = Vec::new();
+                let mut shown = Vec::new();
+                for p in theme
+                    .phrases
+                    .iter()
+                    .filter(|p| !kept.contains_key(&p.stored()))
+                {
+                    // How the phrase was first written among the texts that hold it.
+                    let written = match p {
+                        Phrase::Concept(c) => c.clone(),
+                        other => theme
+                            .members
+                            .iter()
+                            .find_map(|m| {
+                                found[left[m.index]]
+                                    .iter()
+                                    .find(|(q, _)| q == other)
+                                    .map(|(_, w)| w.clone())
+                            })
+                            .unwrap_or_else(|| other.key().to_string()),
+                    };
+                    phrases.push(p.clone());
+                    shown.push(written);
+                }
+                if !phrases.is_empty() {
+                    keep(&mut tx, &phrases, &shown).await?;
+                }
+            }
+            known = known_in(&mut tx).await?;
+            tx.commit().await?;
         }
     }
-    tx.commit().await?;
-    Ok(placed)
+    Ok(found.iter().map(|f| place(f, &known)).collect())
+}
+
+/// Serialises every change to themes: on PostgreSQL a transaction-scoped advisory lock (on
+/// SQLite the write transaction already holds the database's one write lock).
+async fn lock(db: &Db, tx: &mut Tx) -> Result<(), AppError> {
+    if crate::db::dialect(db) == crate::db::Dialect::Postgres {
+        sqlx::query("SELECT CAST(pg_advisory_xact_lock(7310) AS TEXT)")
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn known_in(tx: &mut Tx) -> Result<HashMap<String, i64>, AppError> {
+    known(&mut *tx).await
 }
 
 /// Keeps a newly found theme with its phrases; none when another instance kept them first.
@@ -227,6 +251,7 @@ async fn current(tx: &mut Tx, id: i64) -> Result<(String, bool), AppError> {
 pub async fn rename(db: &Db, id: i64, name: &str, actor: &Actor) -> Result<(), AppError> {
     let name = parse_name(name)?;
     let mut tx = begin_write(db).await?;
+    lock(db, &mut tx).await?;
     let (before, _) = current(&mut tx, id).await?;
     sqlx::query("UPDATE themes SET name = $1, named_by_staff = 1, updated_at = $2 WHERE id = $3")
         .bind(name.clone())
@@ -253,6 +278,7 @@ pub async fn merge(db: &Db, id: i64, into: i64, actor: &Actor) -> Result<(), App
         ));
     }
     let mut tx = begin_write(db).await?;
+    lock(db, &mut tx).await?;
     current(&mut tx, id).await?;
     if current(&mut tx, into).await.is_err() {
         return Err(AppError::field(
@@ -295,6 +321,7 @@ pub async fn merge(db: &Db, id: i64, into: i64, actor: &Actor) -> Result<(), App
 /// Takes `phrase` (a stored key) out of theme `id` into a theme of its own; returns its id.
 pub async fn split(db: &Db, id: i64, phrase: &str, actor: &Actor) -> Result<i64, AppError> {
     let mut tx = begin_write(db).await?;
+    lock(db, &mut tx).await?;
     let (_, named_by_staff) = current(&mut tx, id).await?;
     let phrases: Vec<(String, String)> = sqlx::query_as(
         "SELECT phrase, shown FROM theme_phrases WHERE theme_id = $1 ORDER BY position, phrase",
@@ -353,8 +380,13 @@ pub async fn split(db: &Db, id: i64, phrase: &str, actor: &Actor) -> Result<i64,
 /// Teaches the lexicon another way of saying `concept`; the concept gets a theme of its own
 /// unless one holds it already. Returns that theme's id.
 pub async fn teach(db: &Db, concept: &str, phrase: &str, actor: &Actor) -> Result<i64, AppError> {
-    let concept = concept.trim().to_lowercase();
-    let phrase = phrase.trim().to_lowercase();
+    let tidy = |v: &str| {
+        v.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (concept, phrase) = (tidy(concept), tidy(phrase));
     let mut errors = Vec::new();
     for (field, value, max) in [("concept", &concept, 60), ("phrase", &phrase, 80)] {
         if value.is_empty() {
@@ -380,11 +412,24 @@ pub async fn teach(db: &Db, concept: &str, phrase: &str, actor: &Actor) -> Resul
                 "Those words are too common to mean anything on their own: add the word that matters (\"still waiting for a refund\", not \"still waiting\").",
             ));
         }
+        let mut conn = db.acquire().await?;
+        let known = lexicon(&mut conn).await?;
+        if let Some((_, _, other)) = known
+            .matches(&stems)
+            .into_iter()
+            .find(|(at, len, other)| *at == 0 && *len == stems.len() && *other != concept.as_str())
+        {
+            errors.push(crate::error::FieldError::new(
+                "phrase",
+                format!("The vocabulary already reads that as “{other}”."),
+            ));
+        }
     }
     if !errors.is_empty() {
         return Err(AppError::fields(errors));
     }
     let mut tx = begin_write(db).await?;
+    lock(db, &mut tx).await?;
     let now = now_ms();
     sqlx::query(
         "INSERT INTO theme_vocabulary (concept, phrase, created_by_label, created_at)

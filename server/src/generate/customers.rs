@@ -233,7 +233,8 @@ impl Draw<'_> {
                 1 => self.rng.gen_range(HOUR + 1..6 * HOUR),
                 _ => self.rng.gen_range(DAY + HOUR..4 * DAY),
             };
-            let at = (detected + delay).min(now);
+            // Never after the incident was resolved.
+            let at = (detected + delay).min(resolved.unwrap_or(now)).min(now);
             self.rows.actions.push(vec![
                 self.ids.action.into(),
                 id.into(),

@@ -212,6 +212,43 @@ const ANSWERS: &[(&str, i64, &str, i64, &str, Channel, End)] = &[
         Channel::Email,
         End::Open,
     ),
+    // This week late deliveries come up again and again: a rising theme.
+    (
+        "c-1007",
+        4,
+        "nps",
+        6,
+        "Delivery was late again, two days this time",
+        Channel::Survey,
+        End::Open,
+    ),
+    (
+        "c-1008",
+        3,
+        "csat",
+        3,
+        "Parcel arrived late and nobody told me",
+        Channel::Survey,
+        End::Open,
+    ),
+    (
+        "c-1011",
+        2,
+        "nps",
+        7,
+        "ok but late delivery",
+        Channel::Survey,
+        End::Open,
+    ),
+    (
+        "c-1003",
+        1,
+        "csat",
+        2,
+        "Late delivery for the third time this month",
+        Channel::Survey,
+        End::Open,
+    ),
 ];
 
 pub async fn seed(db: &Db) -> Result<(), AppError> {
