@@ -21,6 +21,8 @@ pub struct Suggestions {
     /// Cases counted in the category.
     pub cases: i64,
     pub approaches: Vec<PlaybookRow>,
+    /// The viewer may open the whole playbook (managers).
+    pub full_playbook: bool,
 }
 
 #[server(prefix = "/fn", endpoint = "playbook/get")]
@@ -68,6 +70,7 @@ pub async fn suggest_recoveries(id: i64) -> Result<Suggestions, AppError> {
             min_cases: book.min_cases,
             cases: book.cases,
             approaches,
+            full_playbook: staff.viewer.role.at_least(Role::Manager),
         })
     })
     .await

@@ -209,7 +209,7 @@ pub fn WhatHasWorked(id: i64) -> impl IntoView {
                                 <p class="hint">{format!("From {} past incidents of this category in your history: association, not proof.", s.cases)}</p>
                             }.into_any()
                         }}
-                        <p class="small"><a href="/reports/playbook">"The whole playbook"</a></p>
+                        {s.full_playbook.then(|| view! { <p class="small"><a href="/reports/playbook">"The whole playbook"</a></p> })}
                     </section>
                 })
             })}

@@ -84,7 +84,12 @@ pub fn group(texts: &[Text], lexicon: &Lexicon, settings: Settings) -> (Vec<Them
     let mut seeds: Vec<(Vec<&Phrase>, BTreeSet<usize>)> = Vec::new();
     for (phrase, holding) in candidates {
         // Counted from the phrase's side: seeds grow large, most phrases are rare.
-        let join = seeds.iter_mut().find(|(_, comments)| {
+        // Two lexicon concepts are two things by definition, however often they are said together.
+        let concept = matches!(phrase, Phrase::Concept(_));
+        let join = seeds.iter_mut().find(|(phrases, comments)| {
+            if concept && phrases.iter().any(|p| matches!(p, Phrase::Concept(_))) {
+                return false;
+            }
             let shared = holding.iter().filter(|i| comments.contains(i)).count();
             shared as f64 >= settings.join_overlap * holding.len() as f64
         });

@@ -358,7 +358,7 @@ fn ThemeView(
             </ActionForm>
             <h3>"Phrases"</h3>
             <FormAlert error=split_error/>
-            <ul class="plain-list" data-testid="theme-phrases">
+            <ul class="plain-list theme-phrases" data-testid="theme-phrases">
                 {c.theme.phrases.into_iter().map(|p| {
                     let period = for_split.clone();
                     view! {

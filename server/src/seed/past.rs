@@ -36,7 +36,7 @@ const APPROACHES: [Approach; 6] = [
         "credit",
         1_000,
         (10 * MINUTE, 50 * MINUTE),
-        0.75,
+        0.85,
         15,
     ),
     (
@@ -45,7 +45,7 @@ const APPROACHES: [Approach; 6] = [
         "replacement",
         0,
         (2 * HOUR, 6 * HOUR),
-        0.5,
+        0.45,
         15,
     ),
     (

@@ -193,15 +193,27 @@ async fn themes_group_what_customers_said_and_every_id_leads_back_to_its_words()
 async fn a_team_view_places_texts_but_only_the_organisation_view_finds_new_themes() {
     let s = scene().await;
     let (from, to) = this_week();
-    let team = team(&s.app, &s.app.staff_browser("admin").await, "Front desk", &[]).await;
+    let team = team(
+        &s.app,
+        &s.app.staff_browser("admin").await,
+        "Front desk",
+        &[],
+    )
+    .await;
     let res = s
         .app
-        .api_get(&s.token, &format!("/api/v1/themes?from={from}&to={to}&team={team}"))
+        .api_get(
+            &s.token,
+            &format!("/api/v1/themes?from={from}&to={to}&team={team}"),
+        )
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(s.app.count("SELECT COUNT(*) FROM themes").await, 0);
     let list = themes(&s).await;
-    assert!(s.app.count("SELECT COUNT(*) FROM themes").await >= 3, "{list:#}");
+    assert!(
+        s.app.count("SELECT COUNT(*) FROM themes").await >= 3,
+        "{list:#}"
+    );
 }
 
 #[tokio::test]
@@ -423,7 +435,11 @@ async fn staff_teach_the_vocabulary_and_later_texts_follow_it() {
     // A phrase the vocabulary already reads as another concept is refused, not silently ignored.
     let res = s
         .app
-        .call(&s.manager, "themes/teach", &[("concept", "billing error"), ("phrase", "arrived late")])
+        .call(
+            &s.manager,
+            "themes/teach",
+            &[("concept", "billing error"), ("phrase", "arrived late")],
+        )
         .await;
     assert_eq!(res.status(), 422);
     // Words too common to mean anything are refused.
