@@ -156,9 +156,9 @@ pub async fn load_rising_themes(
         } else {
             (from, to)
         };
-        let mut list = super::report::list(db, (&from, &to), scope, now).await?;
-        list.themes.retain(|t| t.rising);
-        Ok(Some(list))
+        Ok(Some(
+            super::rising::rising(db, (&from, &to), scope, now).await?,
+        ))
     })
     .await
 }

@@ -22,6 +22,8 @@ pub mod period;
 #[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]
+pub mod rising;
+#[cfg(feature = "ssr")]
 pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -114,6 +114,7 @@ pub async fn place_all(
                 }
             }
             known = known_in(&mut tx).await?;
+            super::rising::forget(&mut tx).await?;
             tx.commit().await?;
         }
     }
@@ -265,6 +266,7 @@ pub async fn rename(db: &Db, id: i64, name: &str, actor: &Actor) -> Result<(), A
         .after(&name)
         .write(&mut *tx)
         .await?;
+    super::rising::forget(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -314,6 +316,7 @@ pub async fn merge(db: &Db, id: i64, into: i64, actor: &Actor) -> Result<(), App
         .after(&into)
         .write(&mut *tx)
         .await?;
+    super::rising::forget(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -373,6 +376,7 @@ pub async fn split(db: &Db, id: i64, phrase: &str, actor: &Actor) -> Result<i64,
         .after(&serde_json::json!({ "phrase": phrase, "theme": new_id }))
         .write(&mut *tx)
         .await?;
+    super::rising::forget(&mut tx).await?;
     tx.commit().await?;
     Ok(new_id)
 }
@@ -467,6 +471,7 @@ pub async fn teach(db: &Db, concept: &str, phrase: &str, actor: &Actor) -> Resul
         .after(&serde_json::json!({ "concept": concept, "phrase": phrase }))
         .write(&mut *tx)
         .await?;
+    super::rising::forget(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }

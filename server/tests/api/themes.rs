@@ -477,6 +477,14 @@ async fn bad_periods_and_unknown_themes_are_refused_and_only_managers_see_themes
         .api_get(&s.token, "/api/v1/themes/999999/comments")
         .await;
     assert_eq!(res.status(), 404);
+    // An id past the integers answers in the API's one JSON error shape.
+    let res = s
+        .app
+        .api_get(&s.token, "/api/v1/themes/9223372036854775808/comments")
+        .await;
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "bad_request", "{body}");
     let res = s
         .app
         .api_get(&s.token, "/api/v1/themes/1/comments?kind=tweet")
@@ -519,6 +527,24 @@ async fn a_rising_theme_reaches_managers_on_the_dashboard_the_report_and_in_noti
         .page_text(&s.manager, &format!("/reports/weekly?week={week}"))
         .await;
     assert!(report.contains("Rising themes"), "{report}");
+    // A rename shows at once, though the dashboard keeps its reading for an hour.
+    let renamed = s
+        .app
+        .call(
+            &s.manager,
+            "themes/rename",
+            &[
+                ("id", &late["id"].to_string()),
+                ("name", "Parcels running late"),
+            ],
+        )
+        .await;
+    assert!(renamed.status().is_success());
+    assert!(s
+        .app
+        .page_text(&s.manager, "/dashboard")
+        .await
+        .contains("Parcels running late"));
     // Associates see neither.
     let associate = s.app.staff_browser("associate").await;
     assert!(!s

@@ -144,9 +144,10 @@ pub async fn list(
 )]
 pub async fn comments(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     query: Result<Query<CommentsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ApiThemeComments>, AppError> {
+    let id = super::path_id(&id, "theme")?;
     let q = super::query(query)?;
     let scope = app::themes::api::scope_of(&q.team).map_err(super::as_request)?;
     let filter = app::themes::report::TextFilter::parse(&q.kind, &q.assessment, &q.category)
