@@ -83,7 +83,7 @@ pub async fn place_all(
             let mut tx = begin_write(db).await?;
             lock(db, &mut tx).await?;
             // Another instance may have kept some of these phrases since they were read.
-            let kept = known_in(&mut tx).await?;
+            let kept = self::known(&mut tx).await?;
             for theme in found_themes {
                 let mut phrases = Vec::new();
                 let mut shown = Vec::new();
@@ -113,7 +113,7 @@ pub async fn place_all(
                     keep(&mut tx, &phrases, &shown).await?;
                 }
             }
-            known = known_in(&mut tx).await?;
+            known = self::known(&mut tx).await?;
             super::rising::forget(&mut tx).await?;
             tx.commit().await?;
         }
@@ -130,10 +130,6 @@ async fn lock(db: &Db, tx: &mut Tx) -> Result<(), AppError> {
             .await?;
     }
     Ok(())
-}
-
-async fn known_in(tx: &mut Tx) -> Result<HashMap<String, i64>, AppError> {
-    known(&mut *tx).await
 }
 
 /// Keeps a newly found theme with its phrases; none when another instance kept them first.
