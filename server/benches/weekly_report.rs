@@ -2,7 +2,7 @@
 //! profile, the dashboard a signed-in manager lands on and a keyword search of incidents under
 //! load, on a database filled by `extramile generate`. Requests pick a random week of the last
 //! year and a random scope (organisation, team, associate); searches pick a customer's full
-//! name, a surname, a word every generated incident holds, or a word none does. Reports
+//! name, a surname, a common word ("the") or a word none holds. Reports
 //! p50/p95/p99 latency and requests per second, and for the report each scope's own.
 //! A benchmark, not a test: nothing here asserts a time.
 //!
@@ -202,8 +202,8 @@ async fn main() {
         }
     };
     // What people type into the incidents search: a customer's full name (a few hundred
-    // customers at 100,000), a surname (a twelfth of them), a word of every generated incident's
-    // description (the most matches there can be) and a word nothing holds (nothing to stop at).
+    // customers at 100,000), a surname (a twelfth of them), a common word (half the generated
+    // incidents' descriptions hold "the") and a word nothing holds (nothing to stop at).
     let keyword = |rng: &mut rand::rngs::StdRng| match rng.gen_range(0..4) {
         0 => format!(
             "{}%20{}",
@@ -211,7 +211,7 @@ async fn main() {
             LAST[rng.gen_range(0..LAST.len())]
         ),
         1 => LAST[rng.gen_range(0..LAST.len())].to_lowercase(),
-        2 => "incident".to_string(),
+        2 => "the".to_string(),
         _ => "zeppelin".to_string(),
     };
     let endpoints: [(&str, PathOf<'_>); 6] = [
@@ -318,9 +318,9 @@ async fn main() {
                     (|u: &str| u.contains("%20")) as fn(&str) -> bool,
                 ),
                 ("surname", |u| {
-                    !u.contains("%20") && !u.ends_with("=incident") && !u.ends_with("=zeppelin")
+                    !u.contains("%20") && !u.ends_with("=the") && !u.ends_with("=zeppelin")
                 }),
-                ("every incident", |u| u.ends_with("=incident")),
+                ("common word", |u| u.ends_with("=the")),
                 ("no incident", |u| u.ends_with("=zeppelin")),
             ] {
                 let mut of: Vec<Duration> = slowest

@@ -4,7 +4,9 @@
 //! `NEAR(` are text to find, never query syntax; PostgreSQL reads the same `LOWER(column) LIKE`
 //! it always did, served by pg_trgm indexes on those expressions. Both match the term anywhere
 //! in the text, ignoring case. Terms too short for trigrams (under three characters), or holding
-//! control characters, fall back to `LIKE` on SQLite.
+//! control characters, fall back to `LIKE` on SQLite. Incidents keep their texts and their
+//! customer's name as the lines of one lower-cased search text (the migration
+//! `incident_search_text`), which both databases index and a search can check row by row.
 use super::{Dialect, Sql};
 
 /// A search term, trimmed and never empty, with how each database looks for it.
@@ -13,6 +15,7 @@ pub struct Keyword {
     like: String,
     phrase: Option<String>,
     ascii: bool,
+    plain: bool,
     dialect: Dialect,
 }
 
@@ -25,23 +28,38 @@ impl Keyword {
         if term.is_empty() {
             return None;
         }
-        let indexable = dialect == Dialect::Sqlite
-            && term.chars().count() >= 3
-            && !term.chars().any(char::is_control);
+        let plain = !term.chars().any(char::is_control);
+        let indexable = dialect == Dialect::Sqlite && term.chars().count() >= 3 && plain;
         Some(Self {
             like: like_pattern(term),
             phrase: indexable.then(|| format!("\"{}\"", term.replace('"', "\"\""))),
             ascii: term.is_ascii(),
+            plain,
             dialect,
         })
     }
 
-    /// Whether checking rows one by one with [`Keyword::row_matches`] finds exactly what the
-    /// index finds: always where the index is read with the same `LIKE`; on SQLite's text
-    /// index, for terms in ASCII (the index folds the case of every letter, SQLite's `LOWER`
-    /// only ASCII's).
+    /// Whether checking rows one by one with [`Keyword::held_by`] finds exactly what the index
+    /// finds: for plain terms (see [`Keyword::plain`]); where the index is read with the same
+    /// `LIKE`, always; on SQLite's text index, for terms in ASCII (the index folds the case of
+    /// every letter, SQLite's `LOWER` only ASCII's).
     pub fn walkable(&self) -> bool {
-        self.phrase.is_none() || self.ascii
+        self.plain && (self.phrase.is_none() || self.ascii)
+    }
+
+    /// Whether the term holds no control character, so it can be looked for in several texts
+    /// kept as lines of one (a search text): only a term holding a line break could match
+    /// across two of them.
+    pub fn plain(&self) -> bool {
+        self.plain
+    }
+
+    /// Pushes the condition that `column`, a lower-cased text, holds the term.
+    pub fn held_by(&self, q: &mut Sql, column: &'static str) {
+        q.push(column)
+            .push(" LIKE ")
+            .bind(self.like())
+            .push(" ESCAPE '\\'");
     }
 
     /// Pushes the condition that any of `columns` (text expressions of the row at hand) holds
@@ -196,6 +214,18 @@ mod tests {
             .unwrap()
             .walkable());
         assert!(Keyword::parse("É", Dialect::Sqlite).unwrap().walkable());
+    }
+
+    #[test]
+    fn a_search_text_is_checked_only_for_terms_without_line_breaks() {
+        let k = Keyword::parse("address\nord", Dialect::Postgres).unwrap();
+        assert!(!k.plain());
+        assert!(!k.walkable());
+        let k = Keyword::parse("Reyes", Dialect::Postgres).unwrap();
+        assert!(k.plain());
+        let mut q = Sql::new("");
+        k.held_by(&mut q, "w.search_text");
+        assert_eq!(q.text(), "w.search_text LIKE $1 ESCAPE '\\'");
     }
 
     #[test]

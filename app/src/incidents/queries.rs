@@ -180,22 +180,23 @@ fn overdue_condition(q: &mut Sql, levels: &ServiceLevels, now: i64) {
 }
 
 /// The condition that an incident's description, subject reference or customer's name holds
-/// the keyword, read from the text indexes.
+/// the keyword: read from the incidents' text index on SQLite, from their search text (which
+/// PostgreSQL's trigram index serves) otherwise. A term with a control character checks each
+/// text on its own: a line break in it could match across two lines of the search text.
 fn matching(q: &mut Sql, k: &Keyword) {
-    match k.phrase() {
-        Some(own) => q
-            .push("(i.id IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH ")
-            .bind(own)
-            .push(") OR "),
-        None => q
-            .push("(LOWER(i.description) LIKE ")
-            .bind(k.like())
-            .push(" ESCAPE '\\' OR LOWER(COALESCE(i.subject_ref, '')) LIKE ")
-            .bind(k.like())
-            .push(" ESCAPE '\\' OR "),
-    };
-    k.customer_named(q, "i.customer_id");
-    q.push(")");
+    if !k.plain() {
+        q.push("(");
+        k.row_matches(q, &["i.description", "COALESCE(i.subject_ref, '')"]);
+        q.push(" OR ");
+        k.customer_named(q, "i.customer_id");
+        q.push(")");
+    } else if let Some(phrase) = k.phrase() {
+        q.push("i.id IN (SELECT rowid FROM incidents_search WHERE incidents_search MATCH ")
+            .bind(phrase)
+            .push(")");
+    } else {
+        k.held_by(q, "i.search_text");
+    }
 }
 
 /// `select` narrowed to the incidents the filter names (its page and sort aside), `keyword`
@@ -268,18 +269,26 @@ fn narrow(q: &mut Sql, f: &IncidentFilter, levels: &ServiceLevels, now: i64) {
     }
 }
 
-/// How many of the newest incidents a search reads row by row before anything else: past the
-/// count's cap, so a term most incidents hold is counted to "1,000+" from the walk.
-const WALK: i64 = crate::db::COUNT_CAP + 100;
+/// How many of the newest incidents a search reads row by row before anything else: enough
+/// for a page of a term one incident in twelve holds. A term most incidents hold is counted
+/// from the index, which meets its thousand matches within the first rows it reads.
+const WALK: i64 = 300;
 /// The furthest a second, longer walk goes when the first found some matches but too few.
-const LONGEST_WALK: i64 = 8 * WALK;
+const LONGEST_WALK: i64 = 8_800;
+
+/// How a search of the newest-first list is answered.
+enum Newest {
+    /// By walking the newest incidents: the page's ids and the total.
+    Walked(Vec<i64>, (i64, bool)),
+    /// By the text index.
+    Indexed,
+}
 
 /// A search of the newest-first list answered by walking the newest incidents the other
 /// filters name and checking each row, where the text index would list every match before
 /// the newest could be picked (a word most incidents hold matches hundreds of thousands). When
 /// the first walk finds some matches but too few for the page, a second walk goes as far as
-/// their density says the page needs. Answers the page's ids and its total, or `None` when
-/// the walks found too few matches and the text index should answer.
+/// their density says the page needs; when it finds none, the text index answers.
 async fn newest_matches(
     db: &Db,
     f: &IncidentFilter,
@@ -287,56 +296,56 @@ async fn newest_matches(
     levels: &ServiceLevels,
     now: i64,
     page: i64,
-) -> Result<Option<(Vec<i64>, (i64, bool))>, AppError> {
+) -> Result<Newest, AppError> {
     let offset = (page - 1) * PER_PAGE;
     let needed = offset + PER_PAGE;
     let limit = offset + crate::db::COUNT_CAP;
     let mut window = WALK;
-    let (hits, total) = loop {
-        let hits = walk(db, f, k, levels, now, window).await?;
-        let found = hits.len() as i64;
+    let (walked, total) = loop {
+        let walked = walk(db, f, k, levels, now, window, needed).await?;
+        let found = walked.found;
         if found > limit {
-            break (hits, (limit, true));
+            break (walked, (limit, true));
         }
         // Every match is in the walk when it reached the oldest incident the filters name.
-        let mut rest = filtered("SELECT 1 FROM incidents i", f, None, levels, now);
-        rest.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT 1 OFFSET ")
-            .bind(window);
-        if rest
-            .query()
-            .persistent(false)
-            .fetch_optional(db)
-            .await?
-            .is_none()
-        {
-            break (hits, (found, false));
+        if walked.complete {
+            break (walked, (found, false));
         }
         if found >= needed {
             // A full page from the walk is the newest, but only the indexes can count the rest.
-            let total = if more_match_than(db, f, k, levels, now, limit).await? {
-                (limit, true)
-            } else {
-                let counting = counting(f, Some(k), levels, now);
-                crate::db::capped_total(db, counting, page, PER_PAGE).await?
+            let total = match matches_up_to(db, f, k, levels, now, limit).await? {
+                seen if seen > limit => (limit, true),
+                seen => (seen, false),
             };
-            break (hits, total);
+            break (walked, total);
         }
         if found == 0 || window >= LONGEST_WALK {
-            return Ok(None);
+            return Ok(Newest::Indexed);
         }
         window = (needed * window * 3 / (2 * found)).clamp(window + 1, LONGEST_WALK);
     };
-    let ids = hits
-        .iter()
+    let ids = walked
+        .newest
+        .into_iter()
         .skip(offset as usize)
         .take(PER_PAGE as usize)
-        .map(|(id, _)| *id)
         .collect();
-    Ok(Some((ids, total)))
+    Ok(Newest::Walked(ids, total))
 }
 
-/// The ids and detection times of the matches among the newest `window` incidents the filters
-/// name, newest first.
+/// What a walk of the newest incidents found.
+struct Walk {
+    /// The ids of the newest matches, as many as the page needs, newest first.
+    newest: Vec<i64>,
+    /// How many of the walked incidents match.
+    found: i64,
+    /// Whether the walk reached the oldest incident the filters name.
+    complete: bool,
+}
+
+/// Checks the newest `window` incidents the filters name for the keyword, keeping the newest
+/// `needed` matches. One statement: the walked rows are read once, and only the page's matches
+/// and two counts come back.
 async fn walk(
     db: &Db,
     f: &IncidentFilter,
@@ -344,77 +353,70 @@ async fn walk(
     levels: &ServiceLevels,
     now: i64,
     window: i64,
-) -> Result<Vec<(i64, i64)>, AppError> {
-    let mut q = filtered(
-        "SELECT w.id, w.detected_at FROM (SELECT i.id, i.detected_at, i.description, \
-         i.subject_ref, i.customer_id FROM incidents i",
-        f,
-        None,
-        levels,
-        now,
-    );
+    needed: i64,
+) -> Result<Walk, AppError> {
+    let mut q = Sql::new("WITH w AS MATERIALIZED (SELECT i.id, i.detected_at, CASE WHEN ");
+    k.held_by(&mut q, "i.search_text");
+    q.push(" THEN 1 ELSE 0 END AS hit FROM incidents i");
+    narrow(&mut q, f, levels, now);
+    // Ids are positive: -1 and -2 mark the rows carrying the counts.
     q.push(" ORDER BY i.detected_at DESC, i.id DESC LIMIT ")
-        .bind(window)
-        .push(") w JOIN customers c ON c.id = w.customer_id WHERE ");
-    k.row_matches(
-        &mut q,
-        &["w.description", "COALESCE(w.subject_ref, '')", "c.name"],
-    );
-    let mut hits: Vec<(i64, i64)> = q.query_as().persistent(false).fetch_all(db).await?;
-    hits.sort_by_key(|&(id, at)| std::cmp::Reverse((at, id)));
-    Ok(hits)
+        .bind(window + 1)
+        .push(
+            ") SELECT id, detected_at FROM (SELECT id, detected_at FROM w WHERE hit = 1 \
+             ORDER BY detected_at DESC, id DESC LIMIT ",
+        )
+        .bind(needed)
+        .push(
+            ") p UNION ALL SELECT -1, COUNT(*) FROM w WHERE hit = 1 \
+             UNION ALL SELECT -2, COUNT(*) FROM w",
+        );
+    let rows: Vec<(i64, i64)> = q.query_as().persistent(false).fetch_all(db).await?;
+    let count = |marker: i64| rows.iter().find(|(id, _)| *id == marker).map_or(0, |r| r.1);
+    let mut newest: Vec<(i64, i64)> = rows.iter().copied().filter(|(id, _)| *id > 0).collect();
+    newest.sort_by_key(|&(id, at)| std::cmp::Reverse((at, id)));
+    Ok(Walk {
+        newest: newest.into_iter().map(|(id, _)| id).collect(),
+        found: count(-1),
+        complete: count(-2) <= window,
+    })
 }
 
-/// Whether more than `cap` of the incidents the filters name hold the keyword in their own
-/// texts, or more than `cap` belong to customers whose name holds it: each read from its index
-/// in the index's order and only until `cap` + 1 are seen, where counting their union reads
-/// every match of both.
-async fn more_match_than(
+/// How many of the incidents the filters name hold the keyword, counted to `cap` + 1 at most:
+/// read from the text index in the index's order and only until `cap` + 1 are seen, where
+/// counting through an `IN` list would read every match first.
+async fn matches_up_to(
     db: &Db,
     f: &IncidentFilter,
     k: &Keyword,
     levels: &ServiceLevels,
     now: i64,
     cap: i64,
-) -> Result<bool, AppError> {
-    // SQLite's CROSS JOIN keeps the text index as the outer loop.
-    let (own, named) = match (k.phrase(), k.phrase_in("name")) {
-        (Some(own), Some(name)) => {
-            let mut o = Sql::filtered(
+) -> Result<i64, AppError> {
+    let mut q = match k.phrase() {
+        Some(phrase) => {
+            // SQLite's CROSS JOIN keeps the text index as the outer loop.
+            let mut q = Sql::filtered(
                 "SELECT 1 FROM incidents_search s CROSS JOIN incidents i ON i.id = s.rowid \
                  WHERE incidents_search MATCH ",
             );
-            o.bind(own);
-            let mut n = Sql::filtered(
-                "SELECT 1 FROM customers_search s CROSS JOIN incidents i ON i.customer_id = s.rowid \
-                 WHERE customers_search MATCH ",
-            );
-            n.bind(name);
-            (o, n)
+            q.bind(phrase);
+            q
         }
-        _ => {
-            let mut o = Sql::filtered("SELECT 1 FROM incidents i WHERE ");
-            k.row_matches(&mut o, &["i.description", "COALESCE(i.subject_ref, '')"]);
-            let mut n = Sql::filtered(
-                "SELECT 1 FROM customers c JOIN incidents i ON i.customer_id = c.id WHERE ",
-            );
-            k.row_matches(&mut n, &["c.name"]);
-            (o, n)
+        None => {
+            let mut q = Sql::filtered("SELECT 1 FROM incidents i WHERE ");
+            k.held_by(&mut q, "i.search_text");
+            q
         }
     };
-    for mut q in [own, named] {
-        narrow(&mut q, f, levels, now);
-        let seen: i64 = q
-            .capped_count(cap)
-            .query_scalar()
-            .persistent(false)
-            .fetch_one(db)
-            .await?;
-        if seen > cap {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    narrow(&mut q, f, levels, now);
+    let seen: i64 = q
+        .capped_count(cap)
+        .query_scalar()
+        .persistent(false)
+        .fetch_one(db)
+        .await?;
+    Ok(seen)
 }
 
 /// The statement selecting one row per incident the filter names, to count them.
@@ -505,17 +507,18 @@ pub async fn list(db: &Db, f: &IncidentFilter) -> Result<IncidentPage, AppError>
         Some(k) if sort.is_empty() && k.walkable() => {
             newest_matches(db, f, k, &levels, now, page).await?
         }
-        _ => None,
+        _ => Newest::Indexed,
     };
     let (rows, (total, total_capped)) = match newest {
-        Some((ids, total)) => {
+        Newest::Walked(ids, total) => {
             let mut q = Sql::new(SELECT);
             q.push(" WHERE i.id IN ")
                 .list(ids)
                 .order_by(sort, &ORDERS)?;
-            (q.query().persistent(false).fetch_all(db).await?, total)
+            // Prepared once per page size: the statement holds no search term to plan with.
+            (q.query().fetch_all(db).await?, total)
         }
-        None => {
+        Newest::Indexed => {
             let counting = counting(f, keyword.as_ref(), &levels, now);
             let total = crate::db::capped_total(db, counting, page, PER_PAGE).await?;
             let mut q = filtered(SELECT, f, keyword.as_ref(), &levels, now);

@@ -32,12 +32,11 @@ const SQLITE_SEARCH_TABLES: [&str; 4] = [
 ];
 
 /// PostgreSQL's text indexes for the same searches (pg_trgm GIN on the searched expressions).
-const POSTGRES_SEARCH_INDEXES: [&str; 7] = [
+const POSTGRES_SEARCH_INDEXES: [&str; 6] = [
     "customers.customers_name_search_idx",
     "customers.customers_email_search_idx",
     "customers.customers_external_ref_search_idx",
-    "incidents.incidents_description_search_idx",
-    "incidents.incidents_subject_ref_search_idx",
+    "incidents.incidents_search_text_idx",
     "feedback.feedback_comment_search_idx",
     "stories.stories_text_search_idx",
 ];

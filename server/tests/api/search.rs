@@ -161,6 +161,9 @@ async fn incidents_are_found_by_description_reference_or_customer_and_follow_eac
         ("ring", vec![ring]),
         ("to", vec![parcel]),
         ("address ring", vec![]),
+        // Each text is its own: no term spans a description and a reference or a name.
+        ("address\nord-5521", vec![]),
+        ("ord-5521\ndana", vec![]),
     ] {
         assert_eq!(ids(&lists.incidents(q).await), expected, "{q}");
     }
@@ -399,11 +402,11 @@ async fn a_search_walks_the_newest_incidents_and_asks_the_index_when_they_hold_t
     customer(&app, &client, "Dana Reyes", "c-1001").await;
     customer(&app, &client, "Lee Nutmeg", "c-1002").await;
     let first = log_incident(&app, &client, "c-1001", "complaint").await;
-    // More than twice as many incidents as a search walks row by row (1,100), each older than
+    // Many times the incidents a search's first walk reads row by row (300), each older than
     // the one before.
     copies_of(&app, first, 2599).await;
-    // A word only the three oldest hold; one every 50th holds (too few in the walk to fill a
-    // page); one a recent few and an old few hold; one every 5th holds (the walk fills the
+    // A word only the three oldest hold; one every 50th holds (too few in the first walk to
+    // fill a page); one a recent few and an old few hold; one every 5th holds (the walk fills the
     // page, the index counts the rest); one the oldest 1,450 and every 20th of the newest
     // thousand hold (more than the count's cap, told by the index alone).
     let newest = "SELECT id FROM incidents ORDER BY detected_at DESC";
