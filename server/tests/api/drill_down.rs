@@ -460,11 +460,13 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
     let mut incidents = Vec::new();
     let mut stories = Vec::new();
     let first = W38_MONDAY - 7 * 24 * HOUR;
+    let mut recovered_at = None;
     for n in 0..6 {
         // The referrer's own incidents, half of them recovered with money in the weeks shown:
         // return on recovery weighs what followed against that spend.
         let id = log_incident(app, staff, "c-2", "complaint").await;
         let at = first + rng.gen_range(0..35 * 24) * HOUR;
+        recovered_at = recovered_at.or(Some(at));
         sqlx::query("UPDATE incidents SET assignee_id = $1, detected_at = $2 WHERE id = $3")
             .bind(owners[rng.gen_range(0..owners.len())])
             .bind(at)
@@ -485,6 +487,18 @@ async fn every_advocacy_figure_of_every_scope_and_week_totals_exactly_its_record
             .unwrap();
         stories.push(story);
     }
+    // The referrer orders again an hour after the first recovery, so whatever the draw, some
+    // week's return on recovery is above zero.
+    let back = recovered_at.unwrap() + HOUR;
+    sqlx::query(
+        "INSERT INTO orders (external_id, customer_id, amount_minor, currency, placed_at, created_at)
+         VALUES ('o-back', $1, 4000, 'USD', $2, $2)",
+    )
+    .bind(referrer)
+    .bind(back)
+    .execute(&app.db)
+    .await
+    .unwrap();
     let mut referred_customers = Vec::new();
     for n in 0..3 {
         referred_customers
