@@ -313,10 +313,8 @@ async fn newest_matches(
         }
         if found >= needed {
             // A full page from the walk is the newest, but only the indexes can count the rest.
-            let total = match matches_up_to(db, f, k, levels, now, limit).await? {
-                seen if seen > limit => (limit, true),
-                seen => (seen, false),
-            };
+            let matches = streamed_matches(f, k, levels, now);
+            let total = crate::db::capped_total(db, matches, page, PER_PAGE).await?;
             break (walked, total);
         }
         if found == 0 || window >= LONGEST_WALK {
@@ -382,17 +380,10 @@ async fn walk(
     })
 }
 
-/// How many of the incidents the filters name hold the keyword, counted to `cap` + 1 at most:
-/// read from the text index in the index's order and only until `cap` + 1 are seen, where
+/// The statement selecting one row per incident the filters name that holds the keyword, read
+/// from the text index in the index's order: a capped count over it stops at the cap, where
 /// counting through an `IN` list would read every match first.
-async fn matches_up_to(
-    db: &Db,
-    f: &IncidentFilter,
-    k: &Keyword,
-    levels: &ServiceLevels,
-    now: i64,
-    cap: i64,
-) -> Result<i64, AppError> {
+fn streamed_matches(f: &IncidentFilter, k: &Keyword, levels: &ServiceLevels, now: i64) -> Sql {
     let mut q = match k.phrase() {
         Some(phrase) => {
             // SQLite's CROSS JOIN keeps the text index as the outer loop.
@@ -410,13 +401,7 @@ async fn matches_up_to(
         }
     };
     narrow(&mut q, f, levels, now);
-    let seen: i64 = q
-        .capped_count(cap)
-        .query_scalar()
-        .persistent(false)
-        .fetch_one(db)
-        .await?;
-    Ok(seen)
+    q
 }
 
 /// The statement selecting one row per incident the filter names, to count them.
