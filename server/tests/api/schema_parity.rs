@@ -15,8 +15,10 @@ use std::collections::BTreeSet;
 
 /// Indexes PostgreSQL has and SQLite has not, on purpose: covering indexes for one owner's run of
 /// weeks, which SQLite's `WITHOUT ROWID` report tables give by their order already (see the
-/// migrations 20261122000012 and 20261122000013).
-const POSTGRES_ONLY: [&str; 3] = [
+/// migrations 20261122000012 and 20261122000013), and the newest incidents' search texts, whose
+/// count SQLite's text index serves (20261203000029).
+const POSTGRES_ONLY: [&str; 4] = [
+    "incidents.incidents_newest_text_idx",
     "report_figures.report_figures_owner_week_idx",
     "report_figures.report_figures_week_figure_idx",
     "report_recovery_times.report_recovery_times_owner_week_idx",

@@ -1,0 +1,3 @@
+-- PostgreSQL's migration of the same number adds an index holding the newest incidents' search
+-- texts, for its search to walk and count from. SQLite's trigram text index counts the terms
+-- that index serves, and its walk reads the incidents' rows by their rowid.
