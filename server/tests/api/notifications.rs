@@ -524,12 +524,36 @@ async fn follow_up_reminders_arrive_once_when_due_today_and_once_when_overdue() 
         .await;
     assert_eq!(assignee, associate_id);
     let notify = app::feedback::reminders::notify_due;
+    // What a pass would remind of: each reminded follow-up drops out of the query itself, so a
+    // pass does not re-check every overdue one against its notification.
+    let owed = |at: i64| {
+        let db = app.db.clone();
+        async move {
+            app::feedback::reminders::owed(&db, at)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|o| o.dedupe_key)
+                .collect::<Vec<_>>()
+        }
+    };
     // An hour before it is due (on its day, the organisation being on UTC).
     let on_the_day = (due - HOUR).max(due / (24 * HOUR) * (24 * HOUR));
+    assert_eq!(owed(on_the_day - 24 * HOUR).await, Vec::<String>::new());
+    assert_eq!(
+        owed(on_the_day).await,
+        [format!("follow_up:{id}:due:{due}")]
+    );
     assert_eq!(notify(&app.db, on_the_day).await.unwrap(), 1);
+    assert_eq!(owed(on_the_day).await, Vec::<String>::new());
     assert_eq!(notify(&app.db, on_the_day).await.unwrap(), 0);
     assert_eq!(notified(&app, associate_id, "follow_up_due").await, 1);
+    assert_eq!(
+        owed(due + HOUR).await,
+        [format!("follow_up:{id}:overdue:{due}")]
+    );
     assert_eq!(notify(&app.db, due + HOUR).await.unwrap(), 1);
+    assert_eq!(owed(due + 5 * HOUR).await, Vec::<String>::new());
     assert_eq!(notify(&app.db, due + 5 * HOUR).await.unwrap(), 0);
     assert_eq!(notified(&app, associate_id, "follow_up_overdue").await, 1);
     let (link,): (String,) = app
