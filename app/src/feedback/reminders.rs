@@ -18,19 +18,21 @@ pub struct Owed {
 
 /// The open follow-ups due before the end of today (in the organisation's time zone) at
 /// `now_ms` whose assignee has no reminder of their step yet. Those already reminded are left
-/// out in the query: at a million customers tens of thousands are overdue, and checking each
+/// out in the query (and only those left are joined to their customer's name): at a million customers tens of thousands are overdue, and checking each
 /// against its notification every minute held a write for seconds.
 pub async fn owed(db: &Db, now_ms: i64) -> Result<Vec<Owed>, AppError> {
     let tz = crate::org::clock::time_zone(db).await?;
     let end_of_today = crate::org::clock::end_of_day(tz, now_ms);
     let owed = sqlx::query_as(
-        "SELECT id, assignee_id, due_at, customer, dedupe_key FROM (
-             SELECT u.id, u.assignee_id, u.due_at, c.name AS customer,
+        "SELECT id, assignee_id, due_at, dedupe_key,
+             (SELECT name FROM customers c WHERE c.id = d.customer_id) AS customer
+         FROM (
+             SELECT u.id, u.assignee_id, u.due_at, u.customer_id,
                  CASE WHEN u.due_at <= $2 THEN $3 ELSE $4 END AS kind,
                  'follow_up:' || CAST(u.id AS TEXT)
                      || CASE WHEN u.due_at <= $2 THEN ':overdue:' ELSE ':due:' END
                      || CAST(u.due_at AS TEXT) AS dedupe_key
-             FROM follow_ups u JOIN customers c ON c.id = u.customer_id
+             FROM follow_ups u
              WHERE u.status = 'open' AND u.assignee_id IS NOT NULL AND u.due_at < $1
          ) d
          WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.recipient_id = d.assignee_id
