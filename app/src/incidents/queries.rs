@@ -312,8 +312,11 @@ async fn newest_matches(
             break (walked, (found, false));
         }
         if found >= needed {
-            // A full page from the walk is the newest, but only the indexes can count the rest.
-            let total = match newest_past_cap(db, f, k, levels, now, window, found, page).await? {
+            // A full page from the walk is the newest, but only the indexes can count the rest,
+            // from the newest on as far as twice what the walk's share of matches says the cap
+            // needs.
+            let reach = 2 * (limit + 1) * window / found;
+            let total = match newest_past_cap(db, f, k, levels, now, reach, page).await? {
                 Some(total) => total,
                 None => {
                     let matches = streamed_matches(f, k, levels, now);
@@ -390,25 +393,21 @@ async fn walk(
 const LONGEST_COUNT: i64 = 40_000;
 
 /// The capped total of a term the walk found often, when more than the cap of the newest
-/// incidents hold it: on PostgreSQL the newest incidents' search texts are read in order from
-/// an index holding them (`incidents_newest_text_idx`) until the cap is passed, where the text
-/// index's matches of a term one incident in twelve holds (a surname) are a scan of a tenth of
-/// the table or of long trigram lists. It reads twice as far as the walk's share of matches
-/// says the cap needs; `None` when that is past [`LONGEST_COUNT`] or the cap is not passed by
-/// then (or on SQLite, whose text index counts such terms itself), and the text index counts.
-#[allow(clippy::too_many_arguments)]
+/// `reach` incidents hold it: on PostgreSQL the newest incidents' search texts are read in
+/// order from an index holding them (`incidents_newest_text_idx`) until the cap is passed, where
+/// the text index's matches of a term one incident in twelve holds (a surname) are a scan of a
+/// tenth of the table or of long trigram lists. `None` when `reach` is past [`LONGEST_COUNT`]
+/// or the cap is not passed by then (or on SQLite, whose text index counts such terms itself),
+/// and the text index counts.
 async fn newest_past_cap(
     db: &Db,
     f: &IncidentFilter,
     k: &Keyword,
     levels: &ServiceLevels,
     now: i64,
-    walked: i64,
-    found: i64,
+    reach: i64,
     page: i64,
 ) -> Result<Option<(i64, bool)>, AppError> {
-    let cap = (page - 1) * PER_PAGE + crate::db::COUNT_CAP;
-    let reach = 2 * (cap + 1) * walked / found.max(1);
     if crate::db::dialect(db) != crate::db::Dialect::Postgres || reach > LONGEST_COUNT {
         return Ok(None);
     }
